@@ -1,0 +1,107 @@
+"""Vänort: the planner of a municipality's international relations office."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from app import config as cfg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then instance/config.py, then the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=(test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("VANORT_INSTANCE_PATH")
+        or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(cfg.Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(cfg.from_environment(os.environ))
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.secret_key_for(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'planner.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = cfg.normalise_database_url(app.config["DATABASE_URL"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"connect_timeout": 5})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    from app.i18n import translation_directories
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    if app.config.get("CHECK_DATABASE_ON_START", test_config is None):
+        _check_database(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import errors, i18n, mail
+    from app.dbutil import configure_engine
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    mail.init_app(app)
+    errors.init_app(app)
+
+
+# Areas whose routes module lists its blueprints in `blueprints`.
+AREAS = ("agreements", "meetings", "exchanges", "feeds", "reminders")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.admin import bp as admin_bp
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.cli import bp as cli_bp
+    from app.main import bp as main_bp
+    from app.partners.routes import bp as partners_bp
+
+    for bp in (main_bp, auth_bp, partners_bp, admin_bp, api_bp, cli_bp):
+        app.register_blueprint(bp)
+    for area in AREAS:
+        for bp in import_module(f"app.{area}.routes").blueprints:
+            app.register_blueprint(bp)
+
+
+def _check_database(app: Flask) -> None:
+    """Stop with one clear line when the configured database cannot be reached."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:  # any driver's failure to connect
+            url = db.engine.url.render_as_string(hide_password=True)
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            print(f"Vänort: cannot reach the database {url}: {reason}", file=sys.stderr)
+            raise SystemExit(1) from None

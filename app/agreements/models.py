@@ -1,0 +1,1 @@
+"""Agreements models (filled in by its step)."""

@@ -1,0 +1,67 @@
+"""Coordinator operations: plain functions that flush, never commit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app.auth.models import Coordinator
+from app.extensions import db
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class CoordinatorError(ValueError):
+    """A coordinator could not be created; the message says why."""
+
+
+def normalise_email(raw: str) -> str:
+    """Return the e-mail address in canonical form, or raise ValueError."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    return result.normalized.lower()
+
+
+def find_coordinator(email: str) -> Coordinator | None:
+    """Return the coordinator with this e-mail address, if any."""
+    try:
+        email = normalise_email(email)
+    except ValueError:
+        return None
+    return db.session.scalar(sa.select(Coordinator).where(Coordinator.email == email))
+
+
+def create_coordinator(email: str, password: str, name: str = "") -> Coordinator:
+    """Add a coordinator account; refuse malformed or taken addresses and short passwords."""
+    try:
+        email = normalise_email(email)
+    except ValueError as exc:
+        raise CoordinatorError(f"Not a valid e-mail address: {exc}") from exc
+    if find_coordinator(email) is not None:
+        raise CoordinatorError(f"A coordinator with the address {email} already exists.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CoordinatorError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    coordinator = Coordinator(email=email, name=name.strip())
+    coordinator.set_password(password)
+    db.session.add(coordinator)
+    db.session.flush()
+    return coordinator
+
+
+def authenticate(email: str, password: str) -> Coordinator | None:
+    """Return the active coordinator these credentials belong to, else None."""
+    coordinator = find_coordinator(email)
+    if coordinator is None or not coordinator.active:
+        # Same work either way, so timing does not tell which part was wrong.
+        Coordinator(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    return coordinator if coordinator.check_password(password) else None
+
+
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$ZkZQ1ZbM8n0yq3sF$"
+    "0d0f8c0a2a8c0b5f8e3f7e3a1c9d6b0d0c6a2a9f3d4b8e6f0a1c2d3e4f5a6b7c"
+    "8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6"
+)

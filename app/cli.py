@@ -1,0 +1,68 @@
+"""Command-line interface: flask --app app <command>."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, current_app
+
+from app.extensions import db
+
+bp = Blueprint("cli", __name__, cli_group=None)
+
+
+@bp.cli.command("seed-demo")
+@click.option(
+    "--city",
+    type=click.Choice(["goteborg", "molndal"]),
+    default="goteborg",
+    show_default=True,
+    help="Whose demo data to load.",
+)
+@click.option("--force", is_flag=True, help="Delete all existing data first.")
+@click.option("--if-empty", is_flag=True, help="Load only into an empty database; else do nothing.")
+def seed_demo(city: str, force: bool, if_empty: bool) -> None:
+    """Load the demo data drawn from the municipalities' own pages."""
+    from app import demo
+
+    if not demo.database_is_empty():
+        if if_empty:
+            click.echo("The database already holds data; demo data not loaded.")
+            return
+        if not force:
+            raise click.ClickException(
+                "The database is not empty; nothing was changed. Use --force to replace all data."
+            )
+        demo.clear_all()
+    partners = demo.seed(city)
+    db.session.commit()
+    click.echo(f"Loaded the {city} demo data: {len(partners)} partners.")
+    click.echo(
+        f"Demo coordinator: {demo.DEMO_COORDINATOR_EMAIL} / {demo.DEMO_COORDINATOR_PASSWORD}"
+    )
+
+
+@bp.cli.command("create-coordinator")
+@click.argument("email")
+@click.option("--password", help="Prompted for when not given.")
+@click.option("--name", default="", help="The coordinator's name.")
+def create_coordinator_command(email: str, password: str | None, name: str) -> None:
+    """Add a coordinator account."""
+    from app.auth.services import CoordinatorError, create_coordinator
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        coordinator = create_coordinator(email, password, name=name)
+    except CoordinatorError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    click.echo(f"Coordinator {coordinator.email} created.")
+
+
+@bp.cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the reminder scheduler in the foreground."""
+    from app.reminders.scheduler import run
+
+    run(current_app._get_current_object())

@@ -1,0 +1,93 @@
+"""Configuration defaults; `instance/config.py` and the environment override them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# Names read from the environment, as listed in CONTRACT.md.
+ENV_NAMES = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "SMTP_STARTTLS",
+    "MAIL_FROM",
+    "DEFAULT_LANGUAGE",
+    "PUBLIC_BASE_URL",
+    "HOME_TIMEZONE",
+    "UPLOAD_MAX_BYTES",
+)
+
+LANGUAGES = ("sv", "en")
+
+
+class Defaults:
+    """Defaults that hold on any machine; no secrets here."""
+
+    DATABASE_URL: str | None = None  # filled in from the instance path
+    SECRET_KEY: str | None = None  # generated once into instance/secret_key
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 8025
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 10
+    MAIL_FROM = "planner@localhost"
+    DEFAULT_LANGUAGE = "sv"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    HOME_TIMEZONE = "Europe/Stockholm"
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a school may take its time filling in a form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Mail delivery retries: first retry after this many seconds, doubling, capped.
+    OUTBOX_RETRY_BASE_SECONDS = 60
+    OUTBOX_RETRY_MAX_SECONDS = 3600
+
+
+_BOOL_NAMES = {"SMTP_STARTTLS"}
+_INT_NAMES = {"SMTP_PORT", "UPLOAD_MAX_BYTES"}
+
+
+def _coerce(name: str, raw: str) -> object:
+    if name in _BOOL_NAMES:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if name in _INT_NAMES:
+        return int(raw)
+    return raw
+
+
+def from_environment(environ: os._Environ | dict) -> dict:
+    """Return the configuration values set in the environment."""
+    return {name: _coerce(name, environ[name]) for name in ENV_NAMES if environ.get(name)}
+
+
+def secret_key_for(instance_path: str) -> str:
+    """Return the instance's secret key, generating it into the instance folder once."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Exclusive create so that two processes starting together agree on one key.
+    try:
+        with open(path, "x") as fh:
+            fh.write(key)
+        os.chmod(path, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,56 @@
+"""Database helpers that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+def configure_engine(engine: Engine) -> None:
+    """Give SQLite foreign keys, WAL, a busy timeout and explicit BEGIN statements."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy emit BEGIN itself, so a write transaction can be IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write_transaction() -> None:
+    """Start the session's transaction as a writer, before anything else in it.
+
+    On SQLite this is BEGIN IMMEDIATE, which takes the database's write lock at once, so
+    two requests that read-then-write cannot both read stale counts. On PostgreSQL it is
+    a plain BEGIN; lock the rows you change with `lock_for_update`.
+    """
+    if db.session.in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_for_update(model: type, pk: int) -> object | None:
+    """Load one row and lock it for the rest of the transaction (FOR UPDATE on PostgreSQL)."""
+    return db.session.scalar(
+        sa.select(model)
+        .where(model.id == pk)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )

@@ -1,0 +1,76 @@
+"""Error pages in the visitor's language, and JSON errors for the API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Forbidden"), _("You may not open this page.")),
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("What you sent is larger than we accept.")),
+        422: (_("Could not be processed"), _("What you sent could not be processed.")),
+        500: (
+            _("Something went wrong"),
+            _("An error occurred on our side. Nothing was saved; please try again."),
+        ),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(code: int, detail: str | None = None):  # noqa: ANN201
+    """Render the error page or JSON error for an HTTP status code."""
+    title, message = _messages().get(code, (str(code), ""))
+    if wants_json():
+        return jsonify(
+            {"error": {"status": code, "title": title, "message": detail or message}}
+        ), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):  # noqa: ANN202
+        db.session.rollback()
+        return error_response(
+            400,
+            _(
+                "The form has expired or did not come from this site. Go back, reload the page and send it again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # noqa: ANN202
+        if exc.code and exc.code >= 400:
+            db.session.rollback()
+        if exc.code is None or exc.code < 400:
+            return exc
+        detail = (
+            exc.description
+            if exc.code in (400, 422) and getattr(exc, "vanort_message", False)
+            else None
+        )
+        return error_response(exc.code, detail)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # noqa: ANN202
+        log.exception("unhandled error on %s", request.path)
+        db.session.rollback()
+        return error_response(500)

@@ -1,0 +1,1 @@
+"""Exchanges models (filled in by its step)."""

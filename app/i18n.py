@@ -1,0 +1,94 @@
+"""Language choice and helpers for bilingual content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel import Locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+
+from app.config import LANGUAGES
+
+APP_DIR = Path(__file__).parent
+
+
+def translation_directories() -> str:
+    """Return every package's translations folder (Flask-Babel merges them)."""
+    dirs = sorted(str(p) for p in APP_DIR.glob("**/translations") if p.is_dir())
+    return ";".join(dirs)
+
+
+def select_locale() -> str:
+    """Pick ?lang=, then the browser's Accept-Language, then the instance default."""
+    asked = explicit_language()
+    if asked:
+        return asked
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def explicit_language() -> str | None:
+    """Return the language asked for with ?lang=, if it is one we speak."""
+    asked = request.args.get("lang", "").strip().lower()
+    return asked if asked in LANGUAGES else None
+
+
+def current_language() -> str:
+    """Return the language of the current page as 'sv' or 'en'."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def localized(obj: object, field: str, lang: str | None = None) -> str:
+    """Return obj.<field>_<lang>, falling back to the other language when empty."""
+    lang = lang or current_language()
+    value = getattr(obj, f"{field}_{lang}", "") or ""
+    if value:
+        return value
+    for other in LANGUAGES:
+        value = getattr(obj, f"{field}_{other}", "") or ""
+        if value:
+            return value
+    return ""
+
+
+def country_name(code: str | None, lang: str | None = None) -> str:
+    """Return the country's name in the page's language."""
+    if not code:
+        return ""
+    return Locale(lang or current_language()).territories.get(code.upper(), code.upper())
+
+
+def switch_language_url(lang: str) -> str:
+    """Return the address of the current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    if request.endpoint and request.url_rule is not None and request.method == "GET":
+        return url_for(request.endpoint, **{**(request.view_args or {}), **args})
+    return f"{request.path}?{urlencode(args)}"
+
+
+def init_app(app: Flask) -> None:
+    """Keep an explicitly chosen language on every link the page makes."""
+
+    @app.before_request
+    def _remember_explicit_language() -> None:
+        g.explicit_lang = explicit_language()
+
+    @app.url_defaults
+    def _keep_language(endpoint: str, values: dict) -> None:
+        lang = g.get("explicit_lang")
+        if lang and "lang" not in values and endpoint != "static":
+            values["lang"] = lang
+
+    @app.context_processor
+    def _i18n_context() -> dict:
+        return {
+            "localized": localized,
+            "country_name": country_name,
+            "current_language": current_language,
+            "languages": LANGUAGES,
+            "switch_language_url": switch_language_url,
+        }

@@ -1,0 +1,305 @@
+"""The outbox: mail is queued in the transaction that causes it and delivered after commit.
+
+A row is claimed before it is sent (queued -> sending), marked sent only when the SMTP
+server accepted it, and put back with a growing delay when the server is down, so that a
+mail is neither lost nor sent twice by two workers. A crash between sending and marking
+leaves a row in `sending`; the sweep re-queues it after STALE_SENDING, and the
+deterministic Message-ID lets mail clients fold the rare duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+import sqlalchemy as sa
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"  # the server refused the mail for good (5xx): a person must look
+STATUSES = (QUEUED, SENDING, SENT, FAILED)
+STALE_SENDING = timedelta(minutes=10)
+
+
+class OutboxMail(db.Model):
+    """One mail to one recipient, queued until an SMTP server accepts it."""
+
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    to_addr: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+    ics: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    ics_method: Mapped[str | None] = mapped_column(sa.String(20))
+    ics_filename: Mapped[str | None] = mapped_column(sa.String(100))
+    status: Mapped[str] = mapped_column(sa.String(10), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"
+        ),
+        sa.CheckConstraint("attempts >= 0", name="attempts"),
+        sa.Index("ix_outbox_mail_due", "status", "next_attempt_at"),
+    )
+
+    @property
+    def message_id(self) -> str:
+        return message_id_for(self.dedup_key, current_app.config["MAIL_FROM"])
+
+
+def message_id_for(dedup_key: str, mail_from: str) -> str:
+    """Return the deterministic Message-ID of the mail with this de-duplication key."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(dedup_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+# --- queueing ---------------------------------------------------------------------------
+
+
+def queue_mail(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    language: str = "sv",
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    ics_filename: str = "event.ics",
+) -> OutboxMail:
+    """Queue a mail in the current transaction; the same key never queues twice."""
+    existing = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
+    if existing is not None:
+        return existing
+    mail = OutboxMail(
+        dedup_key=key,
+        to_addr=to,
+        subject=subject.replace("\n", " ").strip()[:300],
+        body_text=text,
+        body_html=html,
+        language=language,
+        ics=ics,
+        ics_method=ics_method,
+        ics_filename=ics_filename if ics is not None else None,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(mail)
+    db.session.flush()
+    db.session.info.setdefault("outbox_new", []).append(mail.id)
+    return mail
+
+
+def queue_templated(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    language: str,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    ics_filename: str = "event.ics",
+    **context: object,
+) -> OutboxMail:
+    """Render templates/mail/<template>.{subject.txt,txt,html} in the recipient's language."""
+    with force_locale(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context)
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    return queue_mail(
+        key=key,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        language=language,
+        ics=ics,
+        ics_method=ics_method,
+        ics_filename=ics_filename,
+    )
+
+
+def _after_commit(session: Session) -> None:
+    new = session.info.pop("outbox_new", None)
+    if new:
+        session.info.setdefault("outbox_committed", []).extend(new)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("outbox_new", None)
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
+    """Return the RFC 5322 message for an outbox row."""
+    msg = EmailMessage()
+    msg["From"] = mail_from
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(mail.created_at)
+    msg["Message-ID"] = message_id_for(mail.dedup_key, mail_from)
+    msg["Content-Language"] = mail.language
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(mail.body_text)
+    if mail.body_html:
+        msg.add_alternative(mail.body_html, subtype="html")
+    if mail.ics is not None:
+        params = {"method": mail.ics_method} if mail.ics_method else {}
+        msg.add_attachment(
+            mail.ics,
+            maintype="text",
+            subtype="calendar",
+            filename=mail.ics_filename or "event.ics",
+            params=params,
+        )
+    return msg
+
+
+def _smtp_send(msg: EmailMessage, config: dict) -> None:
+    with smtplib.SMTP(
+        config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=config["SMTP_TIMEOUT"]
+    ) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        smtp.send_message(msg)
+
+
+def _retry_delay(attempts: int, config: dict) -> timedelta:
+    base = config["OUTBOX_RETRY_BASE_SECONDS"]
+    return timedelta(
+        seconds=min(base * 2 ** max(attempts - 1, 0), config["OUTBOX_RETRY_MAX_SECONDS"])
+    )
+
+
+def _claim(mail_id: int, now: datetime) -> bool:
+    """Take a queued row for sending; only one worker can win."""
+    result = db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.status == QUEUED)
+        .values(status=SENDING, claimed_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _deliver_one(mail_id: int, report: DeliveryReport, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if not _claim(mail_id, now):
+        return
+    mail = db.session.get(OutboxMail, mail_id)
+    config = current_app.config
+    try:
+        _smtp_send(build_message(mail, config["MAIL_FROM"]), config)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+        mail.status, mail.last_error = FAILED, str(exc)[:2000]
+        report.failed.append(mail_id)
+    except smtplib.SMTPResponseException as exc:
+        mail.attempts += 1
+        mail.last_error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
+        if 500 <= exc.smtp_code < 600:
+            mail.status = FAILED
+            report.failed.append(mail_id)
+        else:
+            mail.status = QUEUED
+            mail.next_attempt_at = utcnow() + _retry_delay(mail.attempts, config)
+            report.retrying.append(mail_id)
+    except (OSError, smtplib.SMTPException) as exc:
+        mail.attempts += 1
+        mail.status = QUEUED
+        mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        mail.next_attempt_at = utcnow() + _retry_delay(mail.attempts, config)
+        report.retrying.append(mail_id)
+        log.warning("mail %s not delivered, retry at %s: %s", mail_id, mail.next_attempt_at, exc)
+    else:
+        mail.attempts += 1
+        mail.status = SENT
+        mail.sent_at = utcnow()
+        mail.last_error = None
+        report.sent.append(mail_id)
+    db.session.commit()
+
+
+def deliver_committed() -> DeliveryReport:
+    """Deliver the mail queued by transactions this session has committed."""
+    report = DeliveryReport()
+    ids = db.session.info.pop("outbox_committed", None)
+    for mail_id in ids or ():
+        _deliver_one(mail_id, report)
+    return report
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """Deliver every queued mail whose time has come; re-queue rows stuck in sending."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.status == SENDING, OutboxMail.claimed_at < now - STALE_SENDING)
+        .values(status=QUEUED)
+    )
+    db.session.commit()
+    ids = db.session.scalars(
+        sa.select(OutboxMail.id)
+        .where(OutboxMail.status == QUEUED, OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+        .limit(limit)
+    ).all()
+    report = DeliveryReport()
+    for mail_id in ids:
+        _deliver_one(mail_id, report, now)
+    return report
+
+
+def init_app(app: Flask) -> None:
+    """Track queued mail across commits and deliver it after each request."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+
+    @app.after_request
+    def _deliver_after_request(response):  # noqa: ANN001, ANN202
+        if db.session.info.get("outbox_committed"):
+            try:
+                deliver_committed()
+            except Exception:  # the sweep will retry; the user's change is saved
+                log.exception("delivering queued mail after the request failed")
+                db.session.rollback()
+        return response

@@ -1,0 +1,1 @@
+"""Meetings models (filled in by its step)."""

@@ -1,0 +1,131 @@
+"""Partner operations and queries: plain functions that flush, never commit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.partners.models import (
+    HOME,
+    PUBLIC_KINDS,
+    Contact,
+    Partner,
+    PartnerLink,
+    Project,
+    Theme,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The order in which kinds are listed on pages.
+KIND_ORDER = {kind: i for i, kind in enumerate(PUBLIC_KINDS)}
+
+
+def slugify(text: str) -> str:
+    """Return a URL slug: Århus -> arhus, Nelson Mandela Bay -> nelson-mandela-bay."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def public_partners() -> list[Partner]:
+    """Return every partner shown to the public, grouped by kind, then by name."""
+    partners = db.session.scalars(
+        sa.select(Partner)
+        .where(Partner.kind.in_(PUBLIC_KINDS))
+        .options(selectinload(Partner.links).joinedload(PartnerLink.other))
+    ).all()
+    return sorted(partners, key=lambda p: (KIND_ORDER[p.kind], p.name.casefold()))
+
+
+def home_partner() -> Partner | None:
+    """Return the home municipality's own row, if the data has one."""
+    return db.session.scalar(sa.select(Partner).where(Partner.kind == HOME).limit(1))
+
+
+def partner_by_slug(slug: str) -> Partner | None:
+    """Return the public partner with this slug, with everything its page shows."""
+    return db.session.scalar(
+        sa.select(Partner)
+        .where(Partner.slug == slug, Partner.kind.in_(PUBLIC_KINDS))
+        .options(
+            selectinload(Partner.contacts),
+            selectinload(Partner.projects),
+            selectinload(Partner.links).joinedload(PartnerLink.other),
+        )
+    )
+
+
+def linked_from(partner: Partner) -> list[PartnerLink]:
+    """Return the links that point at this partner (e.g. the members of a network)."""
+    return list(
+        db.session.scalars(
+            sa.select(PartnerLink)
+            .where(PartnerLink.other_id == partner.id)
+            .options(sa.orm.joinedload(PartnerLink.partner))
+        )
+    )
+
+
+def theme(slug: str, name_sv: str, name_en: str) -> Theme:
+    """Return the theme with this slug, creating it when new."""
+    found = db.session.scalar(sa.select(Theme).where(Theme.slug == slug))
+    if found is None:
+        found = Theme(slug=slug, name_sv=name_sv, name_en=name_en)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def add_partner(
+    *,
+    name: str,
+    kind: str,
+    slug: str | None = None,
+    themes: Iterable[Theme] = (),
+    **fields: object,
+) -> Partner:
+    """Add a partner; the slug is derived from the name unless given."""
+    slug = slug or slugify(name)
+    if not SLUG_RE.match(slug):
+        raise ValueError(f"Not a valid slug: {slug!r}")
+    partner = Partner(name=name, kind=kind, slug=slug, **fields)
+    partner.themes = list(themes)
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def add_contact(partner: Partner, **fields: object) -> Contact:
+    contact = Contact(partner=partner, **fields)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def add_project(partner: Partner, **fields: object) -> Project:
+    project = Project(partner=partner, **fields)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def link(partner: Partner, other: Partner, kind: str) -> PartnerLink:
+    """Link two partners once; a second call returns the existing link."""
+    existing = db.session.scalar(
+        sa.select(PartnerLink).where(
+            PartnerLink.partner_id == partner.id,
+            PartnerLink.other_id == other.id,
+            PartnerLink.kind == kind,
+        )
+    )
+    if existing is not None:
+        return existing
+    created = PartnerLink(partner=partner, other=other, kind=kind)
+    db.session.add(created)
+    db.session.flush()
+    return created

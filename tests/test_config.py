@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app import create_app
+from app.config import from_environment, normalise_database_url, secret_key_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = secret_key_for(str(tmp_path))
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").read_text() == first
+    assert secret_key_for(str(tmp_path)) == first
+
+
+def test_environment_overrides_defaults_with_typed_values():
+    values = from_environment(
+        {"SMTP_PORT": "2525", "SMTP_STARTTLS": "true", "MAIL_FROM": "x@example.org"}
+    )
+    assert values == {"SMTP_PORT": 2525, "SMTP_STARTTLS": True, "MAIL_FROM": "x@example.org"}
+
+
+def test_plain_postgres_urls_use_psycopg3():
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'planner.db'}"
+
+
+def test_instance_config_file_is_read(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text('MAIL_FROM = "office@example.org"\n')
+    monkeypatch.setenv("VANORT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("MAIL_FROM", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    app = create_app()
+    assert app.config["MAIL_FROM"] == "office@example.org"
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_unreachable_database_gives_one_clear_line_not_a_traceback(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        "VANORT_INSTANCE_PATH": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "seed-demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "cannot reach the database" in lines[0]
+    assert "127.0.0.1" in lines[0]
