@@ -129,11 +129,14 @@ def queue_templated(
     ics_filename: str = "event.ics",
     **context: object,
 ) -> OutboxMail:
-    """Render templates/mail/<template>.{subject.txt,txt,html} in the recipient's language."""
+    """Render <template>.subject.txt, .txt and .html in the recipient's language.
+
+    `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
+    """
     with force_locale(language):
-        subject = render_template(f"mail/{template}.subject.txt", **context)
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
+        subject = render_template(f"{template}.subject.txt", **context)
+        text = render_template(f"{template}.txt", **context)
+        html = render_template(f"{template}.html", **context)
     return queue_mail(
         key=key,
         to=to,
