@@ -178,7 +178,6 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime(mail.created_at)
     msg["Message-ID"] = message_id_for(mail.dedup_key, mail_from)
-    msg["Content-Language"] = mail.language
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(mail.body_text)
     if mail.body_html:
@@ -192,6 +191,8 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
             filename=mail.ics_filename or "event.ics",
             params=params,
         )
+    # Set last: making the message multipart moves Content-* headers into the first part.
+    msg["Content-Language"] = mail.language
     return msg
 
 
