@@ -179,3 +179,38 @@ def test_mail_queued_by_a_request_is_delivered_after_it(app, smtp):
     assert app.test_client().post("/_test/mail").status_code == 200
     assert len(smtp.wait_for(1)) == 1
     assert rows()[0].status == SENT
+
+
+def test_templated_mail_is_written_in_the_recipients_language(app, smtp):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from app.mail import queue_templated
+
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "t/mail/hello.subject.txt": "{{ _('Page not found') }}",
+                    "t/mail/hello.txt": "{{ _('Home') }}, {{ name }}",
+                    "t/mail/hello.html": "<p>{{ _('Home') }}, {{ name }}</p>",
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
+    queue_templated(
+        key="sv", to="a@example.org", template="t/mail/hello", language="sv", name="Åbo"
+    )
+    queue_templated(
+        key="en", to="b@example.org", template="t/mail/hello", language="en", name="Åbo"
+    )
+    db.session.commit()
+    deliver_committed()
+    smtp.wait_for(2)
+    [sv] = smtp.to("a@example.org")
+    [en] = smtp.to("b@example.org")
+    assert sv["Subject"] == "Sidan finns inte"
+    assert sv.get_body(("plain",)).get_content().strip() == "Start, Åbo"
+    assert en["Subject"] == "Page not found"
+    assert en["Content-Language"] == "en"
+    assert "<p>Home, Åbo</p>" in en.get_body(("html",)).get_content()
