@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -214,3 +215,33 @@ def test_templated_mail_is_written_in_the_recipients_language(app, smtp):
     assert en["Subject"] == "Page not found"
     assert en["Content-Language"] == "en"
     assert "<p>Home, Åbo</p>" in en.get_body(("html",)).get_content()
+
+
+def test_two_transactions_queueing_the_same_key_send_one_mail(app, backend, smtp):
+    """A second writer that loses the race for a key gets the existing mail, not an error."""
+    if backend == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs two concurrent transactions")
+    import threading
+
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def writer():
+        try:
+            with app.app_context():
+                barrier.wait()
+                queue(key="race")
+                db.session.commit()
+                deliver_committed()
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    smtp.wait_for(1)
+    assert len(rows()) == 1
+    assert len(smtp.messages) == 1
