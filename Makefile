@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Vänort: http://127.0.0.1:5000  (demo coordinator: demo@example.org / demo-password)"
+	@echo "Vänort: http://127.0.0.1:5000/  demo coordinator login: coordinator@example.org / vanort-demo"
 	$(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.installed-test

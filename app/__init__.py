@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"connect_timeout": 5})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if str(app.config["PUBLIC_BASE_URL"]).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     from app.i18n import translation_directories
 

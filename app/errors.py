@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,15 @@ def error_response(code: int, detail: str | None = None):  # noqa: ANN201
     ), code
 
 
+def abort_with(code: int, message: str) -> NoReturn:
+    """Stop the request with an error page (or JSON) that shows a translated message."""
+    try:
+        abort(code, description=message)
+    except HTTPException as exc:
+        exc.localized = True
+        raise
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):  # noqa: ANN202
@@ -62,11 +72,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         if exc.code is None or exc.code < 400:
             return exc
-        detail = (
-            exc.description
-            if exc.code in (400, 422) and getattr(exc, "vanort_message", False)
-            else None
-        )
+        detail = exc.description if getattr(exc, "localized", False) else None
         return error_response(exc.code, detail)
 
     @app.errorhandler(Exception)

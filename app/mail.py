@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -95,7 +96,7 @@ def queue_mail(
     ics_filename: str = "event.ics",
 ) -> OutboxMail:
     """Queue a mail in the current transaction; the same key never queues twice."""
-    existing = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
+    existing = _by_key(key)
     if existing is not None:
         return existing
     mail = OutboxMail(
@@ -112,10 +113,21 @@ def queue_mail(
         attempts=0,
         next_attempt_at=utcnow(),
     )
-    db.session.add(mail)
-    db.session.flush()
+    try:
+        # A savepoint, so that losing a race for the key undoes only this insert.
+        with db.session.begin_nested():
+            db.session.add(mail)
+    except IntegrityError:
+        existing = _by_key(key)
+        if existing is None:
+            raise
+        return existing
     db.session.info.setdefault("outbox_new", []).append(mail.id)
     return mail
+
+
+def _by_key(key: str) -> OutboxMail | None:
+    return db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
 
 
 def queue_templated(
@@ -178,7 +190,6 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime(mail.created_at)
     msg["Message-ID"] = message_id_for(mail.dedup_key, mail_from)
-    msg["Content-Language"] = mail.language
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(mail.body_text)
     if mail.body_html:
@@ -192,6 +203,8 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
             filename=mail.ics_filename or "event.ics",
             params=params,
         )
+    # Set last: making the message multipart moves Content-* headers into the first part.
+    msg["Content-Language"] = mail.language
     return msg
 
 

@@ -3,6 +3,7 @@ a real SMTP server, a live server in a thread and a real browser."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import socket
@@ -12,9 +13,12 @@ from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from app import create_app
+from app import models as _all_models  # noqa: F401  (the whole schema on the metadata)
 from app.extensions import db
 from tests.factories import PASSWORD
 
@@ -94,8 +98,25 @@ def app(backend, tmp_path, _postgres_schema):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, as in production.
+
+    The test keeps its own app context (for factories and queries); each request runs in
+    an empty context so that it pushes a fresh one, with its own `g` and database
+    session. Afterwards the test's session is rolled back, so it reads what the request
+    committed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -261,3 +282,28 @@ def page(browser):
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.count = 0
+
+    def _on_execute(self, *args, **kwargs) -> None:
+        self.count += 1
+
+    def __enter__(self):
+        self.count = 0
+        sa.event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...; q.count` counts statements in between."""
+    return lambda: QueryCounter(db.engine)

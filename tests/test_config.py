@@ -63,3 +63,14 @@ def test_unreachable_database_gives_one_clear_line_not_a_traceback(tmp_path):
     assert len(lines) == 1, result.stderr
     assert "cannot reach the database" in lines[0]
     assert "127.0.0.1" in lines[0]
+
+
+def test_session_cookie_is_secure_behind_https(tmp_path):
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x",
+            "PUBLIC_BASE_URL": "https://planner.example.org",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True

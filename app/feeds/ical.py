@@ -22,7 +22,16 @@ Rules worth knowing:
 * Events are emitted in the order given; an override (``recurrence_id``) is not moved next to its
   series master.  ``VTIMEZONE`` components come first, sorted by ``TZID``.
 * Text is escaped by icalendar; control characters other than tab and newline are dropped and
-  ``\\r\\n`` / ``\\r`` become newlines.
+  ``\\r\\n`` / ``\\r`` become newlines.  Quotes in CN parameters become apostrophes (Outlook
+  does not read RFC 6868 escapes).
+* ``ATTENDEE`` always has ``PARTSTAT=NEEDS-ACTION``; ``RSVP=TRUE`` only under ``METHOD:REQUEST``,
+  which also requires an organizer (iTIP).  Leave attendees out of public feeds.
+* Invalid input raises ``ValueError``: naive datetimes, end not after start (all-day: at least a
+  day), date mixed with datetime, unknown zone/status/method/role, malformed RRULE (UNTIL must be
+  UTC for timed events and a date for all-day ones), EXDATE without RRULE, bad e-mail or URL,
+  and a UID repeated without distinct RECURRENCE-IDs.
+* Limitation: a local time inside the repeated hour when clocks go back (``fold=1``) is written
+  as that wall time, which RFC 5545 readers take as its first occurrence.
 """
 
 from __future__ import annotations
@@ -236,7 +245,7 @@ def _check_unique(prepared: list[_Prepared]) -> None:
     seen: set[tuple[str, datetime | date | None]] = set()
     for item in prepared:
         rid = item.recurrence_id
-        key = (item.event.uid, rid.astimezone(UTC) if isinstance(rid, datetime) else rid)
+        key = (item.event.uid.strip(), rid.astimezone(UTC) if isinstance(rid, datetime) else rid)
         if key in seen:
             what = "recurrence-id " + str(rid) if rid is not None else "no recurrence-id"
             raise ValueError(f"duplicate event uid {item.event.uid!r} with {what}")

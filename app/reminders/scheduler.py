@@ -62,7 +62,13 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     jobs = [("heartbeat", beat, 30), ("outbox", _sweep_outbox, 30)]
     for job_id, fn, seconds in jobs:
         scheduler.add_job(
-            _job, "interval", seconds=seconds, args=(app, fn), id=job_id, replace_existing=True
+            _job,
+            "interval",
+            seconds=seconds,
+            args=(app, fn),
+            id=job_id,
+            name=job_id,
+            replace_existing=True,
         )
     return scheduler
 

@@ -1,0 +1,31 @@
+import sqlite3
+
+import pytest
+
+from app.dbutil import begin_write_transaction, lock_for_update
+from app.extensions import db
+from app.partners.models import Partner
+from tests.factories import make_partner
+
+
+def test_write_transaction_holds_the_sqlite_write_lock_until_commit(app, backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+    begin_write_transaction()
+    other = sqlite3.connect(db.engine.url.database, timeout=0.2, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        db.session.commit()
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_lock_for_update_returns_fresh_row(app):
+    partner = make_partner("Bergen")
+    begin_write_transaction()
+    locked = lock_for_update(Partner, partner.id)
+    assert locked.name == "Bergen"
+    db.session.commit()

@@ -1,0 +1,59 @@
+"""Every page in Swedish and English: no string in the code lacks its Swedish."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = sorted((ROOT / "app").glob("**/translations/sv/LC_MESSAGES/messages.po"))
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+
+
+def load(po: Path):
+    with po.open("rb") as fh:
+        return read_po(fh, locale="sv")
+
+
+def source_messages() -> set[str]:
+    found = set()
+    sources = [
+        (ROOT / "app", [("**.py", "python"), ("**/**.py", "python")]),
+        (
+            ROOT / "templates",
+            [(p, "jinja2") for p in ("**.html", "**/**.html", "**.txt", "**/**.txt")],
+        ),
+    ]
+    for directory, method_map in sources:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(directory), method_map, keywords=KEYWORDS
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT / "app")))
+def test_catalogue_is_fully_translated(po):
+    catalog = load(po)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT / "app")))
+def test_compiled_catalogue_matches_its_source(po):
+    with po.with_suffix(".mo").open("rb") as fh:
+        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+    source = {m.id: m.string for m in load(po) if m.id and m.string and not m.fuzzy}
+    assert compiled == source, "run `make translations` to recompile"
+
+
+def test_every_string_in_the_code_has_a_swedish_translation():
+    translated = set()
+    for po in CATALOGUES:
+        translated |= {m.id if isinstance(m.id, str) else m.id[0] for m in load(po) if m.string}
+    missing = sorted(source_messages() - translated)
+    assert missing == [], "untranslated strings; run `make translations` and fill them in"

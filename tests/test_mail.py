@@ -1,0 +1,247 @@
+"""The outbox against a real SMTP server (aiosmtpd on a free local port)."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.mail import (
+    FAILED,
+    QUEUED,
+    SENT,
+    OutboxMail,
+    deliver_committed,
+    deliver_due,
+    message_id_for,
+    queue_mail,
+)
+from app.timeutil import utcnow
+
+
+def queue(key="k1", to="school@example.org", **kw):
+    kw.setdefault("subject", "Bekräftelse")
+    kw.setdefault("text", "Hej Göteborg!")
+    return queue_mail(key=key, to=to, **kw)
+
+
+def rows():
+    db.session.expire_all()
+    return db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id)).all()
+
+
+def test_queued_mail_is_delivered_after_commit(smtp):
+    queue(html="<p>Hej Göteborg!</p>", language="sv")
+    assert deliver_committed().sent == []  # nothing before the commit
+    db.session.commit()
+    report = deliver_committed()
+    assert len(report.sent) == 1
+    [msg] = smtp.wait_for(1)
+    assert msg["To"] == "school@example.org"
+    assert msg["From"] == "planner@example.org"
+    assert msg["Subject"] == "Bekräftelse"
+    assert msg["Content-Language"] == "sv"
+    assert msg.get_body(("plain",)).get_content().strip() == "Hej Göteborg!"
+    assert "<p>Hej Göteborg!</p>" in msg.get_body(("html",)).get_content()
+    assert rows()[0].status == SENT
+
+
+def test_rolled_back_mail_is_never_sent(smtp):
+    queue()
+    db.session.rollback()
+    assert deliver_committed().sent == []
+    assert rows() == []
+    assert smtp.messages == []
+
+
+def test_the_same_key_queues_only_once(smtp):
+    first = queue(key="signup-1")
+    second = queue(key="signup-1", subject="Other")
+    assert first.id == second.id
+    db.session.commit()
+    deliver_committed()
+    smtp.wait_for(1)
+    assert len(smtp.messages) == 1
+
+
+def test_message_id_is_deterministic_from_the_key(smtp):
+    queue(key="reminder-42")
+    db.session.commit()
+    deliver_committed()
+    [msg] = smtp.wait_for(1)
+    assert msg["Message-ID"] == message_id_for("reminder-42", "planner@example.org")
+    assert msg["Message-ID"].endswith("@example.org>")
+    assert message_id_for("reminder-42", "x@example.org") == message_id_for(
+        "reminder-42", "x@example.org"
+    )
+
+
+def test_ics_attachment_travels_with_its_method(smtp):
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    queue(ics=ics, ics_method="REQUEST", ics_filename="invite.ics")
+    db.session.commit()
+    deliver_committed()
+    [msg] = smtp.wait_for(1)
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+    assert attachment.get_filename() == "invite.ics"
+    assert b"METHOD:REQUEST" in attachment.get_payload(decode=True)
+
+
+def test_mail_waits_while_the_server_is_down_and_goes_out_when_it_is_back(app, smtp_server):
+    queue()
+    db.session.commit()
+    report = deliver_committed()  # nobody listens on the port yet
+    assert report.sent == [] and len(report.retrying) == 1
+    [row] = rows()
+    assert row.status == QUEUED and row.attempts == 1 and row.last_error
+    assert row.next_attempt_at > utcnow() + timedelta(seconds=30)  # backed off
+
+    assert deliver_due().sent == []  # not due yet: no hammering
+    smtp_server.start()
+    report = deliver_due(now=utcnow() + timedelta(minutes=2))
+    assert len(report.sent) == 1
+    assert len(smtp_server.inbox.wait_for(1)) == 1
+    assert rows()[0].status == SENT
+
+
+def test_backoff_doubles_and_is_capped(app):
+    for _ in range(12):
+        queue(key="again")
+        db.session.commit()
+        deliver_due(now=utcnow() + timedelta(days=1))
+    [row] = rows()
+    assert row.status == QUEUED
+    delay = row.next_attempt_at - utcnow()
+    assert timedelta(minutes=59) < delay <= timedelta(hours=1, seconds=5)
+
+
+def test_a_sent_mail_is_not_sent_again_by_the_sweep(smtp):
+    queue()
+    db.session.commit()
+    deliver_committed()
+    smtp.wait_for(1)
+    deliver_due(now=utcnow() + timedelta(days=1))
+    deliver_due(now=utcnow() + timedelta(days=2))
+    assert len(smtp.messages) == 1
+
+
+def test_a_mail_refused_for_good_is_marked_failed_not_retried(app):
+    from aiosmtpd.controller import Controller
+
+    class Refuser:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+            return "550 No such user here"
+
+    controller = Controller(Refuser(), hostname="127.0.0.1", port=app.config["SMTP_PORT"])
+    controller.start()
+    try:
+        queue(to="nobody@example.org")
+        db.session.commit()
+        report = deliver_committed()
+    finally:
+        controller.stop()
+    assert len(report.failed) == 1
+    [row] = rows()
+    assert row.status == FAILED and "550" in row.last_error
+
+
+def test_a_stale_sending_row_is_requeued_by_the_sweep(smtp):
+    mail = queue()
+    db.session.commit()
+    db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail.id)
+        .values(status="sending", claimed_at=utcnow() - timedelta(hours=1))
+    )
+    db.session.commit()
+    report = deliver_due()
+    assert len(report.sent) == 1
+    smtp.wait_for(1)
+
+
+def test_mail_queued_by_a_request_is_delivered_after_it(app, smtp):
+    from flask import Blueprint
+
+    bp = Blueprint("mailtest", __name__)
+
+    @bp.post("/_test/mail")
+    def send():
+        queue(key="from-request")
+        db.session.commit()
+        return "ok"
+
+    app.register_blueprint(bp)
+    app.config["WTF_CSRF_ENABLED"] = False
+    from tests.conftest import IsolatedClient
+
+    app.test_client_class = IsolatedClient
+    assert app.test_client().post("/_test/mail").status_code == 200
+    assert len(smtp.wait_for(1)) == 1
+    assert rows()[0].status == SENT
+
+
+def test_templated_mail_is_written_in_the_recipients_language(app, smtp):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from app.mail import queue_templated
+
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "t/mail/hello.subject.txt": "{{ _('Page not found') }}",
+                    "t/mail/hello.txt": "{{ _('Home') }}, {{ name }}",
+                    "t/mail/hello.html": "<p>{{ _('Home') }}, {{ name }}</p>",
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
+    queue_templated(
+        key="sv", to="a@example.org", template="t/mail/hello", language="sv", name="Åbo"
+    )
+    queue_templated(
+        key="en", to="b@example.org", template="t/mail/hello", language="en", name="Åbo"
+    )
+    db.session.commit()
+    deliver_committed()
+    smtp.wait_for(2)
+    [sv] = smtp.to("a@example.org")
+    [en] = smtp.to("b@example.org")
+    assert sv["Subject"] == "Sidan finns inte"
+    assert sv.get_body(("plain",)).get_content().strip() == "Start, Åbo"
+    assert en["Subject"] == "Page not found"
+    assert en["Content-Language"] == "en"
+    assert "<p>Home, Åbo</p>" in en.get_body(("html",)).get_content()
+
+
+def test_two_transactions_queueing_the_same_key_send_one_mail(app, backend, smtp):
+    """A second writer that loses the race for a key gets the existing mail, not an error."""
+    if backend == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs two concurrent transactions")
+    import threading
+
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def writer():
+        try:
+            with app.app_context():
+                barrier.wait()
+                queue(key="race")
+                db.session.commit()
+                deliver_committed()
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    smtp.wait_for(1)
+    assert len(rows()) == 1
+    assert len(smtp.messages) == 1
