@@ -96,7 +96,7 @@ class Agreement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    partner: Mapped[Partner] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
     renews: Mapped[Agreement | None] = relationship(
         remote_side=[id], back_populates="renewed_by", foreign_keys=[renews_id]
     )
