@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.agreements import services
 from app.agreements.forms import AgreementForm, DeleteForm, EndForm, RenewForm
@@ -78,6 +79,23 @@ def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
 def _remove_stored(stored: str | None) -> None:
     if stored:
         (services.document_folder() / Path(stored).name).unlink(missing_ok=True)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge):  # noqa: ANN202
+    """Show the form again with the size limit, rather than a bare error page."""
+    db.session.rollback()
+    agreement_id = (request.view_args or {}).get("agreement_id")
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
+    form = AgreementForm(formdata=None, obj=agreement, partners=_partners())
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    form.document.errors = [
+        _(
+            "The file is too large; at most %(max)s MB is accepted. Nothing was saved.",
+            max=f"{limit / 1_048_576:.1f}",
+        )
+    ]
+    return render_template("agreements/admin/form.html", form=form, agreement=agreement), 413
 
 
 # --- list and detail -----------------------------------------------------------------
@@ -356,7 +374,6 @@ def export_csv():  # noqa: ANN201
     )
     return Response(
         body,
-        mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="agreements-{today.isoformat()}.csv"',
             "Content-Type": "text/csv; charset=utf-8",

@@ -153,6 +153,14 @@ def update_agreement(agreement: Agreement, **values: object) -> Agreement:
             ),
             "ends_on",
         )
+    if agreement.renews is not None and merged["starts_on"] <= agreement.renews.ends_on:
+        raise AgreementError(
+            _l(
+                "This term renews an earlier one: it must start after that one ends (%(day)s).",
+                day=agreement.renews.ends_on.isoformat(),
+            ),
+            "starts_on",
+        )
     before = audit.snapshot(agreement)
     for name, value in values.items():
         setattr(agreement, name, value.strip() if isinstance(value, str) else value)

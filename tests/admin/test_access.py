@@ -23,8 +23,15 @@ def admin_routes(app):
 
 def test_the_url_map_has_admin_routes_for_every_part_of_the_workspace(app):
     urls = {url for url, _ in admin_routes(app)}
-    for expected in ("/admin/", "/admin/agreements/", "/admin/partners/", "/admin/networks/",
-                     "/admin/projects/", "/admin/contacts/", "/admin/audit/"):
+    for expected in (
+        "/admin/",
+        "/admin/agreements/",
+        "/admin/partners/",
+        "/admin/networks/",
+        "/admin/projects/",
+        "/admin/contacts/",
+        "/admin/audit/",
+    ):
         assert expected in urls
 
 
@@ -52,8 +59,10 @@ def test_every_admin_post_without_a_csrf_token_is_refused(app, csrf_client):
     posts = [url for url, method in admin_routes(app) if method == "POST"]
     assert len(posts) >= 10
     for url in posts:
-        url = url.replace("/1", f"/{agreement.id}") if "agreements" in url else url.replace(
-            "/1", f"/{agreement.partner_id}"
+        url = (
+            url.replace("/1", f"/{agreement.id}")
+            if "agreements" in url
+            else url.replace("/1", f"/{agreement.partner_id}")
         )
         response = csrf_client.post(url, data={"title": "x", "reason": "x", "name": "x"})
         assert response.status_code == 400, url

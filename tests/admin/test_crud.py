@@ -115,8 +115,11 @@ def test_contacts_are_added_edited_and_deleted(logged_in):
     assert contact.role_sv == "International office"
     logged_in.post(
         f"/admin/contacts/{contact.id}/edit",
-        data={"role_sv": "Internationella kontoret", "role_en": "International office",
-              "email": "office@example.org"},
+        data={
+            "role_sv": "Internationella kontoret",
+            "role_en": "International office",
+            "email": "office@example.org",
+        },
     )
     db.session.expire_all()
     assert db.session.get(Contact, contact.id).email == "office@example.org"
@@ -147,10 +150,14 @@ def test_the_partner_list_searches_other_names_and_sorts_both_ways(logged_in):
 
 def test_the_project_and_contact_lists_search(logged_in):
     partner = make_partner("Délice")
-    logged_in.post(f"/admin/partners/{partner.id}/projects/new",
-                   data={"title_en": "Food cities", "title_sv": "Matstäder"})
-    logged_in.post(f"/admin/partners/{partner.id}/contacts/new",
-                   data={"role_en": "Secretariat", "email": "secretariat@example.org"})
+    logged_in.post(
+        f"/admin/partners/{partner.id}/projects/new",
+        data={"title_en": "Food cities", "title_sv": "Matstäder"},
+    )
+    logged_in.post(
+        f"/admin/partners/{partner.id}/contacts/new",
+        data={"role_en": "Secretariat", "email": "secretariat@example.org"},
+    )
     assert "Matstäder" in logged_in.get("/admin/projects/?q=mat").get_data(as_text=True)
     assert "Matstäder" not in logged_in.get("/admin/projects/?q=zzz").get_data(as_text=True)
     assert "secretariat@example.org" in logged_in.get("/admin/contacts/?q=secr").get_data(

@@ -43,10 +43,12 @@ def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
     today = office_today()
     quiet = make_partner("Bergen")
     busy = make_partner("Lyon")
-    partners.add_project(quiet, title_sv="Gammalt", title_en="Old", starts_year=2010,
-                         ends_year=today.year - 4)
-    partners.add_project(busy, title_sv="Nytt", title_en="New", starts_year=today.year - 1,
-                         ends_year=today.year + 1)
+    partners.add_project(
+        quiet, title_sv="Gammalt", title_en="Old", starts_year=2010, ends_year=today.year - 4
+    )
+    partners.add_project(
+        busy, title_sv="Nytt", title_en="New", starts_year=today.year - 1, ends_year=today.year + 1
+    )
     db.session.commit()
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     assert 'data-partner="bergen" data-inactive="true"' in page

@@ -108,6 +108,29 @@ def test_a_pdf_that_is_too_large_is_refused_and_nothing_is_saved(logged_in, app)
     assert count_agreements() == 0
 
 
+def test_an_upload_beyond_the_request_limit_shows_the_form_with_the_limit(logged_in, app):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF + b"0" * 8192), "agreement.pdf"))
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The file is too large" in page and 'name="title"' in page
+    assert count_agreements() == 0
+
+
+def test_a_renewal_cannot_be_moved_to_start_inside_the_term_it_renews(logged_in):
+    old = make_agreement(starts_on=date(2024, 1, 1))
+    logged_in.post(f"/admin/agreements/{old.id}/renew", data={"signed_on": ""})
+    new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == old.id))
+    data = form(old.partner, starts_on="2026-06-01", ends_on="2029-12-31")
+    response = logged_in.post(f"/admin/agreements/{new.id}/edit?lang=en", data=data)
+    assert response.status_code == 422
+    assert "must start after that one ends" in response.get_data(as_text=True)
+
+
 def test_a_signed_pdf_is_stored_under_the_instance_folder_and_served_to_coordinators(
     logged_in, app
 ):
