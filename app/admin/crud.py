@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.admin import bp, services
 from app.admin.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
 from app.agreements import services as agreements
+from app.agreements.forms import EndForm
 from app.extensions import db
 from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
 
@@ -136,6 +137,35 @@ def partner_delete(partner_id: int):  # noqa: ANN201
         refusal=refusal,
         cancel_url=url_for(".partner", partner_id=found.id),
     ), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/partners/<int:partner_id>/end", methods=["GET", "POST"])
+def partner_end(partner_id: int):  # noqa: ANN201
+    """End a partnership: every current agreement ends on one day, with one reason."""
+    found = db.get_or_404(Partner, partner_id)
+    form = EndForm()
+    if request.method == "GET":
+        form.ended_on.data = agreements.office_today()
+    if form.validate_on_submit():
+        try:
+            ended = agreements.end_partnership(
+                found, on=form.ended_on.data, reason=form.reason.data or ""
+            )
+        except agreements.AgreementError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The partnership with %(name)s was ended (%(n)s agreements).",
+                    name=found.name,
+                    n=len(ended),
+                ),
+                "success",
+            )
+            return redirect(url_for(".partner", partner_id=found.id))
+    return render_template("admin/end_partnership.html", form=form, partner=found), _status()
 
 
 # --- projects ------------------------------------------------------------------------

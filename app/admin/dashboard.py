@@ -11,8 +11,11 @@ Extension points for later steps (meetings, exchanges):
                      lambda today: {"occurrences": upcoming(today, limit=10)}, order=30)
 
   The template is included inside a <section>; give it its own <h2>.
-* `register_activity_source(key, source)` feeds the partnership health view: `source`
-  returns {partner_id: date of the partner's latest activity} (a meeting, an exchange).
+* `register_activity_source(key, source, label)` feeds the partnership health view:
+  `source(today)` returns {partner_id: date of the partner's latest activity}, and
+  `label` (a lazy string such as _l("meeting")) names that kind of activity. E.g.
+
+      register_activity_source("meetings", last_meeting_per_partner, _l("meeting"))
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.partners.models import PUBLIC_KINDS, Partner, Project
@@ -39,7 +43,7 @@ class Panel:
 
 
 PANELS: dict[str, Panel] = {}
-ACTIVITY_SOURCES: dict[str, Callable[[date], dict[int, date]]] = {}
+ACTIVITY_SOURCES: dict[str, tuple[Callable[[date], dict[int, date]], object]] = {}
 
 
 def register_panel(
@@ -49,9 +53,11 @@ def register_panel(
     PANELS[key] = Panel(key, template, context, order)
 
 
-def register_activity_source(key: str, source: Callable[[date], dict[int, date]]) -> None:
+def register_activity_source(
+    key: str, source: Callable[[date], dict[int, date]], label: object = None
+) -> None:
     """Add (or replace) a source of partners' latest activity dates."""
-    ACTIVITY_SOURCES[key] = source
+    ACTIVITY_SOURCES[key] = (source, label if label is not None else key)
 
 
 def panels(today: date) -> list[tuple[Panel, dict]]:
@@ -82,14 +88,14 @@ def project_activity(today: date) -> dict[int, date]:
     return latest
 
 
-register_activity_source("projects", project_activity)
+register_activity_source("projects", project_activity, _l("project"))
 
 
 @dataclass(frozen=True)
 class Health:
     partner: Partner
     last_activity: date | None
-    source: str | None  # which kind of activity was the latest
+    source: object | None  # the label of the kind of activity that was the latest
 
     def inactive(self, today: date) -> bool:
         limit = today - relativedelta(years=INACTIVE_AFTER_YEARS)
@@ -101,10 +107,10 @@ def partnership_health(today: date) -> list[Health]:
     partners = db.session.scalars(
         sa.select(Partner).where(Partner.kind.in_(PUBLIC_KINDS)).order_by(Partner.name)
     ).all()
-    best: dict[int, tuple[date, str]] = {}
-    for key, source in ACTIVITY_SOURCES.items():
+    best: dict[int, tuple[date, object]] = {}
+    for source, label in ACTIVITY_SOURCES.values():
         for partner_id, day in source(today).items():
             if partner_id not in best or day > best[partner_id][0]:
-                best[partner_id] = (day, key)
+                best[partner_id] = (day, label)
     rows = [Health(p, *(best.get(p.id) or (None, None))) for p in partners]
     return sorted(rows, key=lambda h: (h.last_activity or date.min, h.partner.name.casefold()))

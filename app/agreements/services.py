@@ -251,14 +251,11 @@ def end_agreement(agreement: Agreement, *, on: date, reason: str) -> Agreement:
 
 def end_partnership(partner: Partner, *, on: date, reason: str) -> list[Agreement]:
     """End every agreement of a partner that is neither renewed nor ended yet."""
-    current = [
-        a
-        for a in agreements_of(partner)
-        if a.renewed_by is None and a.ended_on is None and a.starts_on <= on
-    ]
+    current = [a for a in agreements_of(partner) if a.renewed_by is None and a.ended_on is None]
     if not current:
         raise AgreementError(_l("This partner has no current agreement to end."))
-    return [end_agreement(a, on=on, reason=reason) for a in current]
+    # A term that has not started yet ends before it begins: on its first day.
+    return [end_agreement(a, on=max(on, a.starts_on), reason=reason) for a in current]
 
 
 def delete_agreement(agreement: Agreement) -> str | None:

@@ -7,7 +7,7 @@ reads without colour; today is a labelled vertical line.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
@@ -48,6 +48,19 @@ class Term:
     label: str  # the text read out for the bar (title, dates, status)
 
 
+def lanes(terms: list[Term]) -> list[list[Term]]:
+    """Spread a partner's terms over as few lines as possible so that none overlap."""
+    result: list[list[Term]] = []
+    for term in sorted(terms, key=lambda t: (t.starts_on, t.ends_on)):
+        for lane in result:
+            if lane[-1].ends_on < term.starts_on:
+                lane.append(term)
+                break
+        else:
+            result.append([term])
+    return result
+
+
 def _x(day: date, first: date, last: date) -> float:
     span = (last - first).days or 1
     return LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span
@@ -67,7 +80,10 @@ def timeline_svg(
     ends = [t.ends_on for _, terms in rows for t in terms] or [today]
     first = date(min(min(starts), today).year, 1, 1)
     last = date(max(max(ends), today).year + 1, 1, 1)
-    legend_y = TOP + ROW * len(rows) + 20
+    laned = [(name, lanes(terms)) for name, terms in rows]
+    lines = sum(max(len(ls), 1) for _, ls in laned)
+    bottom = TOP + ROW * lines
+    legend_y = bottom + 20
     height = legend_y + 40
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="agreement-timeline" '
@@ -84,30 +100,40 @@ def timeline_svg(
         x = _x(date(year, 1, 1), first, last)
         major = year % step == 0
         out.append(
-            f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{TOP + ROW * len(rows)}" '
+            f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" '
             f'stroke="{"#999" if major else "#ddd"}" stroke-width="1"/>'
         )
         if major:
             out.append(f'<text x="{x:.1f}" y="{TOP - 12}" text-anchor="middle">{year}</text>')
-    for i, (name, terms) in enumerate(rows):
-        y = TOP + i * ROW
+    line = 0
+    for name, partner_lanes in laned:
+        y = TOP + line * ROW
         out.append(
             f'<text x="{LEFT - 8}" y="{y + ROW / 2 + 4:.1f}" text-anchor="end" '
             f'class="tl-partner">{escape(name)}</text>'
         )
-        for term in terms:
-            x1 = _x(term.starts_on, first, last)
-            x2 = _x(term.ends_on, first, last)
-            style = STYLES.get(term.status, STYLES[ACTIVE])
-            out.append(
-                f'<rect x="{x1:.1f}" y="{y + (ROW - BAR) / 2:.1f}" width="{max(x2 - x1, 2):.1f}" '
-                f'height="{BAR}" rx="2" {style} data-status="{term.status}">'
-                f"<title>{escape(term.label)}</title></rect>"
-            )
+        for lane in partner_lanes:
+            y = TOP + line * ROW
+            for term in lane:
+                x1 = _x(term.starts_on, first, last)
+                x2 = _x(term.ends_on + timedelta(days=1), first, last)
+                style = STYLES.get(term.status, STYLES[ACTIVE])
+                out.append(
+                    f'<rect x="{x1:.1f}" y="{y + (ROW - BAR) / 2:.1f}" '
+                    f'width="{max(x2 - x1 - 1, 2):.1f}" height="{BAR}" rx="2" {style} '
+                    f'data-status="{term.status}"><title>{escape(term.label)}</title></rect>'
+                )
+            line += 1
+        if not partner_lanes:
+            line += 1
+        out.append(
+            f'<line x1="0" y1="{TOP + line * ROW}" x2="{WIDTH}" y2="{TOP + line * ROW}" '
+            f'stroke="#eee" stroke-width="1"/>'
+        )
     # Today: a thick line with its date written above it.
     tx = _x(today, first, last)
     out.append(
-        f'<line x1="{tx:.1f}" y1="{TOP - 30}" x2="{tx:.1f}" y2="{TOP + ROW * len(rows)}" '
+        f'<line x1="{tx:.1f}" y1="{TOP - 30}" x2="{tx:.1f}" y2="{bottom}" '
         f'stroke="#000" stroke-width="2.5" class="tl-today"/>'
     )
     anchor = "end" if tx > WIDTH - 150 else "start"

@@ -176,3 +176,32 @@ def test_the_partner_export_round_trips_swedish_characters_and_neutralises_formu
     by_name = {r[header.index("name")]: r for r in body}
     assert set(by_name) == {"Göteborg", "Nelson Mandela Bay"}
     assert by_name["Nelson Mandela Bay"][header.index("funding")] == "'=SUM(A1:A9)"
+
+
+def test_ending_a_partnership_ends_its_current_agreements_with_the_reason(logged_in):
+    from datetime import date
+
+    from app.agreements import services
+    from app.agreements.models import Agreement
+
+    first = make_agreement(make_partner("Chicago"), starts_on=date(2019, 1, 1))
+    second = services.renew(first, signed_on=date(2021, 6, 1))
+    db.session.commit()
+    response = logged_in.post(
+        f"/admin/partners/{first.partner_id}/end",
+        data={"ended_on": "2023-06-30", "reason": "Council decision 2023-05"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Agreement, second.id).end_reason == "Council decision 2023-05"
+    assert db.session.get(Agreement, first.id).ended_on is None  # the renewed term stays
+
+
+def test_ending_a_partnership_without_a_reason_is_refused(logged_in):
+    agreement = make_agreement(make_partner("Chicago"))
+    response = logged_in.post(
+        f"/admin/partners/{agreement.partner_id}/end?lang=en",
+        data={"ended_on": "2025-06-30", "reason": ""},
+    )
+    assert response.status_code == 422
+    assert "This field is required." in response.get_data(as_text=True)

@@ -53,12 +53,14 @@ def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     assert 'data-partner="bergen" data-inactive="true"' in page
     assert 'data-partner="lyon">' in page
+    lyon = page.split('data-partner="lyon">')[1].split("</tr>")[0]
+    assert f"{today.isoformat()} (project)" in lyon
 
 
 def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path):
     today = office_today()
     quiet = make_partner("Bergen")
-    register_activity_source("meetings-test", lambda day: {quiet.id: today})
+    register_activity_source("meetings-test", lambda day: {quiet.id: today}, "meeting")
     register_panel("upcoming-test", "admin/_test_panel.html", lambda day: {"n": 3}, order=1)
     app.jinja_loader.searchpath.append(str(tmp_path))
     (tmp_path / "admin").mkdir()
@@ -73,4 +75,5 @@ def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp
 
         ACTIVITY_SOURCES.pop("meetings-test")
     assert "3 meetings" in page
+    assert f"{today.isoformat()} (meeting)" in page
     assert 'data-partner="bergen" data-inactive' not in page

@@ -170,3 +170,12 @@ def test_a_non_pdf_upload_is_refused(app):
 def test_a_too_large_pdf_is_refused(app):
     with pytest.raises(services.AgreementError):
         services.check_document("agreement.pdf", b"%PDF-1.7\n" + b"0" * 2000, 1000)
+
+
+def test_ending_a_partnership_also_ends_a_signed_term_that_has_not_started(app):
+    old = make_agreement(starts_on=date(2024, 1, 1))
+    future = services.renew(old, signed_on=date(2026, 6, 1))
+    services.end_partnership(old.partner, on=date(2026, 8, 1), reason="Cooperation paused")
+    db.session.commit()
+    assert future.ended_on == future.starts_on
+    assert future.status(date(2027, 6, 1)) == ENDED

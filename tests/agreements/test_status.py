@@ -59,3 +59,28 @@ def test_an_ended_partnership_shows_ended_above_everything_else():
 
 def test_a_three_year_term_ends_the_day_before_the_same_date_three_years_on():
     assert term_end(date(2024, 1, 1)) == date(2026, 12, 31)
+
+
+def test_overlapping_terms_of_one_partner_go_on_separate_lines():
+    from app.agreements.timeline import Term, lanes
+
+    chain = [Term(date(y, 1, 1), date(y + 2, 12, 31), ACTIVE, "") for y in (2019, 2022, 2025)]
+    treaty = Term(date(1986, 1, 1), date(2036, 12, 31), ACTIVE, "")
+    result = lanes([*chain, treaty])
+    assert result == [[treaty], chain]
+
+
+def test_the_timeline_marks_today_with_its_date_and_draws_each_term():
+    from app.agreements.timeline import Term, timeline_svg
+
+    svg = timeline_svg(
+        [("Shanghai", [Term(date(2024, 1, 1), date(2026, 12, 31), DECISION_DUE, "MoU <1>")])],
+        date(2026, 11, 24),
+        title="Timeline",
+        description="Terms",
+        today_label="Today 2026-11-24",
+        status_labels={s: s for s in (ACTIVE, DECISION_DUE, DRAFT, EXPIRED, RENEWED, ENDED)},
+    )
+    assert 'data-status="decision_due"><title>MoU &lt;1&gt;</title>' in svg
+    assert "Today 2026-11-24" in svg
+    assert 'class="tl-today"' in svg

@@ -80,6 +80,7 @@ def test_workspace_pages_have_no_wcag_violations(page, demo_site, lang):
         f"/admin/partners/{partner_id}",
         f"/admin/partners/{partner_id}/edit",
         f"/admin/partners/{partner_id}/delete",
+        f"/admin/partners/{partner_id}/end",
         f"/admin/partners/{partner_id}/projects/new",
         f"/admin/partners/{partner_id}/contacts/new",
         "/admin/projects/",
