@@ -6,10 +6,12 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Response, current_app, render_template, request
+from flask_babel import gettext as _
 
 from app.admin import bp
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
+from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
 from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.csvutil import excel_csv
@@ -63,8 +65,10 @@ def audit_log():  # noqa: ANN201
     types = db.session.scalars(
         sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     ).all()
-    form.object_type.choices = [("", "")] + [(t, t) for t in types]
-    form.action.choices = [("", ""), (CREATE, CREATE), (UPDATE, UPDATE), (DELETE, DELETE)]
+    form.object_type.choices = [("", _("Any"))] + [(t, str(OBJECT_LABELS.get(t, t))) for t in types]
+    form.action.choices = [("", _("Any"))] + [
+        (a, str(ACTION_LABELS[a])) for a in (CREATE, UPDATE, DELETE)
+    ]
     stmt = sa.select(AuditEntry)
     valid = form.validate()
     zone = current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
@@ -108,6 +112,8 @@ def audit_log():  # noqa: ANN201
         pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
         args=args,
         zone=zone,
+        object_labels=OBJECT_LABELS,
+        action_labels=ACTION_LABELS,
     ), (200 if valid else 422)
 
 

@@ -26,7 +26,7 @@ class AgreementForm(FlaskForm):
     )
     signatories = TextAreaField(_l("Signatories"), validators=[Length(max=2000)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
-    document = FileField(_l("Signed document (PDF)"))
+    document = FileField(_l("Signed document (PDF)"), render_kw={"accept": ".pdf,application/pdf"})
 
     def __init__(self, *args: object, partners: list | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
