@@ -261,6 +261,11 @@ def renew(agreement_id: int):  # noqa: ANN201
             db.session.rollback()
             agreement = db.get_or_404(Agreement, agreement_id)
             _apply_error(form, err)
+        except sa.exc.IntegrityError:
+            # The database's one-renewal-per-term rule caught a race the lock did not.
+            db.session.rollback()
+            agreement = db.get_or_404(Agreement, agreement_id)
+            form.form_errors.append(_("This agreement has already been renewed."))
         else:
             db.session.commit()
             flash(

@@ -439,6 +439,29 @@ def decisions_due(today: date, within_days: int = 180) -> list[Attention]:
     return sorted(found, key=lambda x: x.decision_on)
 
 
+def decision_deadlines(start: date, end: date) -> list[Agreement]:
+    """Return the terms whose renewal decision falls on a day in [start, end).
+
+    Only current terms count: signed, neither renewed nor ended. For the private
+    calendar feed and the reminders; the decision day is `agreement.decision_on`.
+    """
+    successor = sa.orm.aliased(Agreement)
+    # The decision day is at most the end, so the end bounds the query from below.
+    rows = db.session.scalars(
+        _loaded()
+        .where(
+            Agreement.ended_on.is_(None),
+            Agreement.signed_on.is_not(None),
+            Agreement.ends_on >= start,
+            ~sa.exists().where(successor.renews_id == Agreement.id),
+        )
+        .order_by(Agreement.ends_on, Agreement.id)
+    ).all()
+    return sorted(
+        (a for a in rows if start <= a.decision_on < end), key=lambda a: (a.decision_on, a.id)
+    )
+
+
 def expired_agreements(today: date) -> list[Agreement]:
     """Return terms that ran out without being renewed or ended."""
     rows = db.session.scalars(

@@ -179,3 +179,16 @@ def test_ending_a_partnership_also_ends_a_signed_term_that_has_not_started(app):
     db.session.commit()
     assert future.ended_on == future.starts_on
     assert future.status(date(2027, 6, 1)) == ENDED
+
+
+def test_decision_deadlines_lists_current_terms_deciding_in_the_window(app):
+    inside = make_agreement(starts_on=date(2024, 1, 1))  # decides 2026-09-02
+    outside = make_agreement(starts_on=date(2025, 1, 1))  # decides 2027-09-02
+    draft = make_agreement(starts_on=date(2024, 1, 1), signed_on=None)
+    renewed = make_agreement(starts_on=date(2024, 1, 1))
+    services.renew(renewed)
+    db.session.commit()
+    found = services.decision_deadlines(date(2026, 9, 1), date(2026, 10, 1))
+    assert found == [inside]
+    assert outside not in found and draft not in found and renewed not in found
+    assert services.decision_deadlines(date(2026, 9, 3), date(2026, 10, 1)) == []
