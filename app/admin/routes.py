@@ -40,7 +40,6 @@ def dashboard():  # noqa: ANN201
         decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
         expired=agreements.expired_agreements(today),
         health=health,
-        inactive=[h for h in health if h.inactive(today)],
         panels=panels(today),
         waiting_mail=waiting_mail,
         failed_mail=failed_mail,

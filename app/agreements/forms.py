@@ -46,12 +46,3 @@ class EndForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Only the CSRF token: the confirmation page's button."""
-
-
-class FilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), validators=[Optional()])

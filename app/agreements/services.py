@@ -15,12 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.agreements.models import (
-    DECISION_DUE,
     DEFAULT_LEAD_DAYS,
-    ENDED,
     EXPIRED,
     KINDS,
-    MEMORANDUM,
     RENEWED,
     Agreement,
     term_end,
@@ -75,7 +72,7 @@ def check_terms(starts_on: date, ends_on: date, lead_days: int) -> None:
 
 
 def default_end(kind: str, starts_on: date) -> date:
-    """Return the default end: a memorandum runs three years; other kinds too, unless set."""
+    """Return the end used when none is given: a three-year term (the memorandum's)."""
     return term_end(starts_on)
 
 
@@ -303,8 +300,6 @@ def check_document(filename: str, data: bytes, max_bytes: int) -> None:
             ),
             "document",
         )
-    if len(data) == 0:
-        raise AgreementError(_l("The file is empty."), "document")
 
 
 def attach_document(agreement: Agreement, filename: str, data: bytes, max_bytes: int) -> str | None:
@@ -472,14 +467,6 @@ def expired_agreements(today: date) -> list[Agreement]:
     return [a for a in rows if a.status(today) == EXPIRED]
 
 
-def status_counts(today: date) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for a in db.session.scalars(_loaded()):
-        s = a.status(today)
-        counts[s] = counts.get(s, 0) + 1
-    return counts
-
-
 def partners_with_agreements() -> list[Partner]:
     """Return the partners that have at least one agreement, by name."""
     return list(
@@ -518,26 +505,3 @@ def public_chain(partner: Partner) -> list[Agreement]:
     if partner.kind not in PUBLIC_KINDS:
         return []
     return [a for a in agreements_of(partner) if a.signed_on is not None]
-
-
-__all__ = [
-    "DECISION_DUE",
-    "ENDED",
-    "MEMORANDUM",
-    "AgreementError",
-    "Attention",
-    "agreements_of",
-    "all_agreements",
-    "attach_document",
-    "chain",
-    "check_terms",
-    "create_agreement",
-    "decisions_due",
-    "delete_agreement",
-    "end_agreement",
-    "end_partnership",
-    "expired_agreements",
-    "office_today",
-    "renew",
-    "update_agreement",
-]
