@@ -14,9 +14,22 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 MAX_HOSTS = 8
+
+# WTForms' own messages for input it cannot parse, translated in this area's catalogue.
+PARSE_MESSAGES = (
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+)
+
+
+def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _required(message: object) -> InputRequired:
@@ -30,7 +43,7 @@ class SeriesForm(FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
     freq = SelectField(
         _l("Repeats every"),
-        choices=[("years", _l("N years")), ("months", _l("N months"))],
+        choices=choices([("years", _l("N years")), ("months", _l("N months"))]),
         validate_choice=False,
     )
     interval = IntegerField(
@@ -48,7 +61,9 @@ class SeriesForm(FlaskForm):
         _l("Duration in minutes"), validators=[_required(_l("Give the duration in minutes."))]
     )
     timezone = StringField(
-        _l("Time zone"), validators=[Optional(), Length(max=64)], render_kw={"list": "timezones", "autocomplete": "off"}
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "timezones", "autocomplete": "off"},
     )
     in_host_timezone = BooleanField(_l("Hold each meeting in its host city's time zone"))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
@@ -58,9 +73,9 @@ class SeriesForm(FlaskForm):
     def hosts(self) -> list[SelectField]:
         return [self[f"host_{n}"] for n in range(1, MAX_HOSTS + 1)]
 
-    def set_partner_choices(self, choices: list[tuple[str, str]]) -> None:
+    def set_partner_choices(self, partner_choices: list[tuple[str, str]]) -> None:
         for entry in self.hosts:
-            entry.choices = [("", "–"), *choices]
+            entry.choices = choices([("", "–"), *partner_choices])
 
     def host_ids(self) -> list[int]:
         return [int(e.data) for e in self.hosts if e.data and str(e.data).isdigit()]
@@ -83,7 +98,9 @@ class MoveForm(OccurrenceForm):
     new_date = DateField(_l("New date"), validators=[Optional()])
     new_time = TimeField(_l("New local start time"), validators=[Optional()])
     new_timezone = StringField(
-        _l("New time zone"), validators=[Optional(), Length(max=64)], render_kw={"list": "timezones", "autocomplete": "off"}
+        _l("New time zone"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "timezones", "autocomplete": "off"},
     )
     venue = StringField(_l("New venue"), validators=[Optional(), Length(max=300)])
     host = SelectField(_l("New host"), validate_choice=False)
@@ -107,7 +124,9 @@ class MeetingForm(FlaskForm):
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional()])
     timezone = StringField(
-        _l("Time zone"), validators=[Optional(), Length(max=64)], render_kw={"list": "timezones", "autocomplete": "off"}
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "timezones", "autocomplete": "off"},
     )
     start_date = DateField(_l("Start date"), validators=[_required(_l("Give the start date."))])
     start_time = TimeField(
@@ -131,7 +150,7 @@ class DelegateForm(FlaskForm):
     )
     language = SelectField(
         _l("Language of the invitation"),
-        choices=[("sv", "Svenska"), ("en", "English")],
+        choices=choices([("sv", "Svenska"), ("en", "English")]),
         default="sv",
     )
 

@@ -131,9 +131,7 @@ class OccurrenceChange(db.Model):
     __tablename__ = "meeting_occurrence_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    series_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("meeting_series.id", ondelete="CASCADE")
-    )
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="CASCADE"))
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(default=False)
     skipped: Mapped[bool] = mapped_column(default=False)

@@ -21,15 +21,14 @@ from app.meetings.forms import (
     MoveForm,
     SeriesForm,
     SwapForm,
+    choices,
 )
 from app.meetings.models import Delegate, Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.partners.models import Partner
 from app.timeutil import timezone_choices, utcnow
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-admin_bp = require_coordinator(
-    Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings")
-)
+admin_bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
 
 # Every blueprint of this area; create_app registers them all.
 blueprints: list[Blueprint] = [bp, admin_bp]
@@ -126,9 +125,7 @@ def _invalid(template: str, **context: object):  # noqa: ANN202
 
 @admin_bp.get("/")
 def admin_index():  # noqa: ANN201
-    series = db.session.scalars(
-        sa.select(MeetingSeries).order_by(MeetingSeries.id)
-    ).all()
+    series = db.session.scalars(sa.select(MeetingSeries).order_by(MeetingSeries.id)).all()
     meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc())).all()
     return render_template(
         "meetings/admin/index.html", series=series, meetings=meetings, confirm=ConfirmForm()
@@ -262,8 +259,8 @@ def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, stat
 def occurrence_move(series_id: int):  # noqa: ANN201
     series = _series_or_404(series_id)
     form = MoveForm()
-    form.occurrence.choices = _occurrence_choices(series)
-    form.host.choices = [("", _("Unchanged")), *_partner_choices()]
+    form.occurrence.choices = choices(_occurrence_choices(series))
+    form.host.choices = choices([("", _("Unchanged")), *_partner_choices()])
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
     template = "meetings/admin/move.html"
@@ -298,7 +295,7 @@ def occurrence_move(series_id: int):  # noqa: ANN201
 def occurrence_cancel(series_id: int):  # noqa: ANN201
     series = _series_or_404(series_id)
     form = CancelForm()
-    form.occurrence.choices = _occurrence_choices(series)
+    form.occurrence.choices = choices(_occurrence_choices(series))
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
     template = "meetings/admin/cancel.html"
@@ -323,8 +320,8 @@ def occurrence_cancel(series_id: int):  # noqa: ANN201
 def occurrence_swap(series_id: int):  # noqa: ANN201
     series = _series_or_404(series_id)
     form = SwapForm()
-    form.occurrence.choices = _occurrence_choices(series)
-    form.other.choices = form.occurrence.choices
+    form.occurrence.choices = choices(_occurrence_choices(series))
+    form.other.choices = choices(_occurrence_choices(series))
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
     template = "meetings/admin/swap.html"
@@ -401,7 +398,7 @@ def _meeting_form_page(form: MeetingForm, meeting: Meeting | None, status: int =
 @admin_bp.route("/new", methods=["GET", "POST"])
 def meeting_new():  # noqa: ANN201
     form = MeetingForm()
-    form.partner_id.choices = [("", "–"), *_partner_choices()]
+    form.partner_id.choices = choices([("", "–"), *_partner_choices()])
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(**_meeting_form_data(form))
@@ -421,7 +418,7 @@ def meeting_new():  # noqa: ANN201
 def meeting_edit(meeting_id: int):  # noqa: ANN201
     meeting = db.get_or_404(Meeting, meeting_id)
     form = MeetingForm()
-    form.partner_id.choices = [("", "–"), *_partner_choices()]
+    form.partner_id.choices = choices([("", "–"), *_partner_choices()])
     if request.method == "GET":
         start = display.local(meeting.starts_at, meeting.timezone)
         end = display.local(meeting.ends_at, meeting.timezone)

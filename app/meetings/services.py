@@ -153,7 +153,9 @@ def series_occurrences(
     series: MeetingSeries, *, through: date | None = None, include_removed: bool = False
 ) -> list[SeriesOccurrence]:
     """Return the occurrences of a series up to `through` (default: the horizon), by start."""
-    through = through or (utcnow().date() + timedelta(days=366 * HORIZON_YEARS))
+    if through is None:
+        from_day = max(utcnow().date(), series.first_date)
+        through = from_day + timedelta(days=366 * HORIZON_YEARS)
     rule = series.rule
     changes = {c.original_start: c for c in series.changes}
     last = max([through, *(k.date() + timedelta(days=2) for k in changes)])
@@ -339,10 +341,14 @@ def occurrences_between(
     found: list[UpcomingOccurrence] = []
     for series in db.session.scalars(_series_query(include_unpublished)):
         through = horizon.astimezone(UTC).date() + timedelta(days=1)
+        if end is None:  # an open window: show a series that starts far ahead too
+            through = max(through, series.first_date + timedelta(days=366 * HORIZON_YEARS))
         for occ in series_occurrences(series, through=through):
-            if occ.end > start and occ.start < horizon:
+            if occ.end > start and (end is None or occ.start < end):
                 found.append(_from_series(occ))
-    query = sa.select(Meeting).where(Meeting.ends_at > start, Meeting.starts_at < horizon)
+    query = sa.select(Meeting).where(Meeting.ends_at > start)
+    if end is not None:
+        query = query.where(Meeting.starts_at < end)
     if not include_unpublished:
         query = query.where(Meeting.published.is_(True))
     found.extend(_from_meeting(m) for m in db.session.scalars(query))
@@ -369,7 +375,11 @@ def _check_timezone(name: str | None, field: str = "timezone") -> str:
     name = (name or "").strip()
     if not is_valid_timezone(name):
         raise MeetingError(
-            field, _l("Unknown time zone %(zone)s. Use an IANA name such as Europe/Oslo.", zone=name or "–")
+            field,
+            _l(
+                "Unknown time zone %(zone)s. Use an IANA name such as Europe/Oslo.",
+                zone=name or "–",
+            ),
         )
     return name
 
@@ -468,14 +478,18 @@ def create_series(*, host_ids: Sequence[int], **values: object) -> MeetingSeries
     db.session.add(series)
     _set_rotation(series, partners)
     db.session.flush()
-    audit.record(audit.CREATE, series, summary=f"Meeting series {series.title_en or series.title_sv}")
+    audit.record(
+        audit.CREATE, series, summary=f"Meeting series {series.title_en or series.title_sv}"
+    )
     return series
 
 
 _TIMING = ("freq", "interval", "first_date", "until_date", "count", "start_time", "timezone")
 
 
-def update_series(series: MeetingSeries, *, host_ids: Sequence[int], **values: object) -> MeetingSeries:
+def update_series(
+    series: MeetingSeries, *, host_ids: Sequence[int], **values: object
+) -> MeetingSeries:
     """Change a series; refuse a change of its timing that would orphan changed occurrences."""
     partners = _rotation_partners(host_ids)
     fields = _series_values(values, _default_zone(partners[0]))
@@ -526,7 +540,9 @@ def _change_for(series: MeetingSeries, original: datetime) -> OccurrenceChange:
     return change
 
 
-def _occurrence_or_error(series: MeetingSeries, key: str, field: str = "occurrence") -> SeriesOccurrence:
+def _occurrence_or_error(
+    series: MeetingSeries, key: str, field: str = "occurrence"
+) -> SeriesOccurrence:
     occ = find_occurrence(series, key or "")
     if occ is None:
         raise MeetingError(field, _l("This series has no meeting at that time."))
@@ -634,7 +650,9 @@ def set_published(item: MeetingSeries | Meeting, published: bool) -> None:
     before = audit.snapshot(item)
     item.published = published
     db.session.flush()
-    audit.record(audit.UPDATE, item, before=before, summary="published" if published else "withdrawn")
+    audit.record(
+        audit.UPDATE, item, before=before, summary="published" if published else "withdrawn"
+    )
 
 
 # --- one-off meetings -------------------------------------------------------------------
@@ -728,7 +746,9 @@ def add_delegate(meeting: Meeting, **values: str) -> Delegate:
 
 
 def remove_delegate(delegate: Delegate) -> None:
-    audit.record(audit.DELETE, delegate, before=audit.snapshot(delegate), summary="Delegate removed")
+    audit.record(
+        audit.DELETE, delegate, before=audit.snapshot(delegate), summary="Delegate removed"
+    )
     db.session.delete(delegate)
     db.session.flush()
 
@@ -766,9 +786,7 @@ def meeting_calevent(
     )
 
 
-def _occurrence_calevent(
-    occ: SeriesOccurrence, lang: str | None, *, as_override: bool
-) -> CalEvent:
+def _occurrence_calevent(occ: SeriesOccurrence, lang: str | None, *, as_override: bool) -> CalEvent:
     series = occ.series
     host = occ.host.name if occ.host is not None else ""
     return CalEvent(

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,7 +68,9 @@ def test_unmoved_occurrences_keep_the_step_around_a_moved_one(rule, zone, data):
     shift = data.draw(st.integers(-200, 200))
     moved_to = target.start.date() + timedelta(days=shift)
     change = Change(target.original_start, new_date=moved_to, new_time=time(9, 15))
-    occurrences = sorted(_expand(rule, zone, {change.original_start: change}), key=lambda o: o.index)
+    occurrences = sorted(
+        _expand(rule, zone, {change.original_start: change}), key=lambda o: o.index
+    )
     unmoved = [o for o in occurrences if o.status != MOVED]
     for before, after in zip(unmoved, unmoved[1:], strict=False):
         expected = rule.first_date + rule.step() * after.index
@@ -107,9 +108,7 @@ def test_cancelled_and_skipped_occurrences_are_gone(rule, zone, data):
     left = _expand(rule, zone, changes)
     assert {o.key for o in left} == {o.key for o in plain} - {o.key for o in gone}
     everything = _expand(rule, zone, changes, include_removed=True)
-    assert {o.key for o in everything if o.status in (CANCELLED, SKIPPED)} == {
-        o.key for o in gone
-    }
+    assert {o.key for o in everything if o.status in (CANCELLED, SKIPPED)} == {o.key for o in gone}
 
 
 @pytest.mark.parametrize("zone", NORDIC_ZONES + ["America/Chicago"])

@@ -17,12 +17,19 @@ def swaps_and_skips(draw, count: int):
     n_swaps = draw(st.integers(0, count // 2))
     swaps = [Swap(indices[2 * i], indices[2 * i + 1], "reason") for i in range(n_swaps)]
     rest = indices[2 * n_swaps :]
-    skips = [Skip(k, "no meeting") for k in draw(st.lists(st.sampled_from(rest), unique=True))] if rest else []
+    skips = (
+        [Skip(k, "no meeting") for k in draw(st.lists(st.sampled_from(rest), unique=True))]
+        if rest
+        else []
+    )
     return swaps, skips
 
 
 @settings(max_examples=200, deadline=None)
-@given(rotation=st.lists(st.text(min_size=1), min_size=1, max_size=6, unique=True), count=st.integers(0, 30))
+@given(
+    rotation=st.lists(st.text(min_size=1), min_size=1, max_size=6, unique=True),
+    count=st.integers(0, 30),
+)
 def test_without_changes_host_k_is_rotation_k_mod_n(rotation, count):
     assert hosts(count, rotation) == [rotation[k % len(rotation)] for k in range(count)]
 
