@@ -51,6 +51,8 @@ def _postgres_schema():
     if not TEST_DATABASE_URL:
         yield
         return
+    from app import models  # noqa: F401  (every table, whichever test module ran first)
+
     engine = sa.create_engine(create_app_url(TEST_DATABASE_URL))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
