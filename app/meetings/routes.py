@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import require_coordinator
+from app.dbutil import begin_write_transaction, lock_for_update
 from app.extensions import db
 from app.meetings import display, services
 from app.meetings.forms import (
@@ -29,6 +30,10 @@ from app.timeutil import timezone_choices, utcnow
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 admin_bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
+
+UPCOMING_CHOICES = 20  # meetings offered in the lists of the move, cancel and swap forms
+PAST_SHOWN = timedelta(days=366 * 4)  # how far back a series page lists held meetings
+AHEAD_SHOWN = 24  # how many coming meetings a series page lists
 
 # Every blueprint of this area; create_app registers them all.
 blueprints: list[Blueprint] = [bp, admin_bp]
@@ -68,6 +73,13 @@ def _item_by_public_id(public_id: str, include_unpublished: bool) -> MeetingSeri
     return item
 
 
+def _shown(occurrences: list, now: datetime) -> list:
+    """Return the meetings a series page lists: recent past ones and the next few."""
+    past = [o for o in occurrences if o.end <= now and o.end > now - PAST_SHOWN]
+    coming = [o for o in occurrences if o.end > now][:AHEAD_SHOWN]
+    return past + coming
+
+
 # --- public -----------------------------------------------------------------------------
 
 
@@ -90,11 +102,9 @@ def detail(public_id: str):  # noqa: ANN201
     context = {"item": item, "home": home, "home_zone": services.home_timezone(home)}
     if isinstance(item, MeetingSeries):
         now = utcnow()
-        context["occurrences"] = [
-            o
-            for o in services.series_occurrences(item, include_removed=True)
-            if o.end > now - timedelta(days=366 * 4)
-        ]
+        context["occurrences"] = _shown(
+            services.series_occurrences(item, include_removed=True), now
+        )
         context["now"] = now
         return render_template("meetings/series.html", series=item, **context)
     return render_template("meetings/meeting.html", meeting=item, **context)
@@ -220,11 +230,7 @@ def series_edit(series_id: int):  # noqa: ANN201
 def series_admin(series_id: int):  # noqa: ANN201
     series = _series_or_404(series_id)
     now = utcnow()
-    occurrences = [
-        o
-        for o in services.series_occurrences(series, include_removed=True)
-        if o.end > now - timedelta(days=366 * 2)
-    ]
+    occurrences = _shown(services.series_occurrences(series, include_removed=True), now)
     return render_template(
         "meetings/admin/series.html",
         series=series,
@@ -234,18 +240,41 @@ def series_admin(series_id: int):  # noqa: ANN201
     )
 
 
-def _occurrence_choices(series: MeetingSeries) -> list[tuple[str, str]]:
+def _occurrence_label(occ: services.SeriesOccurrence) -> str:
+    host = occ.host.name if occ.host is not None else "–"
+    return f"{display.when(occ.start, occ.timezone)} ({occ.timezone}), {host}"
+
+
+def _occurrence_choices(series: MeetingSeries, *wanted: str | None) -> list[tuple[str, str]]:
+    """Return the next meetings of a series, plus any other real one asked for by key."""
     now = utcnow()
-    choices = []
+    found = []
     for occ in services.series_occurrences(series):
-        if occ.end <= now:
-            continue
-        host = occ.host.name if occ.host is not None else "–"
-        label = f"{display.when(occ.start, occ.timezone)} ({occ.timezone}), {host}"
-        choices.append((occ.key, label))
-        if len(choices) >= 20:
-            break
-    return choices
+        if occ.end > now and len(found) < UPCOMING_CHOICES:
+            found.append((occ.key, _occurrence_label(occ)))
+    keys = {key for key, _label in found}
+    for key in wanted:
+        # A meeting further ahead (or past) than the list reaches must not be swapped
+        # silently for the first one on the list.
+        if key and key not in keys:
+            occ = services.find_occurrence(series, key)
+            if occ is not None:
+                found.append((occ.key, _occurrence_label(occ)))
+                keys.add(occ.key)
+    return found
+
+
+def _wanted_keys(*names: str) -> list[str | None]:
+    return [request.values.get(name) for name in names]
+
+
+def _lock_series(series_id: int) -> MeetingSeries:
+    """Take the series for writing, so two coordinators' changes cannot collide."""
+    begin_write_transaction()
+    series = lock_for_update(MeetingSeries, series_id)
+    if series is None:
+        abort(404)
+    return series
 
 
 def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, status: int = 200):  # noqa: ANN202
@@ -257,9 +286,9 @@ def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, stat
 
 @admin_bp.route("/series/<int:series_id>/move", methods=["GET", "POST"])
 def occurrence_move(series_id: int):  # noqa: ANN201
-    series = _series_or_404(series_id)
+    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
     form = MoveForm()
-    form.occurrence.choices = choices(_occurrence_choices(series))
+    form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
     form.host.choices = choices([("", _("Unchanged")), *_partner_choices()])
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
@@ -293,9 +322,9 @@ def occurrence_move(series_id: int):  # noqa: ANN201
 
 @admin_bp.route("/series/<int:series_id>/cancel", methods=["GET", "POST"])
 def occurrence_cancel(series_id: int):  # noqa: ANN201
-    series = _series_or_404(series_id)
+    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
     form = CancelForm()
-    form.occurrence.choices = choices(_occurrence_choices(series))
+    form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
     template = "meetings/admin/cancel.html"
@@ -318,10 +347,11 @@ def occurrence_cancel(series_id: int):  # noqa: ANN201
 
 @admin_bp.route("/series/<int:series_id>/swap", methods=["GET", "POST"])
 def occurrence_swap(series_id: int):  # noqa: ANN201
-    series = _series_or_404(series_id)
+    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
     form = SwapForm()
-    form.occurrence.choices = choices(_occurrence_choices(series))
-    form.other.choices = choices(_occurrence_choices(series))
+    both = _occurrence_choices(series, *_wanted_keys("occurrence", "other"))
+    form.occurrence.choices = choices(both)
+    form.other.choices = choices(both)
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
     template = "meetings/admin/swap.html"
@@ -344,7 +374,7 @@ def occurrence_swap(series_id: int):  # noqa: ANN201
 
 @admin_bp.post("/series/<int:series_id>/restore/<key>")
 def occurrence_restore(series_id: int, key: str):  # noqa: ANN201
-    series = _series_or_404(series_id)
+    series = _lock_series(series_id)
     if ConfirmForm().validate_on_submit():
         services.restore_occurrence(series, key)
         db.session.commit()
@@ -460,7 +490,8 @@ def meeting_admin(meeting_id: int):  # noqa: ANN201
 
 @admin_bp.post("/meeting/<int:meeting_id>/delegates")
 def delegate_add(meeting_id: int):  # noqa: ANN201
-    meeting = db.get_or_404(Meeting, meeting_id)
+    begin_write_transaction()
+    meeting = lock_for_update(Meeting, meeting_id) or abort(404)
     form = DelegateForm()
     if form.validate_on_submit():
         try:

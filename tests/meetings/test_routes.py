@@ -384,3 +384,15 @@ def test_the_workspace_lists_series_and_meetings(logged_in, nordic):
     page = logged_in.get("/admin/meetings/").get_data(as_text=True)
     assert "Nordiskt vänortsmöte" in page and "Besök från Århus" in page
     assert re.search(r"<h1>Möten</h1>", page)
+
+
+def test_a_meeting_beyond_the_list_can_still_be_moved_and_is_not_mixed_up(logged_in, nordic):
+    series = make_series(rotation(nordic), freq="months", interval=1, first_date=date(2040, 1, 10))
+    far = services.series_occurrences(series, through=date(2045, 1, 1))[30]
+    url = f"/admin/meetings/series/{series.id}/move"
+    page = logged_in.get(f"{url}?occurrence={far.key}").get_data(as_text=True)
+    assert f'<option selected value="{far.key}">' in page
+    response = logged_in.post(url, data={"occurrence": far.key, "venue": "Liseberg"})
+    assert response.status_code == 302
+    (change,) = db.session.scalars(sa.select(OccurrenceChange)).all()
+    assert change.original_start == far.occurrence.original_start
