@@ -60,7 +60,10 @@ def _goteborg(p: dict[str, Partner]) -> None:
         nordic,
         after.key,
         later.key,
-        reason=f"{later.host.name} fyller jubileum det året / celebrates its jubilee that year",
+        reason=(
+            f"{later.host.name} firar jubileum {after.start.year} / "
+            f"celebrates its jubilee in {after.start.year}"
+        ),
     )
 
     shanghai_day = _in_days("Asia/Shanghai", 45)
