@@ -32,13 +32,17 @@ def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
 def _required(message: object) -> InputRequired:
     return InputRequired(message=message)
 
 
 class SeriesForm(FlaskForm):
-    title_sv = StringField(_l("Title in Swedish"), validators=[Length(max=200)])
-    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
+    title_en = StringField(_l("Title in English"), validators=[_max(200)])
     description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional()])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
     freq = SelectField(
@@ -62,11 +66,11 @@ class SeriesForm(FlaskForm):
     )
     timezone = StringField(
         _l("Time zone"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional()],
         render_kw={"list": "timezones", "autocomplete": "off"},
     )
     in_host_timezone = BooleanField(_l("Hold each meeting in its host city's time zone"))
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
     published = BooleanField(_l("Published"))
 
     @property
@@ -99,33 +103,33 @@ class MoveForm(OccurrenceForm):
     new_time = TimeField(_l("New local start time"), validators=[Optional()])
     new_timezone = StringField(
         _l("New time zone"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional()],
         render_kw={"list": "timezones", "autocomplete": "off"},
     )
-    venue = StringField(_l("New venue"), validators=[Optional(), Length(max=300)])
+    venue = StringField(_l("New venue"), validators=[Optional(), _max(300)])
     host = SelectField(_l("New host"), validate_choice=False)
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
 
 
 class CancelForm(OccurrenceForm):
     skip = BooleanField(_l("Skip the year: the host keeps its turn for the next meeting"))
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
 
 
 class SwapForm(OccurrenceForm):
     other = SelectField(_l("Swap host with"), validate_choice=False)
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
 
 
 class MeetingForm(FlaskForm):
-    title_sv = StringField(_l("Title in Swedish"), validators=[Length(max=200)])
-    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
+    title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
+    title_en = StringField(_l("Title in English"), validators=[_max(200)])
     partner_id = SelectField(_l("Partner or network"), validate_choice=False)
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional()])
     timezone = StringField(
         _l("Time zone"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional()],
         render_kw={"list": "timezones", "autocomplete": "off"},
     )
     start_date = DateField(_l("Start date"), validators=[_required(_l("Give the start date."))])
@@ -139,14 +143,14 @@ class MeetingForm(FlaskForm):
 
 class DelegateForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[_required(_l("Give the delegate's name.")), Length(max=200)]
+        _l("Name"), validators=[_required(_l("Give the delegate's name.")), _max(200)]
     )
-    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    role = StringField(_l("Role"), validators=[Optional(), _max(200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), _max(200)])
+    city = StringField(_l("City"), validators=[Optional(), _max(120)])
     email = EmailField(
         _l("E-mail"),
-        validators=[_required(_l("Give the delegate's e-mail address.")), Length(max=254)],
+        validators=[_required(_l("Give the delegate's e-mail address.")), _max(254)],
     )
     language = SelectField(
         _l("Language of the invitation"),

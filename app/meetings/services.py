@@ -41,6 +41,8 @@ from app.partners.models import HOME, Partner
 from app.timeutil import is_valid_timezone, localize, utcnow
 
 HORIZON_YEARS = 10  # how far ahead endless series are expanded
+MAX_INTERVAL = 100
+MAX_COUNT = 1000
 KIND_MEETING = "meeting"
 
 
@@ -397,10 +399,12 @@ def _check_rule(rule: Rule) -> None:
         raise MeetingError("freq", _l("Choose years or months."))
     if rule.interval is None or rule.interval < 1:
         raise MeetingError("interval", _l("The interval must be at least 1."))
+    if rule.interval > MAX_INTERVAL:
+        raise MeetingError("interval", _l("The interval can be at most 100."))
     if rule.until is not None and rule.until < rule.first_date:
         raise MeetingError("until_date", _l("The end date cannot be before the first date."))
-    if rule.count is not None and rule.count < 1:
-        raise MeetingError("count", _l("The number of meetings must be at least 1."))
+    if rule.count is not None and not 1 <= rule.count <= MAX_COUNT:
+        raise MeetingError("count", _l("The number of meetings must be between 1 and 1000."))
     if rule.until is not None and rule.count is not None:
         raise MeetingError("count", _l("Give an end date or a number of meetings, not both."))
 

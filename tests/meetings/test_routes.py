@@ -396,3 +396,19 @@ def test_a_meeting_beyond_the_list_can_still_be_moved_and_is_not_mixed_up(logged
     assert response.status_code == 302
     (change,) = db.session.scalars(sa.select(OccurrenceChange)).all()
     assert change.original_start == far.occurrence.original_start
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"interval": "1000000000000"}, "Intervallet kan vara högst 100."),
+        ({"count": "0"}, "Antalet möten måste vara mellan 1 och 1000."),
+        ({"title_sv": "x" * 201}, "Använd högst 200 tecken."),
+        ({"timezone": "Europe/" + "x" * 80}, "Okänd tidszon"),
+    ],
+)
+def test_out_of_range_series_input_is_refused_in_swedish(logged_in, nordic, fields, message):
+    response = logged_in.post("/admin/meetings/series/new", data=series_form(nordic, **fields))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(MeetingSeries) == 0
