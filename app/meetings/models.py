@@ -112,7 +112,7 @@ class SeriesHost(db.Model):
     partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id", ondelete="RESTRICT"))
 
     series: Mapped[MeetingSeries] = relationship(back_populates="hosts")
-    partner: Mapped[Partner] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (
         sa.UniqueConstraint("series_id", "partner_id"),
@@ -191,7 +191,7 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    partner: Mapped[Partner] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
     delegates: Mapped[list[Delegate]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Delegate.id"
     )
