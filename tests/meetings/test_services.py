@@ -309,3 +309,17 @@ def test_calendar_events_lists_published_series_and_meetings(nordic):
     events = services.calendar_events()
     assert "Secret" not in [e.title for e in events]
     assert len(services.calendar_events(include_unpublished=True)) == len(events) + 1
+
+
+def test_a_series_in_one_zone_and_venue_is_a_single_master_with_until_in_utc(nordic):
+    series = make_series(
+        rotation(nordic),
+        in_host_timezone=False,
+        timezone="Europe/Oslo",
+        venue="Online",
+        until_date=date(2036, 6, 10),
+    )
+    (master,) = _parse(services.series_calevents(series, through=date(2040, 1, 1)))
+    assert master["RRULE"]["UNTIL"] == [datetime(2036, 6, 10, 21, 59, 59, tzinfo=UTC)]
+    assert str(master["DTSTART"].params["TZID"]) == "Europe/Oslo"
+    assert str(master["LOCATION"]) == "Online"
