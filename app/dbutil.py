@@ -41,7 +41,7 @@ def begin_write_transaction() -> None:
     two requests that read-then-write cannot both read stale counts. On PostgreSQL it is
     a plain BEGIN; lock the rows you change with `lock_for_update`.
     """
-    if db.session.in_transaction():
+    if db.session().in_transaction():
         db.session.commit()
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
