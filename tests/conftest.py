@@ -51,6 +51,8 @@ def _postgres_schema():
     if not TEST_DATABASE_URL:
         yield
         return
+    import app.models  # noqa: F401  (every table on the metadata, whichever tests run)
+
     engine = sa.create_engine(create_app_url(TEST_DATABASE_URL))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
