@@ -35,7 +35,7 @@ SIGNUP_STATUS_LABELS = {
     m.WAITLISTED: _l("On the waiting list"),
     m.OFFERED: _l("Places offered"),
     m.EXPIRED: _l("Offer lapsed"),
-    m.SIGNUP_CANCELLED: _l("Cancelled"),
+    m.SIGNUP_CANCELLED: _l("Sign-up cancelled"),
 }
 
 

@@ -519,10 +519,10 @@ def cancel_signup(signup: Signup, now: datetime | None = None) -> list[Signup]:
     signup.status = m.SIGNUP_CANCELLED
     signup.cancelled_at = now
     signup.offer_expires_at = None
-    old_nonce, signup.token_nonce = signup.token_nonce, _new_nonce()
+    # The link stops working by the status; a new sign-up of the school gets a new nonce.
     db.session.flush()
     audit.record(audit.UPDATE, signup, before=before, summary="Sign-up cancelled")
-    _mail(signup, "cancelled", old_nonce, ics=False)
+    _mail(signup, "cancelled", signup.token_nonce, ics=False)
     return _reallocate(exchange, now)
 
 
