@@ -35,7 +35,7 @@ def test_the_exchange_page_shows_places_left_and_the_order_rule(client, app):
 
 
 def test_the_list_shows_open_exchanges_with_places_left(client, app):
-    exchange = make_exchange(places=12, title_sv="Utbyte med Lyon")
+    make_exchange(places=12, title_sv="Utbyte med Lyon")
     make_exchange(status=m.DRAFT, title_sv="Hemligt utkast")
     page = client.get("/exchanges/").text
     assert "Utbyte med Lyon" in page and 'data-places-left="12"' in page
