@@ -312,6 +312,7 @@ def api_exchanges():  # noqa: ANN201
 
 
 from app.exchanges.admin import admin  # noqa: E402
+from app.exchanges.jobs import cli  # noqa: E402
 
 # Every blueprint of this area; create_app registers them all.
-blueprints: list[Blueprint] = [bp, api, admin]
+blueprints: list[Blueprint] = [bp, api, admin, cli]
