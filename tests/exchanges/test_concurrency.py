@@ -177,7 +177,7 @@ def test_simultaneous_signups_never_overbook(app, server, logged_in):
         logged_in.get(f"/admin/exchanges/{exchange_id}/participants.csv?lang=en").data
     )
     header, body = csv_rows[0], csv_rows[1:]
-    pupils_col, status_col = header.index("Pupils"), header.index("Status")
-    csv_confirmed = sum(int(r[pupils_col]) for r in body if r[status_col] == "Confirmed")
+    pupils_col, status_col = header.index("Elever"), header.index("Status")
+    csv_confirmed = sum(int(r[pupils_col]) for r in body if r[status_col] == "Bekräftad")
     assert csv_confirmed == db_confirmed
     assert len(body) == SIGNUPS
