@@ -145,10 +145,11 @@ def test_a_message_reaches_every_confirmed_school_and_no_waiting_one(logged_in, 
         data={"subject": "Packlista", "message": "Glöm inte passet."},
     )
     assert response.status_code == 302
-    smtp.wait_for(5)
-    subjects = {(str(msg["To"]), msg["Subject"]) for msg in smtp.messages}
-    assert ("a@example.org", "Packlista") in subjects and ("b@example.org", "Packlista") in subjects
-    assert ("waiting@example.org", "Packlista") not in subjects
+    smtp.wait_for(2)
+    assert sorted((str(msg["To"]), msg["Subject"]) for msg in smtp.messages) == [
+        ("a@example.org", "Packlista"),
+        ("b@example.org", "Packlista"),
+    ]
 
 
 def test_an_empty_message_is_refused(logged_in, app):

@@ -174,7 +174,7 @@ def test_simultaneous_signups_never_overbook(app, server, logged_in):
     assert page_left == PLACES - db_confirmed
 
     csv_rows = read_excel_csv(
-        logged_in.get(f"/admin/exchanges/{exchange_id}/participants.csv?lang=en").data
+        logged_in.get(f"/admin/exchanges/{exchange_id}/participants.csv?lang=sv").data
     )
     header, body = csv_rows[0], csv_rows[1:]
     pupils_col, status_col = header.index("Elever"), header.index("Status")

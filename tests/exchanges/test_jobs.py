@@ -19,6 +19,7 @@ def _offer_to_second_group() -> tuple[m.Signup, m.Signup]:
     following = make_signup(exchange, students=3, email="next@example.org")
     services.cancel_signup(leaving)
     db.session.commit()
+    db.session.info.pop("outbox_committed", None)  # test data: only the sweep's mail is sent
     return offered, following
 
 
@@ -26,9 +27,11 @@ def test_the_sweep_passes_a_lapsed_offer_on_and_mails_both_groups(app, smtp):
     offered, following = _offer_to_second_group()
     assert sweep_offers(utcnow() + timedelta(hours=1)) == []
     assert sweep_offers(utcnow() + timedelta(hours=72, minutes=1)) == [offered.id]
-    smtp.wait_for(7)  # sign-ups, the first offer, the lapse and the next offer
-    assert smtp.to("first@example.org")[-1]["Subject"].startswith("Erbjudandet förföll")
-    assert smtp.to("next@example.org")[-1]["Subject"].startswith("Platser erbjudna")
+    smtp.wait_for(2)
+    (lapsed,) = smtp.to("first@example.org")
+    (offer,) = smtp.to("next@example.org")
+    assert lapsed["Subject"].startswith("Erbjudandet förföll")
+    assert offer["Subject"].startswith("Platser erbjudna")
     assert db.session.get(m.Signup, following.id).status == m.OFFERED
 
 

@@ -195,12 +195,9 @@ def test_the_same_school_again_is_told_so_without_seeing_the_link(client, app, s
     assert 'data-signup-status="duplicate"' in response.text
     assert "/signups/" not in response.text
     assert "k***@hvf.example.org" in response.text
-    smtp.wait_for(2)
-    (mail,) = [
-        m_
-        for m_ in smtp.to("kansli@hvf.example.org")
-        if "redan" in m_.get_body(("plain",)).get_content()
-    ]
+    smtp.wait_for(1)
+    (mail,) = smtp.to("kansli@hvf.example.org")
+    assert mail["Subject"].startswith("Er anmälan till")
     assert "/signups/" in mail.get_body(("plain",)).get_content()
     assert smtp.to("intruder@example.org") == []
 
@@ -279,12 +276,12 @@ def test_a_cancellation_offers_the_places_by_mail_and_the_group_accepts(client, 
     response = client.post(_link_of(leaving) + "/cancel")
     assert response.status_code == 200
     assert 'data-signup-status="cancelled"' in response.text
-    smtp.wait_for(6)
-    (offer,) = smtp.to("next@example.org")[-1:]
+    smtp.wait_for(2)  # the cancellation, and the offer to the first group that fits
+    (offer,) = smtp.to("next@example.org")
     assert offer["Subject"].startswith("Places offered")
     text = offer.get_body(("plain",)).get_content()
     assert "72" in text or "(Europe/Stockholm)" in text
-    assert smtp.to("big@example.org")[-1]["Subject"].startswith("Väntelista")  # not offered
+    assert smtp.to("big@example.org") == []  # first in the queue, but too big
     link = re.search(r"http://planner\.example\.org(/signups/\S+)", text).group(1)
     assert client.post(link + "/accept").status_code == 302
     assert db.session.get(m.Signup, waiting.id).status == m.CONFIRMED
