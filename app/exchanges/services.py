@@ -677,11 +677,23 @@ def update_exchange(
     if merged["places"] < held:
         raise ExchangeError("places_below_held", "places", held=held)
     before = audit.snapshot(exchange)
+    was_cancelled = exchange.status == m.CANCELLED
     for key, value in merged.items():
         setattr(exchange, key, value)
     db.session.flush()
     audit.record(audit.UPDATE, exchange, before=before, summary="Exchange changed")
+    if exchange.status == m.CANCELLED and not was_cancelled:
+        _tell_cancelled(exchange, now)
+        return []
     return _reallocate(exchange, now)
+
+
+def _tell_cancelled(exchange: Exchange, now: datetime) -> None:
+    """Tell every group still taking part that the exchange is cancelled (calendar included)."""
+    for signup in db.session.scalars(
+        sa.select(Signup).where(Signup.exchange_id == exchange.id, Signup.status.in_(ACTIVE))
+    ):
+        _mail(signup, "exchange_cancelled", _stamp(now))
 
 
 def confirm_group(signup: Signup, now: datetime | None = None) -> Signup:

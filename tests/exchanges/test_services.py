@@ -272,3 +272,17 @@ def test_reciprocity_counts_pupils_sent_and_received_per_partner_and_year(app):
     ((found, rows),) = services.reciprocity()
     assert found.id == partner.id
     assert [(r.year, r.sent, r.received) for r in rows] == [(2031, 7, 12)]
+
+
+def test_cancelling_the_exchange_tells_every_group_with_a_cancelled_calendar_entry(app):
+    exchange = make_exchange(places=4)
+    make_signup(exchange, students=4, email="confirmed@example.org")
+    make_signup(exchange, students=3, email="waiting@example.org")
+    services.update_exchange(exchange, status=m.CANCELLED)
+    db.session.commit()
+    mails = _mails("exchange_cancelled")
+    assert sorted(mail.to_addr for mail in mails) == [
+        "confirmed@example.org",
+        "waiting@example.org",
+    ]
+    assert all(b"STATUS:CANCELLED" in mail.ics for mail in mails)
