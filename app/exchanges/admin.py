@@ -128,7 +128,11 @@ def edit(exchange_id: int):  # noqa: ANN201
 def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, status: int = 200):  # noqa: ANN202
     others = db.session.scalars(
         sa.select(m.Exchange)
-        .where(m.Exchange.id != exchange.id, m.Exchange.status.in_((m.OPEN, m.CLOSED)))
+        .where(
+            m.Exchange.id != exchange.id,
+            m.Exchange.status.in_((m.OPEN, m.CLOSED)),
+            m.Exchange.ends_on >= services.home_today(),
+        )
         .order_by(m.Exchange.starts_on)
     ).all()
     move_form = MoveForm()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from app.exchanges import models as m
 from app.exchanges.models import Exchange, School, Signup
-from app.exchanges.services import create_exchange, school_key
+from app.exchanges.services import create_exchange, home_zone, school_key
 from app.extensions import db
 from app.partners.models import Partner
-from app.timeutil import utcnow
+from app.timeutil import localize, utcnow
 
 SCHOOLS = {
     "goteborg": [
@@ -28,10 +28,14 @@ SCHOOLS = {
 }
 
 
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    """Return a wall-clock moment in the home zone (sign-up windows are set in it)."""
+    return localize(day, time(hour, minute), home_zone())
+
+
 def _exchange(partner: Partner, start: date, days: int, **values: object) -> Exchange:
-    now = utcnow()
-    values.setdefault("signup_opens_at", now - timedelta(days=7))
-    values.setdefault("signup_closes_at", now + timedelta(days=(start - date.today()).days - 21))
+    values.setdefault("signup_opens_at", _at(date.today() - timedelta(days=7), 8))
+    values.setdefault("signup_closes_at", _at(start - timedelta(days=21), 23, 59))
     return create_exchange(
         partner_id=partner.id, starts_on=start, ends_on=start + timedelta(days=days), **values
     )
@@ -120,8 +124,8 @@ def seed_demo(city: str, partners: dict[str, Partner]) -> None:
             places=20,
             incoming_pupils=18,
             status=m.CLOSED,
-            signup_opens_at=utcnow() - timedelta(days=400),
-            signup_closes_at=utcnow() - timedelta(days=330),
+            signup_opens_at=_at(today - timedelta(days=400), 8),
+            signup_closes_at=_at(today - timedelta(days=330), 23, 59),
         )
         _group(past, schools[2], 12)
     else:
