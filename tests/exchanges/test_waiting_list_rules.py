@@ -55,7 +55,7 @@ def test_any_sequence_of_changes_keeps_the_places_and_the_queue_rule(app, ops):
         ids = db.session.scalars(
             db.select(m.Signup.id).where(m.Signup.exchange_id == exchange_id).order_by(m.Signup.id)
         ).all()
-        pick = (lambda i: db.session.get(m.Signup, ids[i % len(ids)])) if ids else None
+        pick = (lambda i, ids=ids: db.session.get(m.Signup, ids[i % len(ids)])) if ids else None
         try:
             if op[0] == "sign_up":
                 services.sign_up(exchange_id, request_for(students=op[1]), now=clock)
