@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale
 
 from app.config import LANGUAGES
@@ -22,6 +22,8 @@ def translation_directories() -> str:
 
 def select_locale() -> str:
     """Pick ?lang=, then the browser's Accept-Language, then the instance default."""
+    if not has_request_context():  # a CLI command or a job: the instance default
+        return current_app.config["DEFAULT_LANGUAGE"]
     asked = explicit_language()
     if asked:
         return asked

@@ -1,8 +1,318 @@
-"""Exchanges pages (filled in by its step)."""
+"""Exchange pages: the public list and sign-up, a school's own link, and the JSON API."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.exchanges import models as m
+from app.exchanges import services
+from app.exchanges.forms import ChangeForm, ConfirmForm, SignupForm
+from app.exchanges.messages import signup_error
+from app.exchanges.services import SignupError, SignupRequest
+from app.extensions import csrf, db
+from app.i18n import current_language, explicit_language
+from app.timeutil import utcnow
+
+bp = Blueprint("exchanges", __name__)
+api = Blueprint("exchanges_api", __name__, url_prefix="/api/v1")
+csrf.exempt(api)
+
+
+@bp.app_context_processor
+def _exchange_helpers() -> dict:
+    from app.exchanges import display
+
+    return {
+        "exchange_display": display,
+        "EXCHANGE_STATUS_LABELS": display.STATUS_LABELS,
+        "DIRECTION_LABELS": display.DIRECTION_LABELS,
+        "SCHOOL_KIND_LABELS": display.SCHOOL_KIND_LABELS,
+        "SIGNUP_STATUS_LABELS": display.SIGNUP_STATUS_LABELS,
+        "exchange_title": lambda e: services.title_in(e, current_language()),
+    }
+
+
+def _not_open_page():  # noqa: ANN202
+    return (
+        render_template(
+            "errors/error.html",
+            code=404,
+            title=_("Page not found"),
+            message=_("This exchange is not open for sign-up."),
+        ),
+        404,
+    )
+
+
+def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):  # noqa: ANN202
+    now = utcnow()
+    return (
+        render_template(
+            "exchanges/detail.html",
+            exchange=exchange,
+            form=form,
+            places_left=services.places_left(exchange),
+            waiting=len(services.waiting_list(exchange)),
+            window=services.window_state(exchange, now),
+            accepts=services.accepts_signups(exchange, now),
+            zone=services.home_zone(),
+        ),
+        status,
+    )
+
+
+@bp.get("/exchanges/")
+def index():  # noqa: ANN201
+    exchanges = services.open_exchanges(utcnow())
+    return render_template(
+        "exchanges/index.html",
+        exchanges=exchanges,
+        places_left=services.places_left_for(exchanges),
+        zone=services.home_zone(),
+        now=utcnow(),
+    )
+
+
+@bp.get("/exchanges/<int:exchange_id>")
+def detail(exchange_id: int):  # noqa: ANN201
+    exchange = services.public_exchange(exchange_id)
+    if exchange is None:
+        abort(404)
+    return _detail_page(exchange, SignupForm())
+
+
+@bp.post("/exchanges/<int:exchange_id>/signup")
+def signup(exchange_id: int):  # noqa: ANN201
+    exchange = services.public_exchange(exchange_id)
+    if exchange is None:
+        return _not_open_page()
+    form = SignupForm()
+    if not form.validate_on_submit():
+        return _detail_page(exchange, form, 422)
+    req = SignupRequest(
+        school_name=form.school_name.data,
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        students=form.students.data,
+        teachers=form.teachers.data,
+        language=current_language(),
+        school_kind=form.school_kind.data or m.COMPULSORY,
+    )
+    try:
+        outcome = services.sign_up(exchange_id, req)
+    except SignupError as err:
+        db.session.rollback()
+        if err.code == "not_found":
+            return _not_open_page()
+        message = signup_error(err)
+        if err.field and err.field in form:
+            form[err.field].errors = [*form[err.field].errors, message]
+        else:
+            form.form_errors.append(message)
+        exchange = services.public_exchange(exchange_id)
+        return _detail_page(exchange, form, 422)
+    signup_row = outcome.signup
+    contact = services.mask_email(signup_row.contact_email)
+    path = None if outcome.duplicate else services.signup_path(signup_row)
+    status = signup_row.status
+    db.session.commit()
+    exchange = db.session.get(m.Exchange, exchange_id)
+    if outcome.duplicate:
+        return (
+            render_template(
+                "exchanges/duplicate.html",
+                exchange=exchange,
+                school=req.school_name,
+                contact=contact,
+            ),
+            409,
+        )
+    return render_template(
+        "exchanges/result.html",
+        exchange=exchange,
+        status=status,
+        link=path,
+        students=req.students,
+        places_left=services.places_left(exchange),
+    )
+
+
+# --- a school's own link -------------------------------------------------------------------
+
+
+def _school_language(signup: m.Signup | None) -> str:
+    return explicit_language() or (signup.language if signup is not None else current_language())
+
+
+def _link_error(err: SignupError):  # noqa: ANN202
+    db.session.rollback()
+    signup_row = err.params.get("signup")
+    code = 400 if err.code == "link_expired" else 404
+    with force_locale(_school_language(signup_row)):
+        return (
+            render_template(
+                "exchanges/link_error.html",
+                code=code,
+                message=signup_error(err),
+                exchange=signup_row.exchange if signup_row is not None else None,
+            ),
+            code,
+        )
+
+
+def _signup_page(
+    token: str,
+    signup_row: m.Signup,
+    change_form: ChangeForm | None = None,
+    status: int = 200,
+    notice: str | None = None,
+):  # noqa: ANN202, E501
+    with force_locale(_school_language(signup_row)):
+        if change_form is None:
+            change_form = ChangeForm(
+                formdata=None, students=signup_row.students, teachers=signup_row.teachers
+            )
+        exchange = signup_row.exchange
+        return (
+            render_template(
+                "exchanges/signup.html",
+                token=token,
+                signup=signup_row,
+                exchange=exchange,
+                change_form=change_form,
+                action_form=ConfirmForm(),
+                places_left=services.places_left(exchange),
+                zone=services.home_zone(),
+                notice=notice,
+            ),
+            status,
+        )
+
+
+def _load(token: str) -> m.Signup:
+    return services.signup_from_token(token)
+
+
+@bp.get("/signups/<token>")
+def signup_page(token: str):  # noqa: ANN201
+    try:
+        signup_row = _load(token)
+    except SignupError as err:
+        return _link_error(err)
+    notice = None
+    with force_locale(_school_language(signup_row)):
+        done = request.args.get("done")
+        notice = {
+            "changed": _("Your changes are saved."),
+            "accepted": _("You accepted the places: your group is confirmed."),
+            "rejoined": _("Your group is back on the waiting list."),
+        }.get(done or "")
+    return _signup_page(token, signup_row, notice=notice)
+
+
+@bp.post("/signups/<token>/change")
+def change(token: str):  # noqa: ANN201
+    try:
+        signup_row = _load(token)
+    except SignupError as err:
+        return _link_error(err)
+    with force_locale(_school_language(signup_row)):
+        form = ChangeForm()
+        valid = form.validate_on_submit()
+    if not valid:
+        return _signup_page(token, signup_row, form, 422)
+    try:
+        services.change_group(signup_row, form.students.data, form.teachers.data)
+    except SignupError as err:
+        db.session.rollback()
+        signup_row = _load(token)
+        with force_locale(_school_language(signup_row)):
+            message = signup_error(err)
+        if err.field and err.field in form:
+            form[err.field].errors = [*form[err.field].errors, message]
+        else:
+            form.form_errors.append(message)
+        return _signup_page(token, signup_row, form, 422)
+    db.session.commit()
+    return redirect(url_for("exchanges.signup_page", token=token, done="changed"))
+
+
+@bp.post("/signups/<token>/cancel")
+def cancel(token: str):  # noqa: ANN201
+    try:
+        signup_row = _load(token)
+    except SignupError as err:
+        return _link_error(err)
+    ConfirmForm().validate_on_submit()  # the CSRF check itself runs before the view
+    exchange_id = signup_row.exchange_id
+    lang = _school_language(signup_row)
+    services.cancel_signup(signup_row)
+    db.session.commit()
+    exchange = db.session.get(m.Exchange, exchange_id)
+    with force_locale(lang):
+        return render_template("exchanges/cancelled.html", exchange=exchange)
+
+
+def _simple_action(token: str, action, done: str):  # noqa: ANN001, ANN202
+    try:
+        signup_row = _load(token)
+    except SignupError as err:
+        return _link_error(err)
+    try:
+        action(signup_row)
+    except SignupError as err:
+        db.session.rollback()
+        signup_row = _load(token)
+        with force_locale(_school_language(signup_row)):
+            message = signup_error(err)
+        return _signup_page(token, signup_row, status=422, notice=message)
+    db.session.commit()
+    return redirect(url_for("exchanges.signup_page", token=token, done=done))
+
+
+@bp.post("/signups/<token>/accept")
+def accept(token: str):  # noqa: ANN201
+    return _simple_action(token, services.accept_offer, "accepted")
+
+
+@bp.post("/signups/<token>/rejoin")
+def rejoin(token: str):  # noqa: ANN201
+    return _simple_action(token, services.rejoin_waiting_list, "rejoined")
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+@api.get("/exchanges")
+def api_exchanges():  # noqa: ANN201
+    exchanges = services.listed_exchanges(utcnow())
+    left = services.places_left_for(exchanges)
+    lang = current_language()
+    return jsonify(
+        [
+            {
+                "id": e.id,
+                "title": services.title_in(e, lang),
+                "partner": e.partner.slug,
+                "starts_on": e.starts_on.isoformat(),
+                "ends_on": e.ends_on.isoformat(),
+                "places": e.places,
+                "places_left": left[e.id],
+                "status": e.status,
+                "direction": e.direction,
+                "signup_opens_at": e.signup_opens_at.isoformat(),
+                "signup_closes_at": e.signup_closes_at.isoformat(),
+                "url": services.exchange_url(e),
+            }
+            for e in exchanges
+        ]
+    )
+
+
+from app.exchanges.admin import admin  # noqa: E402
+from app.exchanges.jobs import cli  # noqa: E402
 
 # Every blueprint of this area; create_app registers them all.
-blueprints: list[Blueprint] = []
+blueprints: list[Blueprint] = [bp, api, admin, cli]

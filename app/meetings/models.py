@@ -1,1 +1,237 @@
-"""Meetings models (filled in by its step)."""
+"""Meeting series (recurring, with a host rotation), their changed occurrences, one-off
+meetings and their delegates. Times are stored in UTC beside an IANA zone name."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.meetings.recurrence import Change, Rule
+from app.partners.models import Partner
+from app.timeutil import UTCDateTime, utcnow
+
+MAX_DURATION_MINUTES = 30 * 24 * 60
+LANGUAGES = ("sv", "en")
+
+
+class MeetingSeries(db.Model):
+    """A meeting that recurs every N years or months, hosted in turn by partners."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_sv: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    description_sv: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    freq: Mapped[str] = mapped_column(sa.String(10))
+    interval: Mapped[int] = mapped_column(default=1)
+    first_date: Mapped[date] = mapped_column(sa.Date)
+    until_date: Mapped[date | None] = mapped_column(sa.Date)
+    count: Mapped[int | None] = mapped_column()
+    start_time: Mapped[time] = mapped_column(sa.Time)
+    duration_minutes: Mapped[int] = mapped_column()
+    # The series' own zone: identity of occurrences and iCal master. With
+    # in_host_timezone, each occurrence is held at start_time in its host city's zone.
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    in_host_timezone: Mapped[bool] = mapped_column(default=True)
+    venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    published: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    hosts: Mapped[list[SeriesHost]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="SeriesHost.position",
+        lazy="selectin",
+    )
+    changes: Mapped[list[OccurrenceChange]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="OccurrenceChange.original_start",
+        lazy="selectin",
+        foreign_keys="OccurrenceChange.series_id",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("freq IN ('years', 'months')", name="freq_known"),
+        sa.CheckConstraint('"interval" >= 1', name="interval_positive"),
+        sa.CheckConstraint(
+            f"duration_minutes > 0 AND duration_minutes <= {MAX_DURATION_MINUTES}",
+            name="duration",
+        ),
+        sa.CheckConstraint("until_date IS NULL OR until_date >= first_date", name="until_after"),
+        sa.CheckConstraint('"count" IS NULL OR "count" >= 1', name="count_positive"),
+        sa.CheckConstraint('until_date IS NULL OR "count" IS NULL', name="until_or_count"),
+        sa.CheckConstraint("title_sv <> '' OR title_en <> ''", name="has_title"),
+        sa.CheckConstraint("timezone <> ''", name="timezone_not_empty"),
+        sa.CheckConstraint("sequence >= 0", name="sequence"),
+    )
+
+    @property
+    def public_id(self) -> str:
+        return f"s{self.id}"
+
+    @property
+    def rule(self) -> Rule:
+        return Rule(
+            freq=self.freq,
+            interval=self.interval,
+            first_date=self.first_date,
+            start_time=self.start_time,
+            until=self.until_date,
+            count=self.count,
+        )
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def rotation(self) -> list[Partner]:
+        return [h.partner for h in self.hosts]
+
+    def __repr__(self) -> str:
+        return f"<MeetingSeries {self.id} {self.title_en or self.title_sv!r}>"
+
+
+class SeriesHost(db.Model):
+    """A partner's place in a series' host rotation."""
+
+    __tablename__ = "meeting_series_host"
+
+    series_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting_series.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id", ondelete="RESTRICT"))
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="hosts")
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "partner_id"),
+        sa.CheckConstraint('"position" >= 0', name="position"),
+        sa.Index("ix_meeting_series_host_partner_id", "partner_id"),
+    )
+
+
+class OccurrenceChange(db.Model):
+    """A change to one occurrence of a series, keyed by its original start in UTC.
+
+    Moved (new date, time, zone, venue or host), cancelled, skipped (the rotation waits),
+    or swapped (its host exchanged with that of the occurrence starting at swap_with).
+    """
+
+    __tablename__ = "meeting_occurrence_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    skipped: Mapped[bool] = mapped_column(default=False)
+    new_date: Mapped[date | None] = mapped_column(sa.Date)
+    new_time: Mapped[time | None] = mapped_column(sa.Time)
+    new_timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    venue: Mapped[str | None] = mapped_column(sa.String(300))
+    host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id", ondelete="SET NULL"))
+    swap_with: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    swap_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    sequence: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="changes", foreign_keys=[series_id])
+    host: Mapped[Partner | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "original_start"),
+        sa.CheckConstraint("NOT (cancelled AND skipped)", name="cancelled_or_skipped"),
+        sa.CheckConstraint("swap_with IS NULL OR swap_with <> original_start", name="swap_other"),
+        sa.CheckConstraint("sequence >= 0", name="sequence"),
+        sa.Index("ix_meeting_occurrence_change_host_id", "host_id"),
+    )
+
+    def as_change(self) -> Change:
+        return Change(
+            original_start=self.original_start,
+            cancelled=self.cancelled,
+            skipped=self.skipped,
+            new_date=self.new_date,
+            new_time=self.new_time,
+            new_timezone=self.new_timezone,
+            venue=self.venue,
+            reason=self.reason,
+            sequence=self.sequence,
+        )
+
+
+class Meeting(db.Model):
+    """A one-off meeting: a delegation visit or a project meeting with a partner or network."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_sv: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id", ondelete="RESTRICT"))
+    venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
+    delegates: Mapped[list[Delegate]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Delegate.id"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("title_sv <> '' OR title_en <> ''", name="has_title"),
+        sa.CheckConstraint("timezone <> ''", name="timezone_not_empty"),
+        sa.CheckConstraint("sequence >= 0", name="sequence"),
+        sa.Index("ix_meeting_partner_id", "partner_id"),
+        sa.Index("ix_meeting_starts_at", "starts_at"),
+    )
+
+    @property
+    def public_id(self) -> str:
+        return f"m{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.title_en or self.title_sv!r}>"
+
+
+class Delegate(db.Model):
+    """A person taking part in a one-off meeting, invited by mail in their language."""
+
+    __tablename__ = "meeting_delegate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(200), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="delegates")
+
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "email"),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+        sa.CheckConstraint("email <> ''", name="email_not_empty"),
+        sa.CheckConstraint("language IN ('sv', 'en')", name="language_known"),
+    )

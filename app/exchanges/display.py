@@ -1,0 +1,59 @@
+"""Words and formats for exchanges, in the page's (or a mail's) language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from app.exchanges import models as m
+from app.i18n import current_language
+
+STATUS_LABELS = {
+    m.DRAFT: _l("Draft"),
+    m.OPEN: _l("Open for sign-up"),
+    m.CLOSED: _l("Sign-up closed"),
+    m.CANCELLED: _l("Cancelled"),
+}
+
+DIRECTION_LABELS = {
+    m.WE_TRAVEL: _l("Our pupils travel"),
+    m.THEY_VISIT: _l("They visit us"),
+    m.BOTH: _l("Both ways"),
+}
+
+SCHOOL_KIND_LABELS = {
+    m.COMPULSORY: _l("Compulsory school"),
+    m.UPPER_SECONDARY: _l("Upper secondary school"),
+    m.CULTURE_SCHOOL: _l("Culture school"),
+}
+
+SIGNUP_STATUS_LABELS = {
+    m.CONFIRMED: _l("Confirmed"),
+    m.WAITLISTED: _l("On the waiting list"),
+    m.OFFERED: _l("Places offered"),
+    m.EXPIRED: _l("Offer lapsed"),
+    m.SIGNUP_CANCELLED: _l("Sign-up cancelled"),
+}
+
+
+def long_date(day: date, lang: str | None = None) -> str:
+    """Return a date as 24 november 2026 / 24 November 2026."""
+    return format_date(day, format="long", locale=lang or current_language())
+
+
+def date_range(start: date, end: date, lang: str | None = None) -> str:
+    """Return a whole-day range in words."""
+    if start == end:
+        return long_date(start, lang)
+    return f"{long_date(start, lang)} – {long_date(end, lang)}"
+
+
+def local_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
+    """Return a moment in the zone named, with the zone's name: 1 mars 2027 08:00 (Europe/Stockholm)."""
+    lang = lang or current_language()
+    local = moment.astimezone(ZoneInfo(zone))
+    text = format_datetime(local, format="d MMMM yyyy HH:mm", locale=lang)
+    return f"{text} ({zone})"

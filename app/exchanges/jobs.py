@@ -1,0 +1,46 @@
+"""Scheduled work for exchanges: the boundary that commits, for the scheduler and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import Blueprint
+
+from app.exchanges.services import expire_offers
+from app.extensions import db
+from app.mail import deliver_committed
+from app.timeutil import utcnow
+
+cli = Blueprint("exchanges_cli", __name__, cli_group="exchanges")
+
+
+def sweep_offers(now: datetime | None = None) -> list[int]:
+    """Let offers past their deadline lapse, pass the places on, commit and send the mail.
+
+    Repeatable: a second run at the same moment changes and sends nothing. Returns the ids
+    of the sign-ups whose offer lapsed. Schedule it every few minutes (job id
+    "exchanges-expire-offers").
+    """
+    lapsed = [s.id for s in expire_offers(now or utcnow())]
+    db.session.commit()
+    deliver_committed()
+    return lapsed
+
+
+@cli.cli.command("expire-offers")
+@click.option("--now", "now_text", help="ISO date-time with offset to act as if it were then.")
+def expire_offers_command(now_text: str | None) -> None:
+    """Pass on offered places whose deadline has passed."""
+    now = utcnow()
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("not an ISO date-time", param_hint="--now")
+        if now.tzinfo is None:
+            raise click.BadParameter(
+                "give an offset, e.g. 2031-05-04T10:00+02:00", param_hint="--now"
+            )
+    lapsed = sweep_offers(now)
+    click.echo(f"{len(lapsed)} offers lapsed.")

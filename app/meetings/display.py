@@ -1,0 +1,52 @@
+"""How meeting times are written on pages and in mail: in a named zone, in the reader's
+language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from app.i18n import current_language
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def when(moment: datetime, zone: str, lang: str | None = None) -> str:
+    """Return e.g. 'måndag 12 juni 2028 10:00'."""
+    lang = lang or current_language()
+    at = local(moment, zone)
+    return f"{format_date(at.date(), 'full', locale=lang)} {format_time(at.time(), 'HH:mm', locale=lang)}"
+
+
+def clock(moment: datetime, zone: str, lang: str | None = None) -> str:
+    """Return e.g. '10:00'."""
+    return format_time(local(moment, zone).time(), "HH:mm", locale=lang or current_language())
+
+
+def day(moment: datetime, zone: str, lang: str | None = None) -> str:
+    return format_date(local(moment, zone).date(), "full", locale=lang or current_language())
+
+
+def zone_label(moment: datetime, zone: str) -> str:
+    """Return the zone named, with its abbreviation at that moment: 'Europe/Oslo, CEST'."""
+    abbreviation = local(moment, zone).tzname() or ""
+    if abbreviation and not abbreviation.startswith(("+", "-")):
+        return f"{zone}, {abbreviation}"
+    return zone
+
+
+def same_wall_clock(moment: datetime, zone: str, other_zone: str) -> bool:
+    """Tell whether two zones show the same date and time at this moment."""
+    a, b = local(moment, zone), local(moment, other_zone)
+    return a.replace(tzinfo=None) == b.replace(tzinfo=None)
+
+
+def span(start: datetime, end: datetime, zone: str, lang: str | None = None) -> str:
+    """Return 'måndag 12 juni 2028 10:00–16:00', with the end's date when it differs."""
+    if day(start, zone, lang) == day(end, zone, lang):
+        return f"{when(start, zone, lang)}–{clock(end, zone, lang)}"
+    return f"{when(start, zone, lang)} – {when(end, zone, lang)}"

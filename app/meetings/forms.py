@@ -1,0 +1,163 @@
+"""Forms of the coordinators' meeting pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+MAX_HOSTS = 8
+
+# WTForms' own messages for input it cannot parse, translated in this area's catalogue.
+PARSE_MESSAGES = (
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+)
+
+
+def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def _required(message: object) -> InputRequired:
+    return InputRequired(message=message)
+
+
+class SeriesForm(FlaskForm):
+    title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
+    title_en = StringField(_l("Title in English"), validators=[_max(200)])
+    description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional()])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
+    freq = SelectField(
+        _l("Repeats every"),
+        choices=choices([("years", _l("N years")), ("months", _l("N months"))]),
+        validate_choice=False,
+    )
+    interval = IntegerField(
+        _l("Interval (N)"), validators=[_required(_l("Give the interval as a whole number."))]
+    )
+    first_date = DateField(
+        _l("First date"), validators=[_required(_l("Give the date of the first meeting."))]
+    )
+    until_date = DateField(_l("Last possible date"), validators=[Optional()])
+    count = IntegerField(_l("Number of meetings"), validators=[Optional()])
+    start_time = TimeField(
+        _l("Local start time"), validators=[_required(_l("Give the time the meeting starts."))]
+    )
+    duration_minutes = IntegerField(
+        _l("Duration in minutes"), validators=[_required(_l("Give the duration in minutes."))]
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional()],
+        render_kw={"list": "timezones", "autocomplete": "off"},
+    )
+    in_host_timezone = BooleanField(_l("Hold each meeting in its host city's time zone"))
+    venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
+    published = BooleanField(_l("Published"))
+
+    @property
+    def hosts(self) -> list[SelectField]:
+        return [self[f"host_{n}"] for n in range(1, MAX_HOSTS + 1)]
+
+    def set_partner_choices(self, partner_choices: list[tuple[str, str]]) -> None:
+        for entry in self.hosts:
+            entry.choices = choices([("", "–"), *partner_choices])
+
+    def host_ids(self) -> list[int]:
+        return [int(e.data) for e in self.hosts if e.data and str(e.data).isdigit()]
+
+
+# The rotation: one select per place, in order (a plain, accessible form without script).
+for _n in range(1, MAX_HOSTS + 1):
+    setattr(
+        SeriesForm,
+        f"host_{_n}",
+        SelectField(_l("Host %(n)s", n=_n), validate_choice=False, default=""),
+    )
+
+
+class OccurrenceForm(FlaskForm):
+    occurrence = SelectField(_l("Meeting"), validate_choice=False)
+
+
+class MoveForm(OccurrenceForm):
+    new_date = DateField(_l("New date"), validators=[Optional()])
+    new_time = TimeField(_l("New local start time"), validators=[Optional()])
+    new_timezone = StringField(
+        _l("New time zone"),
+        validators=[Optional()],
+        render_kw={"list": "timezones", "autocomplete": "off"},
+    )
+    venue = StringField(_l("New venue"), validators=[Optional(), _max(300)])
+    host = SelectField(_l("New host"), validate_choice=False)
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+
+
+class CancelForm(OccurrenceForm):
+    skip = BooleanField(_l("Skip the year: the host keeps its turn for the next meeting"))
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+
+
+class SwapForm(OccurrenceForm):
+    other = SelectField(_l("Swap host with"), validate_choice=False)
+    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+
+
+class MeetingForm(FlaskForm):
+    title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
+    title_en = StringField(_l("Title in English"), validators=[_max(200)])
+    partner_id = SelectField(_l("Partner or network"), validate_choice=False)
+    venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
+    agenda = TextAreaField(_l("Agenda"), validators=[Optional()])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional()],
+        render_kw={"list": "timezones", "autocomplete": "off"},
+    )
+    start_date = DateField(_l("Start date"), validators=[_required(_l("Give the start date."))])
+    start_time = TimeField(
+        _l("Local start time"), validators=[_required(_l("Give the start time."))]
+    )
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    end_time = TimeField(_l("Local end time"), validators=[_required(_l("Give the end time."))])
+    published = BooleanField(_l("Published"))
+
+
+class DelegateForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[_required(_l("Give the delegate's name.")), _max(200)]
+    )
+    role = StringField(_l("Role"), validators=[Optional(), _max(200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), _max(200)])
+    city = StringField(_l("City"), validators=[Optional(), _max(120)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[_required(_l("Give the delegate's e-mail address.")), _max(254)],
+    )
+    language = SelectField(
+        _l("Language of the invitation"),
+        choices=choices([("sv", "Svenska"), ("en", "English")]),
+        default="sv",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts (with its CSRF token) and nothing else."""

@@ -1,0 +1,169 @@
+"""Coordinators: exchanges, groups, the participants' CSV, mail to confirmed schools."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app.csvutil import read_excel_csv
+from app.exchanges import models as m
+from app.extensions import db
+from tests.exchanges.factories import make_exchange, make_signup
+from tests.factories import make_partner
+
+
+def _exchange_form(partner_id: int, **overrides: object) -> dict:
+    data = {
+        "partner_id": str(partner_id),
+        "title_sv": "Utbyte med Århus",
+        "title_en": "Exchange with Aarhus",
+        "status": "open",
+        "direction": "we_travel",
+        "starts_on": "2031-05-04",
+        "ends_on": "2031-05-08",
+        "places": "24",
+        "offer_hours": "72",
+        "signup_opens_at": "2031-01-15T08:00",
+        "signup_closes_at": "2031-03-01T23:59",
+    }
+    data.update({k: str(v) for k, v in overrides.items()})
+    return data
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/exchanges/", "/admin/exchanges/new", "/admin/exchanges/reciprocity"]
+)
+def test_anonymous_visitors_are_sent_to_login(client, app, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_coordinator_creates_an_exchange_with_the_window_in_home_time(logged_in, app):
+    partner = make_partner("Århus")
+    response = logged_in.post("/admin/exchanges/new", data=_exchange_form(partner.id))
+    assert response.status_code == 302
+    exchange = db.session.scalar(sa.select(m.Exchange))
+    assert exchange.signup_opens_at == datetime(2031, 1, 15, 7, 0, tzinfo=UTC)  # CET
+    assert exchange.places == 24 and exchange.status == m.OPEN
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("places", "0", "Ange ett tal från 1 till 10000."),
+        ("places", "many", "Ange ett heltal"),
+        ("ends_on", "2031-05-01", "Sista dagen kan inte vara före första dagen."),
+        ("signup_closes_at", "2031-01-01T08:00", "Anmälan måste stänga efter att den öppnar."),
+        ("title_sv", "", "Ange en titel."),
+    ],
+)
+def test_a_bad_exchange_form_is_shown_again_with_the_error(logged_in, app, field, value, message):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/exchanges/new", data=_exchange_form(partner.id, **{field: value})
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Exchange)) == 0
+
+
+def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
+    exchange = make_exchange(places=10)
+    make_signup(exchange, students=8)
+    response = logged_in.post(
+        f"/admin/exchanges/{exchange.id}/edit",
+        data=_exchange_form(exchange.partner_id, places=6, signup_opens_at="2020-01-01T08:00"),
+    )
+    assert response.status_code == 422
+    assert "8 elever har redan platser" in response.text
+    assert db.session.get(m.Exchange, exchange.id).places == 10
+
+
+def test_the_detail_page_lists_groups_and_the_waiting_list_in_order(logged_in, app):
+    exchange = make_exchange(places=5)
+    make_signup(exchange, school="Alfaskolan", students=5)
+    make_signup(exchange, school="Betaskolan", students=3)
+    make_signup(exchange, school="Gammaskolan", students=2)
+    page = logged_in.get(f"/admin/exchanges/{exchange.id}").text
+    assert page.index("Alfaskolan") < page.index("Betaskolan") < page.index("Gammaskolan")
+    assert 'data-confirmed-pupils="5"' in page
+
+
+def test_a_coordinator_cancels_a_group_and_the_next_fitting_one_is_offered(logged_in, app):
+    exchange = make_exchange(places=5)
+    first = make_signup(exchange, students=5)
+    waiting = make_signup(exchange, students=3)
+    response = logged_in.post(f"/admin/exchanges/{exchange.id}/signups/{first.id}/cancel")
+    assert response.status_code == 302
+    assert db.session.get(m.Signup, first.id).status == m.SIGNUP_CANCELLED
+    assert db.session.get(m.Signup, waiting.id).status == m.OFFERED
+
+
+def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
+    exchange = make_exchange(places=5)
+    make_signup(exchange, students=4)
+    waiting = make_signup(exchange, students=3)
+    response = logged_in.post(
+        f"/admin/exchanges/{exchange.id}/signups/{waiting.id}/confirm", follow_redirects=True
+    )
+    assert "Gruppen får inte plats: bara 1 platser är lediga." in response.text
+    assert db.session.get(m.Signup, waiting.id).status == m.WAITLISTED
+
+
+def test_a_coordinator_moves_a_group_to_another_exchange(logged_in, app):
+    partner = make_partner()
+    source, target = make_exchange(partner), make_exchange(partner)
+    signup = make_signup(source, students=4)
+    response = logged_in.post(
+        f"/admin/exchanges/{source.id}/signups/{signup.id}/move", data={"target": str(target.id)}
+    )
+    assert response.status_code == 302
+    assert db.session.get(m.Signup, signup.id).exchange_id == target.id
+
+
+def test_the_participants_csv_is_excel_safe(logged_in, app):
+    exchange = make_exchange()
+    make_signup(exchange, school='=HYPERLINK("http://evil")', students=3)
+    make_signup(exchange, school="Åkerskolan", students=2)
+    response = logged_in.get(f"/admin/exchanges/{exchange.id}/participants.csv")
+    assert response.mimetype == "text/csv"
+    rows = read_excel_csv(response.data)
+    assert rows[0][:2] == ["Skola", "Typ av skola"]
+    schools = sorted(r[0] for r in rows[1:])
+    assert schools == ['\'=HYPERLINK("http://evil")', "Åkerskolan"]
+
+
+def test_a_message_reaches_every_confirmed_school_and_no_waiting_one(logged_in, app, smtp):
+    exchange = make_exchange(places=5)
+    make_signup(exchange, students=3, email="a@example.org")
+    make_signup(exchange, students=2, email="b@example.org")
+    make_signup(exchange, students=4, email="waiting@example.org")
+    response = logged_in.post(
+        f"/admin/exchanges/{exchange.id}/message",
+        data={"subject": "Packlista", "message": "Glöm inte passet."},
+    )
+    assert response.status_code == 302
+    smtp.wait_for(2)
+    assert sorted((str(msg["To"]), msg["Subject"]) for msg in smtp.messages) == [
+        ("a@example.org", "Packlista"),
+        ("b@example.org", "Packlista"),
+    ]
+
+
+def test_an_empty_message_is_refused(logged_in, app):
+    exchange = make_exchange()
+    response = logged_in.post(
+        f"/admin/exchanges/{exchange.id}/message", data={"subject": "", "message": ""}
+    )
+    assert response.status_code == 422
+    assert "Ange en ämnesrad." in response.text
+
+
+def test_reciprocity_shows_a_table_and_an_accessible_chart(logged_in, app):
+    exchange = make_exchange(make_partner("Lyon"), direction=m.BOTH, incoming_pupils=9)
+    make_signup(exchange, students=4)
+    page = logged_in.get("/admin/exchanges/reciprocity").text
+    assert 'data-sent="4"' in page and 'data-received="9"' in page
+    assert '<svg class="chart" role="img"' in page and "<desc" in page

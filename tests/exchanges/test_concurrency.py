@@ -1,0 +1,183 @@
+"""No double booking: a real multi-process server takes a burst of simultaneous sign-ups."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app import ROOT
+from app.csvutil import read_excel_csv
+from app.exchanges import models as m
+from app.extensions import db
+from tests.conftest import free_port
+from tests.exchanges.factories import make_exchange
+
+SIGNUPS = 120
+PLACES = 30
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+STATUS_RE = re.compile(r'data-signup-status="(\w+)"')
+LEFT_RE = re.compile(r'data-places-left="(\d+)"')
+
+
+class Gunicorn:
+    """gunicorn with several worker processes, on loopback, sharing the test database."""
+
+    def __init__(self, database_url: str, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / "gunicorn.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "concurrency-test-secret",
+            "VANORT_INSTANCE_PATH": str(workdir / "instance"),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(free_port()),  # nobody listens: mail stays queued
+            "PUBLIC_BASE_URL": self.url,
+            "DEFAULT_LANGUAGE": "en",
+        }
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(gunicorn),
+                    "--workers",
+                    "4",
+                    "--threads",
+                    "8",  # 32 requests at once: the race would show without the lock
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "60",
+                    "--graceful-timeout",
+                    "5",
+                    "app:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start: {self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+@pytest.fixture
+def server(app, tmp_path):
+    """The real server; stopped before the app fixture empties the database."""
+    db.session.commit()
+    db.session.commit()
+    gunicorn = Gunicorn(app.config["DATABASE_URL"], tmp_path)
+    try:
+        gunicorn.wait_until_up()
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+
+
+def _sign_up(base: str, exchange_id: int, n: int, pupils: int, barrier: threading.Barrier):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with opener.open(f"{base}/exchanges/{exchange_id}", timeout=60) as response:
+        token = CSRF_RE.search(response.read().decode()).group(1)
+    data = urllib.parse.urlencode(
+        {
+            "school_name": f"Skola {n}",
+            "contact_name": f"Lärare {n}",
+            "contact_email": f"school{n}@example.org",
+            "students": str(pupils),
+            "teachers": "1",
+            "csrf_token": token,
+        }
+    ).encode()
+    barrier.wait(timeout=60)  # every request leaves at the same moment
+    try:
+        with opener.open(f"{base}/exchanges/{exchange_id}/signup", data=data, timeout=60) as r:
+            return n, pupils, r.status, r.read().decode()
+    except urllib.error.HTTPError as err:
+        return n, pupils, err.code, err.read().decode(errors="replace")
+
+
+def test_simultaneous_signups_never_overbook(app, server, logged_in):
+    exchange = make_exchange(places=PLACES)
+    exchange_id = exchange.id
+    db.session.commit()
+    rng = random.Random(20261124)
+    sizes = [rng.randint(1, 4) for _ in range(SIGNUPS)]
+    barrier = threading.Barrier(SIGNUPS)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=SIGNUPS) as pool:
+        results = list(
+            pool.map(
+                lambda i: _sign_up(server.url, exchange_id, i, sizes[i], barrier), range(SIGNUPS)
+            )
+        )
+    assert time.monotonic() - started < 60
+
+    statuses = {}
+    for n, _pupils, code, body in results:
+        found = STATUS_RE.search(body)
+        assert code == 200 and found, f"sign-up {n} answered {code}: {body[:500]}"
+        statuses[n] = found.group(1)
+    assert set(statuses.values()) <= {"confirmed", "waitlisted"}
+    answered_confirmed = sum(sizes[n] for n, s in statuses.items() if s == "confirmed")
+
+    db_confirmed = db.session.scalar(
+        sa.select(sa.func.sum(m.Signup.students)).where(
+            m.Signup.exchange_id == exchange_id, m.Signup.status == m.CONFIRMED
+        )
+    )
+    rows = db.session.scalar(
+        sa.select(sa.func.count()).select_from(m.Signup).where(m.Signup.exchange_id == exchange_id)
+    )
+    assert rows == SIGNUPS
+    assert db_confirmed == answered_confirmed
+    assert db_confirmed <= PLACES
+    # Every waiting group was too big for what was left when its turn came.
+    smallest_waiting = min(sizes[n] for n, s in statuses.items() if s == "waitlisted")
+    assert PLACES - db_confirmed < smallest_waiting
+
+    with urllib.request.urlopen(f"{server.url}/exchanges/{exchange_id}", timeout=30) as r:
+        page_left = int(LEFT_RE.search(r.read().decode()).group(1))
+    assert page_left == PLACES - db_confirmed
+
+    csv_rows = read_excel_csv(
+        logged_in.get(f"/admin/exchanges/{exchange_id}/participants.csv?lang=sv").data
+    )
+    header, body = csv_rows[0], csv_rows[1:]
+    pupils_col, status_col = header.index("Elever"), header.index("Status")
+    csv_confirmed = sum(int(r[pupils_col]) for r in body if r[status_col] == "Bekräftad")
+    assert csv_confirmed == db_confirmed
+    assert len(body) == SIGNUPS
