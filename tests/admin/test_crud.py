@@ -205,3 +205,29 @@ def test_ending_a_partnership_without_a_reason_is_refused(logged_in):
     )
     assert response.status_code == 422
     assert "This field is required." in response.get_data(as_text=True)
+
+
+def test_deleting_a_partner_that_hosts_a_meeting_is_refused_and_nothing_is_deleted(logged_in):
+    from datetime import UTC, datetime
+
+    from app.meetings.models import Meeting
+
+    partner = make_partner("Bergen", timezone="Europe/Oslo")
+    logged_in.post(f"/admin/partners/{partner.id}/contacts/new", data={"role_en": "Office"})
+    db.session.add(
+        Meeting(
+            title_sv="Möte",
+            title_en="Meeting",
+            partner_id=partner.id,
+            timezone="Europe/Oslo",
+            starts_at=datetime(2027, 6, 1, 8, tzinfo=UTC),
+            ends_at=datetime(2027, 6, 1, 9, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    response = logged_in.post(f"/admin/partners/{partner.id}/delete?lang=en")
+    assert response.status_code == 422
+    assert "still has agreements or other records" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Partner, partner.id) is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 1
