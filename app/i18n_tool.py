@@ -53,7 +53,7 @@ def fill(po_path: str, json_path: str) -> None:
             message.string = translations[message.id]
             message.flags.discard("fuzzy")
     with open(po_path, "wb") as fh:
-        write_po(fh, catalog, omit_header=False, sort_output=True, width=100)
+        write_po(fh, catalog, omit_header=False, sort_output=True)
     pybabel("compile", "-d", str(Path(po_path).parents[2]), "-l", LANGUAGE)
     missing = [m.id for m in catalog if m.id and not m.string]
     for msgid in missing:

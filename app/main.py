@@ -14,6 +14,8 @@ from app.timeutil import utcnow
 
 bp = Blueprint("main", __name__)
 
+HOME_PAGE_ITEMS = 5
+
 # The public areas in the order the menu shows them; an area appears once it exists.
 NAV = (
     ("main.index", _l("Home")),
@@ -34,7 +36,21 @@ def _navigation() -> dict:
 
 @bp.get("/")
 def index():  # noqa: ANN201
-    return render_template("main/index.html", partners=public_partners())
+    from app.exchanges import services as exchanges
+    from app.meetings import services as meetings
+
+    now = utcnow()
+    home = meetings.home_partner()
+    open_exchanges = exchanges.open_exchanges(now)[:HOME_PAGE_ITEMS]
+    return render_template(
+        "main/index.html",
+        partners=public_partners(),
+        occurrences=meetings.upcoming_occurrences(now, limit=HOME_PAGE_ITEMS),
+        home=home,
+        home_zone=meetings.home_timezone(home),
+        exchanges=open_exchanges,
+        places_left=exchanges.places_left_for(open_exchanges),
+    )
 
 
 @bp.get("/healthz")

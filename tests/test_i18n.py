@@ -57,3 +57,18 @@ def test_every_string_in_the_code_has_a_swedish_translation():
         translated |= {m.id if isinstance(m.id, str) else m.id[0] for m in load(po) if m.string}
     missing = sorted(source_messages() - translated)
     assert missing == [], "untranslated strings; run `make translations` and fill them in"
+
+
+def test_a_string_has_one_swedish_translation_across_areas():
+    """Flask-Babel merges the areas' catalogues; the same English must not mean two things."""
+    seen: dict[str, tuple[str, Path]] = {}
+    clashes = []
+    for po in CATALOGUES:
+        for m in load(po):
+            if not m.id or not m.string:
+                continue
+            key = m.id if isinstance(m.id, str) else m.id[0]
+            if key in seen and seen[key][0] != m.string:
+                clashes.append((key, seen[key], (m.string, po)))
+            seen.setdefault(key, (m.string, po))
+    assert clashes == []

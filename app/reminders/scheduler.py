@@ -59,7 +59,13 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
-    jobs = [("heartbeat", beat, 30), ("outbox", _sweep_outbox, 30)]
+    from app.exchanges.jobs import sweep_offers
+
+    jobs = [
+        ("heartbeat", beat, 30),
+        ("outbox", _sweep_outbox, 30),
+        ("exchanges-expire-offers", sweep_offers, 300),
+    ]
     for job_id, fn, seconds in jobs:
         scheduler.add_job(
             _job,
@@ -68,6 +74,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             args=(app, fn),
             id=job_id,
             name=job_id,
+            coalesce=True,
+            max_instances=1,
             replace_existing=True,
         )
     return scheduler

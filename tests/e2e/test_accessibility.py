@@ -6,34 +6,55 @@ from axe_playwright_python.sync_playwright import Axe
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def public_pages(app) -> list[str]:
-    """Every public GET page of the url map, with a real value for each argument."""
+def sample_arguments() -> dict[str, list[str]]:
+    """Real values, from the demo data, for each URL argument a public page takes."""
+    import sqlalchemy as sa
+
+    from app.exchanges.models import Exchange
+    from app.extensions import db
+    from app.meetings.models import Meeting, MeetingSeries
     from app.partners.services import public_partners
 
-    samples = {"slug": [p.slug for p in public_partners()]}
+    return {
+        "slug": [p.slug for p in public_partners()],
+        "public_id": [s.public_id for s in db.session.scalars(sa.select(MeetingSeries))]
+        + [m.public_id for m in db.session.scalars(sa.select(Meeting))],
+        "exchange_id": [str(i) for i in db.session.scalars(sa.select(Exchange.id))],
+    }
+
+
+def public_pages(app) -> list[str]:
+    """Every public GET page of the url map, with each argument filled from the demo data.
+
+    A page whose argument has no sample fails the test, so a new page cannot slip by.
+    """
+    samples = sample_arguments()
     pages = []
-    with app.test_request_context():
-        for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint == "static":
-                continue
-            path = rule.rule
-            if path.startswith(("/admin", "/api", "/healthz", "/logout")) or path.endswith(".ics"):
-                continue
-            if not rule.arguments:
-                pages.append(path)
-            elif set(rule.arguments) <= samples.keys():
-                for value in samples["slug"]:
-                    pages.append(path.replace("<slug>", value))
-            else:
-                pages.append(None)  # a page with arguments this test cannot fill
-    return [p for p in pages if p]
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        path = rule.rule
+        if path.startswith(("/admin", "/api", "/healthz", "/logout", "/signups")):
+            continue  # coordinators' pages; JSON; a school's own link (its own test)
+        if path.endswith((".ics", ".csv", ".json", ".svg")):
+            continue
+        if not rule.arguments:
+            pages.append(path)
+            continue
+        [argument] = rule.arguments
+        assert samples.get(argument), f"no sample value for <{argument}> in {path}"
+        for value in samples[argument]:
+            pages.append(path.replace(f"<{argument}>", value).replace(f"<int:{argument}>", value))
+    return pages
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_public_pages_have_no_wcag_violations(page, demo_site, app, lang):
     axe = Axe()
     paths = public_pages(app)
-    assert "/" in paths and "/partners/" in paths and "/partners/shanghai" in paths
+    assert {"/", "/partners/", "/partners/shanghai", "/meetings/", "/exchanges/"} <= set(paths)
+    assert any(p.startswith("/meetings/s") for p in paths)
+    assert any(p.startswith("/exchanges/") and p[-1].isdigit() for p in paths)
     problems = {}
     for path in paths:
         page.goto(f"{demo_site.url}{path}?lang={lang}")
