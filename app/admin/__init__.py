@@ -8,4 +8,4 @@ from app.auth.permissions import require_coordinator
 
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
-from app.admin import routes  # noqa: E402, F401
+from app.admin import crud, panels, routes  # noqa: E402, F401

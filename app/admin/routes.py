@@ -1,23 +1,180 @@
-"""The dashboard: what needs attention first."""
+"""The dashboard, the audit log and the partner export."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import Response, current_app, render_template, request
+from flask_babel import gettext as _
 
 from app.admin import bp
+from app.admin.dashboard import panels, partnership_health
+from app.admin.forms import AuditFilterForm
+from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
+from app.agreements import services as agreements
+from app.audit import CREATE, DELETE, UPDATE, AuditEntry
+from app.csvutil import excel_csv
 from app.extensions import db
 from app.mail import FAILED, QUEUED, OutboxMail
+from app.partners.models import Partner
+from app.timeutil import localize, to_local
+
+DECISION_HORIZON_DAYS = 180
 
 
 @bp.get("/")
 def dashboard():  # noqa: ANN201
+    today = agreements.office_today()
     waiting_mail = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == QUEUED)
     )
     failed_mail = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == FAILED)
     )
+    health = partnership_health(today)
     return render_template(
-        "admin/dashboard.html", waiting_mail=waiting_mail, failed_mail=failed_mail
+        "admin/dashboard.html",
+        today=today,
+        horizon=DECISION_HORIZON_DAYS,
+        decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
+        expired=agreements.expired_agreements(today),
+        health=health,
+        panels=panels(today),
+        waiting_mail=waiting_mail,
+        failed_mail=failed_mail,
+    )
+
+
+# --- audit log -----------------------------------------------------------------------
+
+
+@bp.app_template_filter("audit_time")
+def audit_time(moment: datetime, zone: str) -> str:
+    """Show a stored UTC moment as local date and time."""
+    return to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.get("/audit/")
+def audit_log():  # noqa: ANN201
+    form = AuditFilterForm(request.args)
+    types = db.session.scalars(
+        sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    ).all()
+    form.object_type.choices = [("", _("Any"))] + [(t, str(OBJECT_LABELS.get(t, t))) for t in types]
+    form.action.choices = [("", _("Any"))] + [
+        (a, str(ACTION_LABELS[a])) for a in (CREATE, UPDATE, DELETE)
+    ]
+    stmt = sa.select(AuditEntry)
+    valid = form.validate()
+    zone = current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
+    if valid:
+        if form.q.data:
+            like = f"%{form.q.data.strip()}%"
+            stmt = stmt.where(
+                sa.or_(
+                    AuditEntry.summary.ilike(like),
+                    AuditEntry.before.ilike(like),
+                    AuditEntry.after.ilike(like),
+                )
+            )
+        if form.object_type.data:
+            stmt = stmt.where(AuditEntry.object_type == form.object_type.data)
+        if form.action.data:
+            stmt = stmt.where(AuditEntry.action == form.action.data)
+        if form.actor.data:
+            stmt = stmt.where(AuditEntry.actor_email.ilike(f"%{form.actor.data.strip()}%"))
+        if form.date_from.data:
+            stmt = stmt.where(AuditEntry.at >= localize(form.date_from.data, time(0), zone))
+        if form.date_to.data:
+            end = form.date_to.data + timedelta(days=1)
+            stmt = stmt.where(AuditEntry.at < localize(end, time(0), zone))
+    else:
+        stmt = stmt.where(sa.false())
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    entries = db.session.scalars(
+        stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(AUDIT_PAGE_SIZE)
+        .offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        entries=entries,
+        total=total,
+        page=page,
+        pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
+        args=args,
+        zone=zone,
+        object_labels=OBJECT_LABELS,
+        action_labels=ACTION_LABELS,
+    ), (200 if valid else 422)
+
+
+# --- export --------------------------------------------------------------------------
+
+PARTNER_CSV_HEADER = (
+    "id",
+    "slug",
+    "name",
+    "other_names",
+    "kind",
+    "country",
+    "region_sv",
+    "region_en",
+    "timezone",
+    "since_year",
+    "since_approximate",
+    "funding",
+    "member_count",
+    "member_countries",
+    "agreements",
+)
+
+
+@bp.get("/partners.csv")
+def partners_csv():  # noqa: ANN201
+    counts = dict(
+        db.session.execute(
+            sa.select(agreements.Agreement.partner_id, sa.func.count()).group_by(
+                agreements.Agreement.partner_id
+            )
+        ).all()
+    )
+    rows = db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))).all()
+    body = excel_csv(
+        PARTNER_CSV_HEADER,
+        (
+            (
+                p.id,
+                p.slug,
+                p.name,
+                p.other_names,
+                p.kind,
+                p.country or "",
+                p.region_sv,
+                p.region_en,
+                p.timezone or "",
+                p.since_year or "",
+                "yes" if p.since_approximate else "",
+                p.funding,
+                "" if p.member_count is None else p.member_count,
+                "" if p.member_countries is None else p.member_countries,
+                counts.get(p.id, 0),
+            )
+            for p in rows
+        ),
+    )
+    stamp = agreements.office_today().isoformat()
+    return Response(
+        body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="partners-{stamp}.csv"',
+        },
     )

@@ -1,8 +1,433 @@
-"""Agreements pages (filled in by its step)."""
+"""Agreements in the coordinators' workspace under /admin/agreements/."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.agreements import services
+from app.agreements.forms import AgreementForm, DeleteForm, EndForm, RenewForm
+from app.agreements.labels import KIND_LABELS, STATUS_LABELS, STATUS_SYMBOLS
+from app.agreements.models import STATUSES, Agreement, term_end
+from app.agreements.timeline import Term, timeline_svg
+from app.auth.permissions import require_coordinator
+from app.csvutil import excel_csv
+from app.dbutil import begin_write_transaction, lock_for_update
+from app.extensions import db
+from app.partners.models import Partner
+
+bp = require_coordinator(Blueprint("agreements_admin", __name__, url_prefix="/admin/agreements"))
 
 # Every blueprint of this area; create_app registers them all.
-blueprints: list[Blueprint] = []
+blueprints: list[Blueprint] = [bp]
+
+SORTS = ("ends_on", "decision_on", "starts_on", "partner", "title", "kind")
+
+
+@bp.app_context_processor
+def _agreement_helpers() -> dict:
+    def agreement_chain(partner: Partner) -> list[Agreement]:
+        return services.public_chain(partner)
+
+    return {
+        "AGREEMENT_KIND_LABELS": KIND_LABELS,
+        "AGREEMENT_STATUS_LABELS": STATUS_LABELS,
+        "AGREEMENT_STATUS_SYMBOLS": STATUS_SYMBOLS,
+        "agreement_chain": agreement_chain,
+        "office_today": services.office_today,
+    }
+
+
+def _partners() -> list[Partner]:
+    return list(db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))))
+
+
+def _apply_error(form, err: services.AgreementError) -> None:  # noqa: ANN001
+    """Put a refused change's message on its field, or on the form as a whole."""
+    field = getattr(form, err.field, None) if err.field else None
+    if field is not None:
+        field.errors = [*field.errors, err.message]
+    else:
+        form.form_errors.append(err.message)
+
+
+def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
+    upload = form.document.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    return upload.filename, upload.stream.read(limit + 1)
+
+
+def _remove_stored(stored: str | None) -> None:
+    if stored:
+        (services.document_folder() / Path(stored).name).unlink(missing_ok=True)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge):  # noqa: ANN202
+    """Show the form again with the size limit, rather than a bare error page."""
+    db.session.rollback()
+    agreement_id = (request.view_args or {}).get("agreement_id")
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
+    form = AgreementForm(formdata=None, obj=agreement, partners=_partners())
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    form.document.errors = [
+        _(
+            "The file is too large; at most %(max)s MB is accepted. Nothing was saved.",
+            max=f"{limit / 1_048_576:.1f}",
+        )
+    ]
+    return render_template("agreements/admin/form.html", form=form, agreement=agreement), 413
+
+
+# --- list and detail -----------------------------------------------------------------
+
+
+@bp.get("/")
+def index():  # noqa: ANN201
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    sort = request.args.get("sort", "ends_on")
+    sort = sort if sort in SORTS else "ends_on"
+    descending = request.args.get("dir") == "desc"
+    today = services.office_today()
+    rows = services.all_agreements(
+        q=q, status=status, sort=sort, descending=descending, today=today
+    )
+    return render_template(
+        "agreements/admin/index.html",
+        rows=rows,
+        q=q,
+        status=status,
+        sort=sort,
+        descending=descending,
+        today=today,
+        statuses=STATUSES,
+    )
+
+
+@bp.get("/<int:agreement_id>")
+def detail(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    return render_template(
+        "agreements/admin/detail.html",
+        agreement=agreement,
+        chain=services.chain(agreement),
+        today=services.office_today(),
+    )
+
+
+# --- create, edit, delete ------------------------------------------------------------
+
+
+def _form_values(form: AgreementForm) -> dict:
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data or "",
+        "signed_on": form.signed_on.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "signatories": form.signatories.data or "",
+        "decision_lead_days": form.decision_lead_days.data,
+        "notes": form.notes.data or "",
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():  # noqa: ANN201
+    form = AgreementForm(partners=_partners())
+    if request.method == "GET":
+        form.partner_id.data = request.args.get("partner", 0, type=int)
+    if form.validate_on_submit():
+        partner = db.session.get(Partner, form.partner_id.data)
+        upload = _read_upload(form)
+        try:
+            if partner is None:
+                raise services.AgreementError(_("Choose a partner."), "partner_id")
+            if upload:
+                services.check_document(*upload, current_app.config["UPLOAD_MAX_BYTES"])
+            agreement = services.create_agreement(partner, **_form_values(form))
+            if upload:
+                services.attach_document(agreement, *upload, current_app.config["UPLOAD_MAX_BYTES"])
+        except services.AgreementError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The agreement was saved."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("agreements/admin/form.html", form=form, agreement=None), status
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+def edit(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = AgreementForm(obj=agreement, partners=_partners())
+    if form.validate_on_submit():
+        upload = _read_upload(form)
+        replaced = None
+        try:
+            if upload:
+                services.check_document(*upload, current_app.config["UPLOAD_MAX_BYTES"])
+            if form.partner_id.data != agreement.partner_id:
+                partner = db.session.get(Partner, form.partner_id.data)
+                if partner is None:
+                    raise services.AgreementError(_("Choose a partner."), "partner_id")
+            values = _form_values(form)
+            if values["ends_on"] is None:
+                values["ends_on"] = services.default_end(values["kind"], values["starts_on"])
+            services.update_agreement(agreement, **values)
+            if form.partner_id.data != agreement.partner_id:
+                agreement.partner = partner
+                db.session.flush()
+            if upload:
+                replaced = services.attach_document(
+                    agreement, *upload, current_app.config["UPLOAD_MAX_BYTES"]
+                )
+        except services.AgreementError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            _remove_stored(replaced)
+            flash(_("The agreement was saved."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("agreements/admin/form.html", form=form, agreement=agreement), status
+
+
+@bp.route("/<int:agreement_id>/delete", methods=["GET", "POST"])
+def delete(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        stored = services.delete_agreement(agreement)
+        db.session.commit()
+        _remove_stored(stored)
+        flash(_("The agreement was deleted."), "success")
+        return redirect(url_for(".index"))
+    return render_template(
+        "admin/confirm_delete.html",
+        form=form,
+        heading=_("Delete the agreement?"),
+        what=f"{agreement.partner.name}: {agreement.title} ({agreement.starts_on}–{agreement.ends_on})",
+        cancel_url=url_for(".detail", agreement_id=agreement.id),
+    ), (422 if request.method == "POST" else 200)
+
+
+# --- renew and end -------------------------------------------------------------------
+
+
+@bp.route("/<int:agreement_id>/renew", methods=["GET", "POST"])
+def renew(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = RenewForm()
+    if request.method == "GET":
+        form.signed_on.data = services.office_today()
+        form.signatories.data = agreement.signatories
+    if form.validate_on_submit():
+        # Lock the term so two coordinators cannot both renew it.
+        begin_write_transaction()
+        agreement = lock_for_update(Agreement, agreement_id)
+        if agreement is None:
+            abort(404)
+        try:
+            successor = services.renew(
+                agreement,
+                signed_on=form.signed_on.data,
+                signatories=form.signatories.data or "",
+            )
+        except services.AgreementError as err:
+            db.session.rollback()
+            agreement = db.get_or_404(Agreement, agreement_id)
+            _apply_error(form, err)
+        except sa.exc.IntegrityError:
+            # The database's one-renewal-per-term rule caught a race the lock did not.
+            db.session.rollback()
+            agreement = db.get_or_404(Agreement, agreement_id)
+            form.form_errors.append(_("This agreement has already been renewed."))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Renewed: the new term runs from %(start)s to %(end)s.",
+                    start=successor.starts_on.isoformat(),
+                    end=successor.ends_on.isoformat(),
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", agreement_id=successor.id))
+    return render_template(
+        "agreements/admin/renew.html",
+        form=form,
+        agreement=agreement,
+        next_start=agreement.ends_on + timedelta(days=1),
+        next_end=term_end(agreement.ends_on + timedelta(days=1)),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:agreement_id>/end", methods=["GET", "POST"])
+def end(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    form = EndForm()
+    if request.method == "GET":
+        form.ended_on.data = services.office_today()
+    if form.validate_on_submit():
+        try:
+            services.end_agreement(agreement, on=form.ended_on.data, reason=form.reason.data or "")
+        except services.AgreementError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The partnership's agreement was ended."), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template("agreements/admin/end.html", form=form, agreement=agreement), (
+        422 if request.method == "POST" else 200
+    )
+
+
+# --- the signed document -------------------------------------------------------------
+
+
+@bp.get("/<int:agreement_id>/document")
+def document(agreement_id: int):  # noqa: ANN201
+    agreement = db.get_or_404(Agreement, agreement_id)
+    path = services.document_path(agreement)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=False,
+        download_name=agreement.document_name or "agreement.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- export --------------------------------------------------------------------------
+
+CSV_HEADER = (
+    "id",
+    "partner",
+    "partner_slug",
+    "kind",
+    "title",
+    "signed_on",
+    "starts_on",
+    "ends_on",
+    "decision_on",
+    "decision_lead_days",
+    "status",
+    "renews_id",
+    "signatories",
+    "ended_on",
+    "end_reason",
+    "notes",
+)
+
+
+@bp.get("/export.csv")
+def export_csv():  # noqa: ANN201
+    today = services.office_today()
+    rows = services.all_agreements(sort="partner", today=today)
+    body = excel_csv(
+        CSV_HEADER,
+        (
+            (
+                a.id,
+                a.partner.name,
+                a.partner.slug,
+                a.kind,
+                a.title,
+                a.signed_on or "",
+                a.starts_on,
+                a.ends_on,
+                a.decision_on,
+                a.decision_lead_days,
+                a.status(today),
+                a.renews_id or "",
+                a.signatories,
+                a.ended_on or "",
+                a.end_reason,
+                a.notes,
+            )
+            for a in rows
+        ),
+    )
+    return Response(
+        body,
+        headers={
+            "Content-Disposition": f'attachment; filename="agreements-{today.isoformat()}.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+# --- timeline ------------------------------------------------------------------------
+
+
+def _timeline() -> Markup:
+    today = services.office_today()
+    partners = services.partners_with_agreements()
+    grouped = services.agreements_by_partner(partners)
+    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
+    rows = []
+    for partner in partners:
+        terms = []
+        for a in grouped.get(partner.id, []):
+            status = a.status(today)
+            terms.append(
+                Term(
+                    a.starts_on,
+                    a.ends_on,
+                    status,
+                    f"{partner.name}: {a.title}, {a.starts_on.isoformat()} – "
+                    f"{a.ends_on.isoformat()} ({labels[status]})",
+                )
+            )
+        rows.append((partner.name, terms))
+    return timeline_svg(
+        rows,
+        today,
+        title=_("Agreement timeline"),
+        description=_(
+            "Every partner's agreement terms over the years, one row per partner; "
+            "the pattern of each bar gives its status, and a line marks today, %(day)s.",
+            day=today.isoformat(),
+        ),
+        today_label=_("Today %(day)s", day=today.isoformat()),
+        status_labels=labels,
+    )
+
+
+@bp.get("/timeline")
+def timeline():  # noqa: ANN201
+    return render_template("agreements/admin/timeline.html", svg=_timeline())
+
+
+@bp.get("/timeline.svg")
+def timeline_image():  # noqa: ANN201
+    return Response(str(_timeline()), mimetype="image/svg+xml")

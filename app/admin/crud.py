@@ -1,0 +1,310 @@
+"""Create, edit and delete partners, networks, projects and contacts in the workspace."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.admin import bp, services
+from app.admin.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
+from app.agreements import services as agreements
+from app.agreements.forms import EndForm
+from app.extensions import db
+from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
+
+
+def _apply_error(form, err: services.WorkspaceError) -> None:  # noqa: ANN001
+    field = getattr(form, err.field, None) if err.field else None
+    if field is not None:
+        field.errors = [*field.errors, err.message]
+    else:
+        form.form_errors.append(err.message)
+
+
+def _status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def _sorting(allowed: tuple[str, ...], default: str) -> tuple[str, bool]:
+    sort = request.args.get("sort", default)
+    return (sort if sort in allowed else default), request.args.get("dir") == "desc"
+
+
+# --- partners and networks -----------------------------------------------------------
+
+
+@bp.get("/partners/")
+def partners():  # noqa: ANN201
+    return _partner_list(request.args.get("kind", ""))
+
+
+@bp.get("/networks/")
+def networks():  # noqa: ANN201
+    return _partner_list(NETWORK)
+
+
+def _partner_list(kind: str):  # noqa: ANN202
+    kind = kind if kind in KINDS else ""
+    q = request.args.get("q", "").strip()[:100]
+    sort, descending = _sorting(tuple(services.PARTNER_SORTS), "name")
+    rows = services.search_partners(q=q, kind=kind, sort=sort, descending=descending)
+    return render_template(
+        "admin/partners.html",
+        rows=rows,
+        q=q,
+        kind=kind,
+        sort=sort,
+        descending=descending,
+        kinds=KINDS,
+        endpoint=request.endpoint,
+    )
+
+
+@bp.get("/partners/<int:partner_id>")
+def partner(partner_id: int):  # noqa: ANN201
+    found = db.get_or_404(Partner, partner_id)
+    return render_template(
+        "admin/partner.html",
+        partner=found,
+        agreements=agreements.agreements_of(found),
+        today=agreements.office_today(),
+    )
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+def partner_create():  # noqa: ANN201
+    form = PartnerForm()
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", "partner_city")
+    if form.validate_on_submit():
+        try:
+            created = services.create_partner(**form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added.", name=created.name), "success")
+            return redirect(url_for(".partner", partner_id=created.id))
+    return render_template("admin/partner_form.html", form=form, partner=None), _status()
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+def partner_edit(partner_id: int):  # noqa: ANN201
+    found = db.get_or_404(Partner, partner_id)
+    form = PartnerForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            services.update_partner(found, **form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The changes to %(name)s were saved.", name=found.name), "success")
+            return redirect(url_for(".partner", partner_id=found.id))
+    return render_template("admin/partner_form.html", form=form, partner=found), _status()
+
+
+@bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
+def partner_delete(partner_id: int):  # noqa: ANN201
+    found = db.get_or_404(Partner, partner_id)
+    form = ConfirmForm()
+    refusal = None
+    count = agreements.partner_agreement_count(found)
+    if count:
+        refusal = _(
+            "%(name)s still has %(n)s agreements. Delete or move them before deleting the partner.",
+            name=found.name,
+            n=count,
+        )
+    if form.validate_on_submit() and refusal is None:
+        name = found.name
+        try:
+            services.delete_partner(found)
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            refusal = err.message
+        else:
+            db.session.commit()
+            flash(_("%(name)s was deleted.", name=name), "success")
+            return redirect(url_for(".partners"))
+    return render_template(
+        "admin/confirm_delete.html",
+        form=form,
+        heading=_("Delete %(name)s?", name=found.name),
+        what=_("The partner, its projects, contacts and links are deleted."),
+        refusal=refusal,
+        cancel_url=url_for(".partner", partner_id=found.id),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/partners/<int:partner_id>/end", methods=["GET", "POST"])
+def partner_end(partner_id: int):  # noqa: ANN201
+    """End a partnership: every current agreement ends on one day, with one reason."""
+    found = db.get_or_404(Partner, partner_id)
+    form = EndForm()
+    if request.method == "GET":
+        form.ended_on.data = agreements.office_today()
+    if form.validate_on_submit():
+        try:
+            ended = agreements.end_partnership(
+                found, on=form.ended_on.data, reason=form.reason.data or ""
+            )
+        except agreements.AgreementError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The partnership with %(name)s was ended (%(n)s agreements).",
+                    name=found.name,
+                    n=len(ended),
+                ),
+                "success",
+            )
+            return redirect(url_for(".partner", partner_id=found.id))
+    return render_template("admin/end_partnership.html", form=form, partner=found), _status()
+
+
+# --- projects ------------------------------------------------------------------------
+
+
+@bp.get("/projects/")
+def projects():  # noqa: ANN201
+    q = request.args.get("q", "").strip()[:100]
+    sort, descending = _sorting(tuple(services.PROJECT_SORTS), "title")
+    rows = services.search_projects(q=q, sort=sort, descending=descending)
+    return render_template("admin/projects.html", rows=rows, q=q, sort=sort, descending=descending)
+
+
+@bp.route("/partners/<int:partner_id>/projects/new", methods=["GET", "POST"])
+def project_create(partner_id: int):  # noqa: ANN201
+    owner = db.get_or_404(Partner, partner_id)
+    form = ProjectForm()
+    if form.validate_on_submit():
+        try:
+            services.create_project(owner, **form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The project was added."), "success")
+            return redirect(url_for(".partner", partner_id=owner.id))
+    return render_template(
+        "admin/item_form.html", form=form, partner=owner, heading=_("New project")
+    ), _status()
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+def project_edit(project_id: int):  # noqa: ANN201
+    project = db.get_or_404(Project, project_id)
+    form = ProjectForm(obj=project)
+    if form.validate_on_submit():
+        try:
+            services.update_project(project, **form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The project was saved."), "success")
+            return redirect(url_for(".partner", partner_id=project.partner_id))
+    return render_template(
+        "admin/item_form.html", form=form, partner=project.partner, heading=_("Edit project")
+    ), _status()
+
+
+@bp.route("/projects/<int:project_id>/delete", methods=["GET", "POST"])
+def project_delete(project_id: int):  # noqa: ANN201
+    project = db.get_or_404(Project, project_id)
+    return _confirm_delete(
+        project,
+        services.delete_project,
+        _("Delete the project?"),
+        project.title_en,
+        _("The project was deleted."),
+    )
+
+
+# --- contacts ------------------------------------------------------------------------
+
+
+@bp.get("/contacts/")
+def contacts():  # noqa: ANN201
+    q = request.args.get("q", "").strip()[:100]
+    sort, descending = _sorting(tuple(services.CONTACT_SORTS), "partner")
+    rows = services.search_contacts(q=q, sort=sort, descending=descending)
+    return render_template("admin/contacts.html", rows=rows, q=q, sort=sort, descending=descending)
+
+
+@bp.route("/partners/<int:partner_id>/contacts/new", methods=["GET", "POST"])
+def contact_create(partner_id: int):  # noqa: ANN201
+    owner = db.get_or_404(Partner, partner_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            services.create_contact(owner, **form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The contact was added."), "success")
+            return redirect(url_for(".partner", partner_id=owner.id))
+    return render_template(
+        "admin/item_form.html", form=form, partner=owner, heading=_("New contact")
+    ), _status()
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+def contact_edit(contact_id: int):  # noqa: ANN201
+    contact = db.get_or_404(Contact, contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        try:
+            services.update_contact(contact, **form.values())
+        except services.WorkspaceError as err:
+            db.session.rollback()
+            _apply_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The contact was saved."), "success")
+            return redirect(url_for(".partner", partner_id=contact.partner_id))
+    return render_template(
+        "admin/item_form.html", form=form, partner=contact.partner, heading=_("Edit contact")
+    ), _status()
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+def contact_delete(contact_id: int):  # noqa: ANN201
+    contact = db.get_or_404(Contact, contact_id)
+    return _confirm_delete(
+        contact,
+        services.delete_contact,
+        _("Delete the contact?"),
+        contact.role_en,
+        _("The contact was deleted."),
+    )
+
+
+def _confirm_delete(obj, delete, heading: str, what: str, done: str):  # noqa: ANN001, ANN202
+    form = ConfirmForm()
+    partner_id = obj.partner_id
+    if form.validate_on_submit():
+        delete(obj)
+        db.session.commit()
+        flash(done, "success")
+        return redirect(url_for(".partner", partner_id=partner_id))
+    if request.method == "POST":
+        abort(400)
+    return render_template(
+        "admin/confirm_delete.html",
+        form=form,
+        heading=heading,
+        what=what,
+        refusal=None,
+        cancel_url=url_for(".partner", partner_id=partner_id),
+    )

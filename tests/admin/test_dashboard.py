@@ -1,0 +1,79 @@
+"""The dashboard: decisions due first, expired terms, partnership health, extra panels."""
+
+from datetime import timedelta
+
+from app.admin.dashboard import PANELS, register_activity_source, register_panel
+from app.agreements.services import office_today
+from app.extensions import db
+from app.partners import services as partners
+from tests.agreements.factories import make_agreement
+from tests.factories import make_partner
+
+
+def ending(partner, ends_on, **fields):
+    return make_agreement(
+        partner, starts_on=ends_on - timedelta(days=3 * 365), ends_on=ends_on, **fields
+    )
+
+
+def test_lists_a_decision_within_180_days_and_not_one_further_away(logged_in):
+    today = office_today()
+    soon = ending(make_partner("Nelson Mandela Bay"), today + timedelta(days=120 + 170))
+    later = ending(make_partner("Lyon"), today + timedelta(days=120 + 190))
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    section = page.split('id="decisions-due"')[1].split("</section>")[0]
+    assert f'data-agreement="{soon.id}"' in section
+    assert f'data-agreement="{later.id}"' not in section
+    assert (today + timedelta(days=170)).isoformat() in section
+
+
+def test_lists_an_expired_agreement_but_not_a_renewed_one(logged_in):
+    today = office_today()
+    gone = ending(make_partner("Chicago"), today - timedelta(days=30))
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    section = page.split('id="expired"')[1].split("</section>")[0]
+    assert f'data-agreement="{gone.id}"' in section
+    logged_in.post(f"/admin/agreements/{gone.id}/renew", data={"signed_on": ""})
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    section = page.split('id="expired"')[1].split("</section>")[0]
+    assert f'data-agreement="{gone.id}"' not in section
+
+
+def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
+    today = office_today()
+    quiet = make_partner("Bergen")
+    busy = make_partner("Lyon")
+    partners.add_project(
+        quiet, title_sv="Gammalt", title_en="Old", starts_year=2010, ends_year=today.year - 4
+    )
+    partners.add_project(
+        busy, title_sv="Nytt", title_en="New", starts_year=today.year - 1, ends_year=today.year + 1
+    )
+    db.session.commit()
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    assert 'data-partner="bergen" data-inactive="true"' in page
+    assert 'data-partner="lyon">' in page
+    lyon = page.split('data-partner="lyon">')[1].split("</tr>")[0]
+    assert f"{today.isoformat()} (project)" in lyon
+
+
+def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path):
+    today = office_today()
+    quiet = make_partner("Bergen")
+    register_activity_source("meetings-test", lambda day: {quiet.id: today}, "meeting")
+    register_panel("upcoming-test", "admin/_test_panel.html", lambda day: {"n": 3}, order=1)
+    app.jinja_loader.searchpath.append(str(tmp_path))
+    (tmp_path / "admin").mkdir()
+    (tmp_path / "admin" / "_test_panel.html").write_text(
+        "<h2>Upcoming meetings</h2><p>{{ panel_context.n }} meetings</p>"
+    )
+    try:
+        page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    finally:
+        PANELS.pop("upcoming-test")
+        from app.admin.dashboard import ACTIVITY_SOURCES
+
+        ACTIVITY_SOURCES.pop("meetings-test")
+    assert "3 meetings" in page
+    assert f"{today.isoformat()} (meeting)" in page
+    assert 'data-partner="bergen" data-inactive' not in page

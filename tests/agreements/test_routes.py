@@ -1,0 +1,250 @@
+"""Agreements in the workspace: forms, bad input, renewal, documents, export, timeline."""
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.agreements.models import Agreement
+from app.audit import AuditEntry
+from app.csvutil import read_excel_csv
+from app.extensions import db
+from tests.agreements.factories import make_agreement
+from tests.factories import make_partner
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def form(partner, **overrides):
+    data = {
+        "partner_id": str(partner.id),
+        "kind": "memorandum",
+        "title": "Memorandum 2025–2027",
+        "signed_on": "2024-12-01",
+        "starts_on": "2025-01-01",
+        "ends_on": "",
+        "decision_lead_days": "120",
+        "signatories": "Mayors",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def count_agreements():
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Agreement))
+
+
+def test_creating_a_memorandum_without_an_end_gives_a_three_year_term(logged_in):
+    partner = make_partner("Shanghai")
+    response = logged_in.post("/admin/agreements/new", data=form(partner))
+    assert response.status_code == 302
+    agreement = db.session.scalar(sa.select(Agreement))
+    assert (agreement.starts_on, agreement.ends_on) == (date(2025, 1, 1), date(2027, 12, 31))
+
+
+def test_creating_an_agreement_is_audited_with_its_values(logged_in):
+    partner = make_partner()
+    logged_in.post("/admin/agreements/new", data=form(partner))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "Agreement"))
+    assert entry.action == "create"
+    assert entry.actor_email == "office@example.org"
+    assert entry.after_values["title"] == "Memorandum 2025–2027"
+
+
+def test_an_end_before_the_start_is_refused_on_the_form_in_swedish(logged_in):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/agreements/new",
+        data=form(partner, ends_on="2024-06-01"),
+        headers={"Accept-Language": "sv"},
+    )
+    assert response.status_code == 422
+    assert "Slutdatumet får inte vara före startdatumet." in response.get_data(as_text=True)
+    assert count_agreements() == 0
+
+
+def test_an_end_before_the_start_is_refused_in_english(logged_in):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=form(partner, ends_on="2024-06-01")
+    )
+    assert response.status_code == 422
+    assert "The end date must not be before the start date." in response.get_data(as_text=True)
+
+
+def test_a_lead_time_longer_than_the_term_is_refused_on_the_form(logged_in):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en",
+        data=form(partner, ends_on="2025-02-28", decision_lead_days="120"),
+    )
+    assert response.status_code == 422
+    assert "longer than the term" in response.get_data(as_text=True)
+    assert count_agreements() == 0
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_saved(logged_in, app):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(b"MZ not a pdf"), "agreement.pdf"))
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "must be a PDF file" in response.get_data(as_text=True)
+    assert count_agreements() == 0
+
+
+def test_a_pdf_that_is_too_large_is_refused_and_nothing_is_saved(logged_in, app):
+    app.config["UPLOAD_MAX_BYTES"] = 1024
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF + b"0" * 2048), "agreement.pdf"))
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "too large" in response.get_data(as_text=True)
+    assert count_agreements() == 0
+
+
+def test_an_upload_beyond_the_request_limit_shows_the_form_with_the_limit(logged_in, app):
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF + b"0" * 8192), "agreement.pdf"))
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The file is too large" in page and 'name="title"' in page
+    assert count_agreements() == 0
+
+
+def test_a_renewal_cannot_be_moved_to_start_inside_the_term_it_renews(logged_in):
+    old = make_agreement(starts_on=date(2024, 1, 1))
+    logged_in.post(f"/admin/agreements/{old.id}/renew", data={"signed_on": ""})
+    new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == old.id))
+    data = form(old.partner, starts_on="2026-06-01", ends_on="2029-12-31")
+    response = logged_in.post(f"/admin/agreements/{new.id}/edit?lang=en", data=data)
+    assert response.status_code == 422
+    assert "must start after that one ends" in response.get_data(as_text=True)
+
+
+def test_a_signed_pdf_is_stored_under_the_instance_folder_and_served_to_coordinators(
+    logged_in, app
+):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF), "signed.pdf"))
+    logged_in.post("/admin/agreements/new", data=data, content_type="multipart/form-data")
+    agreement = db.session.scalar(sa.select(Agreement))
+    assert agreement.document_name == "signed.pdf"
+    stored = list((Path(app.instance_path) / "agreements").iterdir())
+    assert [p.read_bytes() for p in stored] == [PDF]
+    with logged_in.get(f"/admin/agreements/{agreement.id}/document") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.data == PDF
+
+
+def test_the_signed_document_is_not_served_to_an_anonymous_visitor(client, app):
+    agreement = make_agreement()
+    response = client.get(f"/admin/agreements/{agreement.id}/document")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_renewing_from_the_workspace_creates_the_next_term_and_marks_the_old_renewed(logged_in):
+    old = make_agreement(starts_on=date(2024, 1, 1))
+    response = logged_in.post(
+        f"/admin/agreements/{old.id}/renew?lang=en",
+        data={"signed_on": "2026-09-01"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == old.id))
+    assert new.starts_on == old.ends_on + timedelta(days=1)
+    assert new.ends_on == date(2029, 12, 31)
+    page = logged_in.get(f"/admin/agreements/{old.id}?lang=en").get_data(as_text=True)
+    assert 'data-status="renewed"' in page
+
+
+def test_renewing_an_already_renewed_agreement_is_refused_with_a_message(logged_in):
+    old = make_agreement()
+    logged_in.post(f"/admin/agreements/{old.id}/renew", data={"signed_on": ""})
+    response = logged_in.post(f"/admin/agreements/{old.id}/renew?lang=en", data={"signed_on": ""})
+    assert response.status_code == 422
+    assert "already been renewed" in response.get_data(as_text=True)
+    assert count_agreements() == 2
+
+
+def test_ending_a_partnership_needs_a_reason(logged_in):
+    agreement = make_agreement()
+    response = logged_in.post(
+        f"/admin/agreements/{agreement.id}/end?lang=en",
+        data={"ended_on": "2025-06-30", "reason": ""},
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Agreement, agreement.id).ended_on is None
+
+
+def test_ending_a_partnership_records_its_reason(logged_in):
+    agreement = make_agreement()
+    logged_in.post(
+        f"/admin/agreements/{agreement.id}/end",
+        data={"ended_on": "2025-06-30", "reason": "The council ended the cooperation"},
+    )
+    db.session.expire_all()
+    ended = db.session.get(Agreement, agreement.id)
+    assert ended.end_reason == "The council ended the cooperation"
+    assert ended.status(date(2025, 7, 1)) == "ended"
+
+
+def test_editing_keeps_the_rules_and_records_before_and_after(logged_in):
+    agreement = make_agreement()
+    data = form(agreement.partner, title="Renamed", starts_on="2024-01-01", ends_on="2026-12-31")
+    logged_in.post(f"/admin/agreements/{agreement.id}/edit", data=data)
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "update")).one()
+    assert entry.before_values["title"] == "Memorandum of understanding"
+    assert entry.after_values["title"] == "Renamed"
+
+
+def test_deleting_asks_for_confirmation_first(logged_in):
+    agreement = make_agreement()
+    page = logged_in.get(f"/admin/agreements/{agreement.id}/delete")
+    assert page.status_code == 200
+    assert count_agreements() == 1
+    logged_in.post(f"/admin/agreements/{agreement.id}/delete")
+    assert count_agreements() == 0
+
+
+def test_the_list_searches_and_filters_by_status(logged_in):
+    make_agreement(make_partner("Shanghai"), title="Shanghai memorandum")
+    make_agreement(make_partner("Lyon"), title="Lyon memorandum", signed_on=None)
+    page = logged_in.get("/admin/agreements/?q=shang").get_data(as_text=True)
+    assert "Shanghai memorandum" in page and "Lyon memorandum" not in page
+    page = logged_in.get("/admin/agreements/?status=draft").get_data(as_text=True)
+    assert "Lyon memorandum" in page and "Shanghai memorandum" not in page
+
+
+def test_the_csv_export_round_trips_swedish_and_long_names_and_neutralises_formulas(logged_in):
+    make_agreement(make_partner("Göteborg"), title="=HYPERLINK(evil)")
+    make_agreement(make_partner("Nelson Mandela Bay"), title="Partnerskap")
+    response = logged_in.get("/admin/agreements/export.csv")
+    assert response.data.startswith("\ufeff".encode())
+    rows = read_excel_csv(response.data)
+    partners = {r[1] for r in rows[1:]}
+    assert partners == {"Göteborg", "Nelson Mandela Bay"}
+    assert "'=HYPERLINK(evil)" in {r[4] for r in rows[1:]}
+
+
+def test_the_timeline_marks_today_and_every_term(logged_in):
+    first = make_agreement(make_partner("Shanghai"), starts_on=date(2018, 1, 1))
+    make_agreement(make_partner("Lyon"), starts_on=date(2023, 1, 1))
+    response = logged_in.get("/admin/agreements/timeline.svg?lang=en")
+    svg = response.get_data(as_text=True)
+    assert response.mimetype == "image/svg+xml"
+    assert svg.count("<rect x=") >= 2 + 6  # two terms, six legend swatches
+    assert "Today " in svg and "tl-today" in svg
+    assert "Shanghai" in svg and str(first.starts_on.year) in svg
