@@ -1,7 +1,7 @@
 """Agreements: partner-city agreements and memoranda, linked into renewal chains.
 
 Revision ID: 0002
-Revises: 0004
+Revises: 0001
 Create Date: 2026-11-24
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002'
-down_revision = '0004'
+down_revision = '0001'
 branch_labels = None
 depends_on = None
 
