@@ -54,13 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import errors, i18n, mail
-    from app.dbutil import configure_engine
+    from app import dbutil, errors, i18n, mail
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        dbutil.configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -68,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    dbutil.init_app(app)
 
 
 # Areas whose routes module lists its blueprints in `blueprints`.

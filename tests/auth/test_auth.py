@@ -141,3 +141,37 @@ def test_login_form_without_csrf_token_is_refused(app, client):
     assert response.status_code == 400
     assert "reload the page" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
+
+
+def test_many_coordinators_logging_in_at_once_all_get_in(app, live_server):
+    """Real concurrent requests: each login writes last_login_at; none may fail."""
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    emails = [make_coordinator(f"c{i}@example.org").email for i in range(12)]
+    statuses = []
+    barrier = threading.Barrier(len(emails))
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def login(email):
+        opener = urllib.request.build_opener(NoRedirect)
+        data = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
+        barrier.wait()
+        try:
+            statuses.append(opener.open(f"{live_server.url}/login", data, timeout=30).status)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+
+    threads = [threading.Thread(target=login, args=(e,)) for e in emails]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(statuses) == [302] * len(emails)
+    db.session.rollback()
+    assert all(c.last_login_at is not None for c in db.session.scalars(sa.select(Coordinator)))
