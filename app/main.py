@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.partners.services import public_partners
+from app.partners.services import home_partner, home_timezone, public_partners
 from app.reminders.models import SchedulerHeartbeat
 from app.reminders.scheduler import HEARTBEAT_NAME
 from app.timeutil import utcnow
@@ -40,14 +40,14 @@ def index():  # noqa: ANN201
     from app.meetings import services as meetings
 
     now = utcnow()
-    home = meetings.home_partner()
+    home = home_partner()
     open_exchanges = exchanges.open_exchanges(now)[:HOME_PAGE_ITEMS]
     return render_template(
         "main/index.html",
         partners=public_partners(),
         occurrences=meetings.upcoming_occurrences(now, limit=HOME_PAGE_ITEMS),
         home=home,
-        home_zone=meetings.home_timezone(home),
+        home_zone=home_timezone(home),
         exchanges=open_exchanges,
         places_left=exchanges.places_left_for(open_exchanges),
     )

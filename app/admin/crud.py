@@ -67,7 +67,7 @@ def partner(partner_id: int):  # noqa: ANN201
         "admin/partner.html",
         partner=found,
         agreements=agreements.agreements_of(found),
-        today=agreements.office_today(),
+        today=agreements.home_today(),
     )
 
 
@@ -145,7 +145,7 @@ def partner_end(partner_id: int):  # noqa: ANN201
     found = db.get_or_404(Partner, partner_id)
     form = EndForm()
     if request.method == "GET":
-        form.ended_on.data = agreements.office_today()
+        form.ended_on.data = agreements.home_today()
     if form.validate_on_submit():
         try:
             ended = agreements.end_partnership(

@@ -25,7 +25,7 @@ DECISION_HORIZON_DAYS = 180
 
 @bp.get("/")
 def dashboard():  # noqa: ANN201
-    today = agreements.office_today()
+    today = agreements.home_today()
     waiting_mail = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == QUEUED)
     )
@@ -170,7 +170,7 @@ def partners_csv():  # noqa: ANN201
             for p in rows
         ),
     )
-    stamp = agreements.office_today().isoformat()
+    stamp = agreements.home_today().isoformat()
     return Response(
         body,
         headers={

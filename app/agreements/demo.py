@@ -17,7 +17,7 @@ from app.agreements.models import (
     decision_date,
     term_end,
 )
-from app.agreements.services import create_agreement, office_today
+from app.agreements.services import create_agreement, home_today
 from app.partners.models import Partner
 
 SHANGHAI_SIGNATORIES = "Mayor of Shanghai; Chair of the City Executive Board, Gothenburg"
@@ -60,7 +60,7 @@ def _term_ending(partner: Partner, ends_on: date, title: str, **fields: object) 
 
 def seed_demo(city: str, partners: dict[str, Partner], today: date | None = None) -> None:
     """Add this area's demo data for the city (flush, never commit)."""
-    today = today or office_today()
+    today = today or home_today()
     if city == "goteborg":
         shanghai_chain(partners["shanghai"], today)
         create_agreement(

@@ -51,7 +51,7 @@ def _agreement_helpers() -> dict:
         "AGREEMENT_STATUS_LABELS": STATUS_LABELS,
         "AGREEMENT_STATUS_SYMBOLS": STATUS_SYMBOLS,
         "agreement_chain": agreement_chain,
-        "office_today": services.office_today,
+        "home_today": services.home_today,
     }
 
 
@@ -109,7 +109,7 @@ def index():  # noqa: ANN201
     sort = request.args.get("sort", "ends_on")
     sort = sort if sort in SORTS else "ends_on"
     descending = request.args.get("dir") == "desc"
-    today = services.office_today()
+    today = services.home_today()
     rows = services.all_agreements(
         q=q, status=status, sort=sort, descending=descending, today=today
     )
@@ -132,7 +132,7 @@ def detail(agreement_id: int):  # noqa: ANN201
         "agreements/admin/detail.html",
         agreement=agreement,
         chain=services.chain(agreement),
-        today=services.office_today(),
+        today=services.home_today(),
     )
 
 
@@ -243,7 +243,7 @@ def renew(agreement_id: int):  # noqa: ANN201
     agreement = db.get_or_404(Agreement, agreement_id)
     form = RenewForm()
     if request.method == "GET":
-        form.signed_on.data = services.office_today()
+        form.signed_on.data = services.home_today()
         form.signatories.data = agreement.signatories
     if form.validate_on_submit():
         # Lock the term so two coordinators cannot both renew it.
@@ -291,7 +291,7 @@ def end(agreement_id: int):  # noqa: ANN201
     agreement = db.get_or_404(Agreement, agreement_id)
     form = EndForm()
     if request.method == "GET":
-        form.ended_on.data = services.office_today()
+        form.ended_on.data = services.home_today()
     if form.validate_on_submit():
         try:
             services.end_agreement(agreement, on=form.ended_on.data, reason=form.reason.data or "")
@@ -351,7 +351,7 @@ CSV_HEADER = (
 
 @bp.get("/export.csv")
 def export_csv():  # noqa: ANN201
-    today = services.office_today()
+    today = services.home_today()
     rows = services.all_agreements(sort="partner", today=today)
     body = excel_csv(
         CSV_HEADER,
@@ -390,7 +390,7 @@ def export_csv():  # noqa: ANN201
 
 
 def _timeline() -> Markup:
-    today = services.office_today()
+    today = services.home_today()
     partners = services.partners_with_agreements()
     grouped = services.agreements_by_partner(partners)
     labels = {k: str(v) for k, v in STATUS_LABELS.items()}

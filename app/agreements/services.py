@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +24,7 @@ from app.agreements.models import (
 )
 from app.extensions import db
 from app.partners.models import PUBLIC_KINDS, Partner
-from app.timeutil import local_today
+from app.partners.services import home_today
 
 PDF_MAGIC = b"%PDF-"
 DOCUMENT_FOLDER = "agreements"
@@ -37,16 +37,6 @@ class AgreementError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def office_today() -> date:
-    """Return today's date in the office's own time zone."""
-    zone = (
-        current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
-        if has_app_context()
-        else ("Europe/Stockholm")
-    )
-    return local_today(zone)
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -397,7 +387,7 @@ def all_agreements(
     if sort == "decision_on":
         rows.sort(key=lambda a: a.decision_on, reverse=descending)
     if status:
-        today = today or office_today()
+        today = today or home_today()
         rows = [a for a in rows if a.status(today) == status]
     return rows
 

@@ -74,7 +74,7 @@ def index():  # noqa: ANN201
 def new():  # noqa: ANN201
     form = ExchangeForm()
     form.partner_id.choices = _partner_choices()
-    zone = services.home_zone()
+    zone = services.home_timezone()
     if form.validate_on_submit():
         try:
             exchange = services.create_exchange(**_form_values(form, zone))
@@ -100,7 +100,7 @@ def _attach(form: ExchangeForm, err: ExchangeError) -> None:
 @admin.route("/<int:exchange_id>/edit", methods=["GET", "POST"])
 def edit(exchange_id: int):  # noqa: ANN201
     exchange = db.get_or_404(m.Exchange, exchange_id)
-    zone = services.home_zone()
+    zone = services.home_timezone()
     form = ExchangeForm(obj=exchange)
     form.partner_id.choices = _partner_choices()
     if not form.is_submitted():
@@ -154,7 +154,7 @@ def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, statu
             move_form=move_form,
             can_move=bool(others),
             message_form=message_form or MessageForm(formdata=None),
-            zone=services.home_zone(),
+            zone=services.home_timezone(),
         ),
         status,
     )

@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from app.exchanges import models as m
 from app.exchanges.models import Exchange, School, Signup
-from app.exchanges.services import create_exchange, home_zone, school_key
+from app.exchanges.services import create_exchange, school_key
 from app.extensions import db
 from app.partners.models import Partner
+from app.partners.services import home_timezone
 from app.timeutil import localize, utcnow
 
 SCHOOLS = {
@@ -30,7 +31,7 @@ SCHOOLS = {
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     """Return a wall-clock moment in the home zone (sign-up windows are set in it)."""
-    return localize(day, time(hour, minute), home_zone())
+    return localize(day, time(hour, minute), home_timezone())
 
 
 def _exchange(partner: Partner, start: date, days: int, **values: object) -> Exchange:

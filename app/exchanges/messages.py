@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.exchanges.display import local_moment
-from app.exchanges.services import ExchangeError, SignupError, home_zone
+from app.exchanges.services import ExchangeError, SignupError
+from app.partners.services import home_timezone
 
 
 def signup_error(err: SignupError) -> str:
     """Return the sentence telling a school why its request was refused."""
     p = err.params
-    zone = home_zone()
+    zone = home_timezone()
     texts = {
         "not_found": lambda: _("This exchange is not open for sign-up."),
         "cancelled": lambda: _("This exchange has been cancelled; sign-up is not possible."),

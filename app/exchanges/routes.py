@@ -57,7 +57,7 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):  # 
             waiting=len(services.waiting_list(exchange)),
             window=services.window_state(exchange, now),
             accepts=services.accepts_signups(exchange, now),
-            zone=services.home_zone(),
+            zone=services.home_timezone(),
         ),
         status,
     )
@@ -70,7 +70,7 @@ def index():  # noqa: ANN201
         "exchanges/index.html",
         exchanges=exchanges,
         places_left=services.places_left_for(exchanges),
-        zone=services.home_zone(),
+        zone=services.home_timezone(),
         now=utcnow(),
     )
 
@@ -184,7 +184,7 @@ def _signup_page(
                 change_form=change_form,
                 action_form=ConfirmForm(),
                 places_left=services.places_left(exchange),
-                zone=services.home_zone(),
+                zone=services.home_timezone(),
                 notice=notice,
             ),
             status,

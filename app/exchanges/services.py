@@ -14,7 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,7 +30,8 @@ from app.exchanges.models import Exchange, School, Signup
 from app.extensions import db
 from app.feeds.ical import CalEvent, event_to_ical
 from app.mail import queue_templated
-from app.partners.models import HOME, Partner
+from app.partners.models import Partner
+from app.partners.services import home_timezone, home_today
 from app.timeutil import utcnow
 
 MAX_STUDENTS = 500
@@ -103,20 +104,6 @@ def mask_email(address: str) -> str:
     """Hide most of an address: anna.berg@skola.example.org -> a***@skola.example.org."""
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def home_zone() -> str:
-    """Return the home municipality's IANA zone (sign-up windows are set in it)."""
-    zone = db.session.scalar(
-        sa.select(Partner.timezone).where(Partner.kind == HOME, Partner.timezone.is_not(None))
-    )
-    return zone or current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
-
-
-def home_today(now: datetime | None = None) -> date:
-    from zoneinfo import ZoneInfo
-
-    return (now or utcnow()).astimezone(ZoneInfo(home_zone())).date()
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -335,7 +322,7 @@ def _mail(signup: Signup, name: str, key: str, *, ics: bool = True, **context: o
         title=title_in(exchange, signup.language),
         link=signup_url(signup),
         exchange_link=exchange_url(exchange),
-        zone=home_zone(),
+        zone=home_timezone(),
         lang=signup.language,
         **context,
     )
@@ -793,7 +780,7 @@ def participants_csv(exchange: Exchange, labels: dict[str, str], header: Sequenc
     """Return the exchange's groups as Excel-safe CSV (holding groups, then the queue)."""
     from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(home_zone())
+    zone = ZoneInfo(home_timezone())
     rows = [
         (
             s.school.name,

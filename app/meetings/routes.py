@@ -26,6 +26,7 @@ from app.meetings.forms import (
 )
 from app.meetings.models import Delegate, Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.partners.models import Partner
+from app.partners.services import home_partner, home_timezone
 from app.timeutil import timezone_choices, utcnow
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -85,21 +86,21 @@ def _shown(occurrences: list, now: datetime) -> list:
 
 @bp.get("/")
 def index():  # noqa: ANN201
-    home = services.home_partner()
+    home = home_partner()
     occurrences = services.upcoming_occurrences(utcnow(), limit=50)
     return render_template(
         "meetings/index.html",
         occurrences=occurrences,
         home=home,
-        home_zone=services.home_timezone(home),
+        home_zone=home_timezone(home),
     )
 
 
 @bp.get("/<public_id>")
 def detail(public_id: str):  # noqa: ANN201
     item = _item_by_public_id(public_id, include_unpublished=False)
-    home = services.home_partner()
-    context = {"item": item, "home": home, "home_zone": services.home_timezone(home)}
+    home = home_partner()
+    context = {"item": item, "home": home, "home_zone": home_timezone(home)}
     if isinstance(item, MeetingSeries):
         now = utcnow()
         context["occurrences"] = _shown(

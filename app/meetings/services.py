@@ -37,7 +37,8 @@ from app.meetings.models import (
     SeriesHost,
 )
 from app.meetings.recurrence import CANCELLED, CONFIRMED, MOVED, SKIPPED, Occurrence, Rule
-from app.partners.models import HOME, Partner
+from app.partners.models import Partner
+from app.partners.services import home_timezone
 from app.timeutil import is_valid_timezone, localize, utcnow
 
 HORIZON_YEARS = 10  # how far ahead endless series are expanded
@@ -84,18 +85,6 @@ def public_path(item: MeetingSeries | Meeting, key: str | None = None) -> str:
 
 def absolute_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
-def home_partner() -> Partner | None:
-    return db.session.scalar(sa.select(Partner).where(Partner.kind == HOME).limit(1))
-
-
-def home_timezone(home: Partner | None = None) -> str:
-    """Return the home municipality's zone: its partner row's, or HOME_TIMEZONE."""
-    home = home if home is not None else home_partner()
-    if home is not None and home.timezone and is_valid_timezone(home.timezone):
-        return home.timezone
-    return current_app.config["HOME_TIMEZONE"]
 
 
 # --- occurrences of a series ------------------------------------------------------------

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -19,6 +22,7 @@ from app.partners.models import (
     Project,
     Theme,
 )
+from app.timeutil import is_valid_timezone, utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -45,6 +49,19 @@ def public_partners() -> list[Partner]:
 def home_partner() -> Partner | None:
     """Return the home municipality's own row, if the data has one."""
     return db.session.scalar(sa.select(Partner).where(Partner.kind == HOME).limit(1))
+
+
+def home_timezone(home: Partner | None = None) -> str:
+    """Return the home municipality's IANA zone: its own row's, else HOME_TIMEZONE."""
+    home = home if home is not None else home_partner()
+    if home is not None and home.timezone and is_valid_timezone(home.timezone):
+        return home.timezone
+    return current_app.config["HOME_TIMEZONE"]
+
+
+def home_today(now: datetime | None = None) -> date:
+    """Return the date it is in the home municipality (the office's 'today')."""
+    return (now or utcnow()).astimezone(ZoneInfo(home_timezone())).date()
 
 
 def partner_by_slug(slug: str) -> Partner | None:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from app.agreements.services import office_today
+from app.agreements.services import home_today
 from tests.agreements.factories import make_agreement
 from tests.factories import make_coordinator, make_partner
 
@@ -40,7 +40,7 @@ def test_filters_by_who_and_by_dates(logged_in, auth, client):
     client.post(f"/admin/partners/{partner.id}/contacts/new", data={"role_en": "Mayor's office"})
     page = client.get("/admin/audit/?actor=colleague").get_data(as_text=True)
     assert "Mayor" in page and "Office</th>" not in page
-    tomorrow = (office_today() + timedelta(days=1)).isoformat()
+    tomorrow = (home_today() + timedelta(days=1)).isoformat()
     page = client.get(f"/admin/audit/?date_from={tomorrow}&lang=en").get_data(as_text=True)
     assert 'data-audit="Contact-' not in page
     page = client.get(f"/admin/audit/?date_to={tomorrow}&lang=en").get_data(as_text=True)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from app.admin.dashboard import PANELS, register_activity_source, register_panel
-from app.agreements.services import office_today
+from app.agreements.services import home_today
 from app.extensions import db
 from app.partners import services as partners
 from tests.agreements.factories import make_agreement
@@ -17,7 +17,7 @@ def ending(partner, ends_on, **fields):
 
 
 def test_lists_a_decision_within_180_days_and_not_one_further_away(logged_in):
-    today = office_today()
+    today = home_today()
     soon = ending(make_partner("Nelson Mandela Bay"), today + timedelta(days=120 + 170))
     later = ending(make_partner("Lyon"), today + timedelta(days=120 + 190))
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
@@ -28,7 +28,7 @@ def test_lists_a_decision_within_180_days_and_not_one_further_away(logged_in):
 
 
 def test_lists_an_expired_agreement_but_not_a_renewed_one(logged_in):
-    today = office_today()
+    today = home_today()
     gone = ending(make_partner("Chicago"), today - timedelta(days=30))
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     section = page.split('id="expired"')[1].split("</section>")[0]
@@ -40,7 +40,7 @@ def test_lists_an_expired_agreement_but_not_a_renewed_one(logged_in):
 
 
 def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
-    today = office_today()
+    today = home_today()
     quiet = make_partner("Bergen")
     busy = make_partner("Lyon")
     partners.add_project(
@@ -58,7 +58,7 @@ def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
 
 
 def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path):
-    today = office_today()
+    today = home_today()
     quiet = make_partner("Bergen")
     register_activity_source("meetings-test", lambda day: {quiet.id: today}, "meeting")
     register_panel("upcoming-test", "admin/_test_panel.html", lambda day: {"n": 3}, order=1)

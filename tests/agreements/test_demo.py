@@ -45,7 +45,7 @@ def test_the_current_shanghai_term_has_its_decision_date_ahead(app, today):
 
 def test_the_demo_has_a_decision_due_within_180_days_and_an_expired_agreement(app):
     seed("goteborg")
-    today = services.office_today()
+    today = services.home_today()
     due = {a.agreement.partner.slug for a in services.decisions_due(today)}
     assert "nelson-mandela-bay" in due
     assert {a.partner.slug for a in services.expired_agreements(today)} == {"chicago"}
