@@ -29,6 +29,7 @@ from app.exchanges import models as m
 from app.exchanges.models import Exchange, School, Signup
 from app.extensions import db
 from app.feeds.ical import CalEvent, event_to_ical
+from app.feeds.uids import calendar_uid
 from app.mail import queue_templated
 from app.partners.models import Partner
 from app.partners.services import home_timezone, home_today
@@ -281,7 +282,7 @@ def exchange_event(exchange: Exchange, lang: str = "sv") -> CalEvent:
         exchange.description_sv or exchange.description_en
     )
     return CalEvent(
-        uid=f"exchange-{exchange.id}@vanort",
+        uid=calendar_uid("exchange", exchange.id),
         title=title_in(exchange, lang),
         start=exchange.starts_on,
         end=exchange.ends_on + timedelta(days=1),

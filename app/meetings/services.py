@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent, event_to_ical
+from app.feeds.uids import calendar_uid
 from app.i18n import localized
 from app.mail import OutboxMail, queue_templated
 from app.meetings import recurrence, rotation
@@ -59,22 +59,18 @@ class MeetingError(ValueError):
 # --- identities and addresses -----------------------------------------------------------
 
 
-def _uid_domain() -> str:
-    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "vanort"
-
-
 def series_uid(series: MeetingSeries) -> str:
     """Return the iCal UID of a series (shared by all its occurrences)."""
-    return f"meeting-series-{series.id}@{_uid_domain()}"
+    return calendar_uid("meeting-series", series.id)
 
 
 def occurrence_uid(series: MeetingSeries, key: str) -> str:
     """Return a UID of one occurrence on its own (expanded feeds, the API)."""
-    return f"meeting-series-{series.id}-{key}@{_uid_domain()}"
+    return calendar_uid("meeting-series", series.id, key)
 
 
 def meeting_uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.id}@{_uid_domain()}"
+    return calendar_uid("meeting", meeting.id)
 
 
 def public_path(item: MeetingSeries | Meeting, key: str | None = None) -> str:
