@@ -42,7 +42,17 @@ blueprints: list[Blueprint] = [bp, admin_bp]
 
 @bp.app_context_processor
 def _meeting_helpers() -> dict:
-    return {"meeting_time": display, "meeting_statuses": _status_labels}
+    return {
+        "meeting_time": display,
+        "meeting_statuses": _status_labels,
+        "occurrence_url": occurrence_url,
+    }
+
+
+def occurrence_url(occurrence: services.UpcomingOccurrence) -> str:
+    """Return the page of an occurrence, keeping the page's chosen language."""
+    anchor = f"o{occurrence.key}" if occurrence.is_series else None
+    return url_for("meetings.detail", public_id=occurrence.item.public_id, _anchor=anchor)
 
 
 def _status_labels() -> dict:
