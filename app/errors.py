@@ -8,6 +8,7 @@ from typing import NoReturn
 from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -55,7 +56,17 @@ def abort_with(code: int, message: str) -> NoReturn:
         raise
 
 
+def _has_nul(values: MultiDict) -> bool:
+    return any("\x00" in k or "\x00" in v for k, v in values.items(multi=True))
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # No person types a NUL, and PostgreSQL cannot store one: say so instead of failing.
+        if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
+            abort_with(400, _("What you sent contains a character that is not allowed (NUL)."))
+
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):  # noqa: ANN202
         db.session.rollback()

@@ -61,3 +61,15 @@ def test_api_errors_are_json(app, client):
 
 def test_method_not_allowed_is_a_page_not_a_crash(client):
     assert client.post("/partners/").status_code == 405
+
+
+def test_a_nul_character_in_a_form_is_refused_with_a_message(client):
+    response = client.post("/login?lang=en", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "not allowed (NUL)" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_search_is_refused_in_swedish(client):
+    response = client.get("/partners/?q=G%C3%B6teborg%00")
+    assert response.status_code == 400
+    assert "inte är tillåtet (NUL)" in response.get_data(as_text=True)
