@@ -57,12 +57,18 @@ def begin_write_transaction() -> None:
     """Start the session's transaction as a writer, before anything else in it.
 
     On SQLite this is BEGIN IMMEDIATE, which takes the database's write lock at once, so
-    two requests that read-then-write cannot both read stale counts. On PostgreSQL it is
-    a plain BEGIN; lock the rows you change with `lock_for_update`.
+    two requests that read-then-write cannot both read stale counts. A transaction that
+    is already a writer is kept (nothing flushed in it is committed early). On PostgreSQL
+    it does nothing: lock the rows you change with `lock_for_update`.
     """
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session = db.session()
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL: the rows locked with lock_for_update are what matters
+    if session.in_transaction():
+        if session.connection().get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+            return  # already the writer (every POST request starts so)
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def lock_for_update(model: type, pk: int) -> object | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 from app.config import LANGUAGES
@@ -65,11 +65,9 @@ def country_name(code: str | None, lang: str | None = None) -> str:
 
 def switch_language_url(lang: str) -> str:
     """Return the address of the current page in another language."""
-    args = request.args.to_dict()
-    args["lang"] = lang
-    if request.endpoint and request.url_rule is not None and request.method == "GET":
-        return url_for(request.endpoint, **{**(request.view_args or {}), **args})
-    return f"{request.path}?{urlencode(args)}"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", lang))
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:

@@ -102,7 +102,7 @@ def queue_mail(
     mail = OutboxMail(
         dedup_key=key,
         to_addr=to,
-        subject=subject.replace("\n", " ").strip()[:300],
+        subject=" ".join(subject.split())[:300],
         body_text=text,
         body_html=html,
         language=language,
@@ -244,7 +244,14 @@ def _deliver_one(mail_id: int, report: DeliveryReport, now: datetime | None = No
     mail = db.session.get(OutboxMail, mail_id)
     config = current_app.config
     try:
-        _smtp_send(build_message(mail, config["MAIL_FROM"]), config)
+        message = build_message(mail, config["MAIL_FROM"])
+    except (ValueError, TypeError) as exc:  # a malformed row: retrying cannot help
+        mail.status, mail.last_error = FAILED, f"cannot build the message: {exc}"[:2000]
+        report.failed.append(mail_id)
+        db.session.commit()
+        return
+    try:
+        _smtp_send(message, config)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
         mail.status, mail.last_error = FAILED, str(exc)[:2000]
         report.failed.append(mail_id)
@@ -300,7 +307,11 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport
     ).all()
     report = DeliveryReport()
     for mail_id in ids:
-        _deliver_one(mail_id, report, now)
+        try:
+            _deliver_one(mail_id, report, now)
+        except Exception:  # one row must not stop the batch; the row stays claimed
+            log.exception("delivering mail %s failed", mail_id)
+            db.session.rollback()
     return report
 
 

@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 
 from app.dbutil import begin_write_transaction, lock_for_update
 from app.extensions import db
@@ -29,3 +30,14 @@ def test_lock_for_update_returns_fresh_row(app):
     locked = lock_for_update(Partner, partner.id)
     assert locked.name == "Bergen"
     db.session.commit()
+
+
+def test_write_transaction_keeps_work_already_done_in_a_writer(app, backend):
+    """Calling it twice must not commit what the first transaction has flushed."""
+    begin_write_transaction()
+    make = Partner(name="Pending", slug="pending", kind="partner_city")
+    db.session.add(make)
+    db.session.flush()
+    begin_write_transaction()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Partner).where(Partner.slug == "pending")) is None

@@ -72,3 +72,12 @@ def test_a_string_has_one_swedish_translation_across_areas():
                 clashes.append((key, seen[key], (m.string, po)))
             seen.setdefault(key, (m.string, po))
     assert clashes == []
+
+
+@pytest.mark.parametrize("query", ["?_method=x&endpoint=x", "?_external=1", "?lang=en&a=1&a=2"])
+def test_language_switch_survives_any_query_string(client, query):
+    response = client.get(f"/partners/{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/partners/?' in html and "lang=sv" in html
+    assert "http://" not in html.split("lang-switch")[1].split("</nav>")[0]

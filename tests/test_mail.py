@@ -245,3 +245,24 @@ def test_two_transactions_queueing_the_same_key_send_one_mail(app, backend, smtp
     smtp.wait_for(1)
     assert len(rows()) == 1
     assert len(smtp.messages) == 1
+
+
+def test_a_subject_with_line_breaks_is_folded_to_one_line(smtp):
+    queue(subject="Påminnelse\r\nBcc: someone@example.org")
+    db.session.commit()
+    deliver_committed()
+    [msg] = smtp.wait_for(1)
+    assert msg["Subject"] == "Påminnelse Bcc: someone@example.org"
+    assert msg["Bcc"] is None
+
+
+def test_a_row_that_cannot_be_built_is_failed_and_the_sweep_goes_on(smtp):
+    bad = queue(key="bad", to="a@example.org")
+    queue(key="good", to="b@example.org")
+    db.session.commit()
+    db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == bad.id).values(subject="x\ry"))
+    db.session.commit()
+    report = deliver_due()
+    assert report.failed == [bad.id] and len(report.sent) == 1
+    smtp.wait_for(1)
+    assert [m["To"] for m in smtp.messages] == ["b@example.org"]
