@@ -83,7 +83,15 @@ def main() -> None:
             po = Path(directory) / LANGUAGE / "LC_MESSAGES" / "messages.po"
             if po.exists():
                 pybabel(
-                    "update", "--no-fuzzy-matching", "-i", str(pot), "-d", directory, "-l", LANGUAGE
+                    "update",
+                    "--no-fuzzy-matching",
+                    "--ignore-pot-creation-date",
+                    "-i",
+                    str(pot),
+                    "-d",
+                    directory,
+                    "-l",
+                    LANGUAGE,
                 )
             else:
                 pybabel("init", "-i", str(pot), "-d", directory, "-l", LANGUAGE)

@@ -55,6 +55,7 @@ def audit_time(moment: datetime, zone: str) -> str:
     return to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
 
 
+MAX_AUDIT_PAGE = 100_000
 AUDIT_PAGE_SIZE = 50
 
 
@@ -94,7 +95,7 @@ def audit_log():  # noqa: ANN201
             stmt = stmt.where(AuditEntry.at < localize(end, time(0), zone))
     else:
         stmt = stmt.where(sa.false())
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_AUDIT_PAGE)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     entries = db.session.scalars(
         stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -51,3 +51,11 @@ def test_a_bad_date_in_the_filter_is_explained_not_a_500(logged_in):
     response = logged_in.get("/admin/audit/?date_from=yesterday&lang=en")
     assert response.status_code == 422
     assert "Not a valid date value" in response.get_data(as_text=True)
+
+
+def test_audit_filters_at_the_ends_of_the_calendar_answer_with_a_message(logged_in):
+    for query in ("date_to=9999-12-31", "date_from=0001-01-01"):
+        response = logged_in.get(f"/admin/audit/?lang=en&{query}")
+        assert response.status_code == 422, query
+        assert "Give a year between 1900 and 2200." in response.get_data(as_text=True)
+    assert logged_in.get("/admin/audit/?page=99999999999999999999").status_code == 200

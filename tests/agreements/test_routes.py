@@ -248,3 +248,13 @@ def test_the_timeline_marks_today_and_every_term(logged_in):
     assert svg.count("<rect x=") >= 2 + 6  # two terms, six legend swatches
     assert "Today " in svg and "tl-today" in svg
     assert "Shanghai" in svg and str(first.starts_on.year) in svg
+
+
+def test_a_start_in_the_year_9999_is_refused_on_the_form_not_a_crash(logged_in):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en", data=form(partner, starts_on="9999-06-01", ends_on="")
+    )
+    assert response.status_code == 422
+    assert "Give a year between 1900 and 2200." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Agreement)) is None
