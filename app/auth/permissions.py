@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
@@ -16,3 +18,11 @@ def require_coordinator(bp: Blueprint) -> Blueprint:
         return None
 
     return bp
+
+
+def safe_local_target(target: str | None) -> str | None:
+    """Return target when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

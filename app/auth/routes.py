@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.auth.models import Coordinator
+from app.auth.permissions import safe_local_target
 from app.auth.services import authenticate
 from app.extensions import db, login_manager
 from app.timeutil import utcnow
@@ -29,12 +28,7 @@ def load_coordinator(user_id: str) -> Coordinator | None:
 
 def _safe_next(target: str | None) -> str:
     """Return a local path to continue to, never another site."""
-    if not target:
-        return url_for("admin.dashboard")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("admin.dashboard")
-    return target
+    return safe_local_target(target) or url_for("admin.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -82,7 +82,11 @@ class SeriesForm(FlaskForm):
             entry.choices = choices([("", "–"), *partner_choices])
 
     def host_ids(self) -> list[int]:
-        return [int(e.data) for e in self.hosts if e.data and str(e.data).isdigit()]
+        return [
+            int(e.data)
+            for e in self.hosts
+            if e.data and str(e.data).isascii() and str(e.data).isdigit() and len(str(e.data)) < 10
+        ]
 
 
 # The rotation: one select per place, in order (a plain, accessible form without script).

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
-from app.auth.permissions import require_coordinator
+from app.auth.permissions import require_coordinator, safe_local_target
 from app.dbutil import begin_write_transaction, lock_for_update
 from app.extensions import db
 from app.meetings import display, services
@@ -66,7 +66,7 @@ def _status_labels() -> dict:
 
 def _item_by_public_id(public_id: str, include_unpublished: bool) -> MeetingSeries | Meeting:
     prefix, number = public_id[:1], public_id[1:]
-    if prefix not in ("s", "m") or not number.isdigit():
+    if prefix not in ("s", "m") or not (number.isascii() and number.isdigit()) or len(number) > 9:
         abort(404)
     if prefix == "s":
         item = db.session.scalar(
@@ -306,7 +306,7 @@ def occurrence_move(series_id: int):  # noqa: ANN201
     template = "meetings/admin/move.html"
     if form.validate_on_submit():
         host = None
-        if form.host.data and str(form.host.data).isdigit():
+        if form.host.data and str(form.host.data).isascii() and str(form.host.data).isdigit():
             host = db.session.get(Partner, int(form.host.data))
         try:
             services.move_occurrence(
@@ -399,7 +399,7 @@ def _publish(item: MeetingSeries | Meeting):  # noqa: ANN202
         services.set_published(item, published)
         db.session.commit()
         flash(_("Published.") if published else _("No longer published."), "success")
-    return redirect(request.form.get("next") or url_for(".admin_index"))
+    return redirect(safe_local_target(request.form.get("next")) or url_for(".admin_index"))
 
 
 @admin_bp.post("/series/<int:series_id>/publish")

@@ -650,7 +650,11 @@ def set_published(item: MeetingSeries | Meeting, published: bool) -> None:
 def _meeting_values(values: dict) -> dict:
     _check_titles(values.get("title_sv", ""), values.get("title_en", ""))
     raw_partner = str(values.get("partner_id") or "")
-    partner = db.session.get(Partner, int(raw_partner)) if raw_partner.isdigit() else None
+    partner = (
+        db.session.get(Partner, int(raw_partner))
+        if raw_partner.isascii() and raw_partner.isdigit() and len(raw_partner) < 10
+        else None
+    )
     if partner is None:
         raise MeetingError("partner_id", _l("Choose a partner or network."))
     zone = _check_timezone((values.get("timezone") or "").strip() or _default_zone(partner))

@@ -175,3 +175,11 @@ def test_many_coordinators_logging_in_at_once_all_get_in(app, live_server):
     assert sorted(statuses) == [302] * len(emails)
     db.session.rollback()
     assert all(c.last_login_at is not None for c in db.session.scalars(sa.select(Coordinator)))
+
+
+def test_safe_local_target_refuses_other_sites():
+    from app.auth.permissions import safe_local_target
+
+    assert safe_local_target("/admin/meetings/") == "/admin/meetings/"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "admin"):
+        assert safe_local_target(target) is None

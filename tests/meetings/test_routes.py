@@ -412,3 +412,17 @@ def test_out_of_range_series_input_is_refused_in_swedish(logged_in, nordic, fiel
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert count(MeetingSeries) == 0
+
+
+def test_publishing_never_redirects_to_another_site(logged_in, nordic):
+    meeting = make_meeting(nordic["aarhus"], published=False)
+    response = logged_in.post(
+        f"/admin/meetings/meeting/{meeting.id}/publish",
+        data={"published": "1", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/meetings/"
+
+
+def test_a_non_ascii_digit_in_a_meeting_id_is_a_404(client):
+    assert client.get("/meetings/s%C2%B2").status_code == 404
