@@ -51,7 +51,7 @@ def _form_values(form: ExchangeForm, zone: str) -> dict:
         "practical_sv",
         "practical_en",
     ):  # noqa: E501
-        values[name] = (values[name] or "").strip()
+        values[name] = (values[name] or "").replace("\r\n", "\n").strip()
     values["title_sv"] = values["title_sv"].strip()
     values["signup_opens_at"] = _aware(form.signup_opens_at.data, zone)
     values["signup_closes_at"] = _aware(form.signup_closes_at.data, zone)
@@ -108,15 +108,26 @@ def edit(exchange_id: int):  # noqa: ANN201
         form.signup_closes_at.data = _local_naive(exchange.signup_closes_at, zone)
     if form.validate_on_submit():
         try:
-            offered = services.update_exchange(exchange, **_form_values(form, zone))
+            result = services.change_exchange(exchange, **_form_values(form, zone))
         except ExchangeError as err:
             db.session.rollback()
             _attach(form, err)
         else:
             db.session.commit()
             flash(_("The exchange is saved."), "success")
-            if offered:
-                flash(_("Places were offered to %(n)s waiting groups.", n=len(offered)), "success")
+            if result.offered:
+                flash(
+                    _("Places were offered to %(n)s waiting groups.", n=len(result.offered)),
+                    "success",
+                )
+            if result.told:
+                flash(
+                    _(
+                        "%(n)s signed-up schools were sent the change and an updated calendar entry.",
+                        n=result.told,
+                    ),
+                    "success",
+                )
             return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
         exchange = db.get_or_404(m.Exchange, exchange_id)
     status = 422 if form.is_submitted() else 200

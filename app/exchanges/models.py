@@ -76,6 +76,10 @@ class Exchange(db.Model):
     signup_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     signup_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(10), default=DRAFT, index=True)
+    # iCalendar SEQUENCE of the exchange's event: raised whenever a change matters to the
+    # schools (dates, title, programme, practical information, cancellation), so that
+    # calendar apps replace the entry they got with the sign-up mail (same UID).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -94,6 +98,7 @@ class Exchange(db.Model):
         sa.CheckConstraint("cap_per_school IS NULL OR cap_per_school >= 1", name="cap_positive"),
         sa.CheckConstraint("incoming_pupils IS NULL OR incoming_pupils >= 0", name="incoming"),
         sa.CheckConstraint("offer_hours >= 1", name="offer_hours_positive"),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         sa.CheckConstraint("signup_closes_at > signup_opens_at", name="window_in_order"),
         sa.CheckConstraint(
             "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="ages_in_order"

@@ -293,6 +293,7 @@ def exchange_event(exchange: Exchange, lang: str = "sv") -> CalEvent:
         categories=("exchange",),
         last_modified=exchange.updated_at,
         created=exchange.created_at,
+        sequence=exchange.sequence or 0,
     )
 
 
@@ -651,10 +652,31 @@ def create_exchange(now: datetime | None = None, **values: object) -> Exchange:
     return exchange
 
 
+@dataclass
+class ExchangeUpdate:
+    """What an edit of an exchange set off: waiting groups offered places, schools told."""
+
+    offered: list[Signup] = field(default_factory=list)
+    told: int = 0
+
+
 def update_exchange(
     exchange: Exchange, now: datetime | None = None, **values: object
 ) -> list[Signup]:
-    """Change an exchange; fewer places than confirmed pupils is refused, more places are offered on."""
+    """Change an exchange; return the waiting groups offered places (see change_exchange)."""
+    return change_exchange(exchange, now, **values).offered
+
+
+def change_exchange(
+    exchange: Exchange, now: datetime | None = None, **values: object
+) -> ExchangeUpdate:
+    """Change an exchange.
+
+    Fewer places than the pupils of confirmed and offered groups is refused; more places
+    are offered to the waiting list. A change that matters to travellers (TRAVEL_FIELDS)
+    raises the exchange's calendar sequence and mails every live sign-up what changed,
+    with the updated .ics; a cancellation tells them too.
+    """
     now = now or utcnow()
     exchange_id = exchange.id
     exchange = _lock(exchange_id)
@@ -666,14 +688,108 @@ def update_exchange(
         raise ExchangeError("places_below_held", "places", held=held)
     before = audit.snapshot(exchange)
     was_cancelled = exchange.status == m.CANCELLED
+    old = {k: getattr(exchange, k) for k in TRAVEL_FIELDS}
+    old["partner_name"] = exchange.partner.name
+    changed = [k for k in TRAVEL_FIELDS if _plain_value(old[k]) != _plain_value(merged[k])]
+    cancelling = merged["status"] == m.CANCELLED and not was_cancelled
+    if changed or cancelling:
+        # A new version of the calendar entry: apps replace the one they have (same UID).
+        exchange.sequence = (exchange.sequence or 0) + 1
     for key, value in merged.items():
         setattr(exchange, key, value)
     db.session.flush()
+    if "partner_id" in changed:
+        db.session.refresh(exchange, ["partner"])
     audit.record(audit.UPDATE, exchange, before=before, summary="Exchange changed")
-    if exchange.status == m.CANCELLED and not was_cancelled:
+    if cancelling:
         _tell_cancelled(exchange, now)
-        return []
-    return _reallocate(exchange, now)
+        return ExchangeUpdate()
+    told = 0
+    if changed and exchange.status != m.CANCELLED:
+        told = _tell_changed(exchange, old, changed)
+    return ExchangeUpdate(offered=_reallocate(exchange, now), told=told)
+
+
+# Fields whose change matters to a school that signed up: they get a mail and a new .ics.
+TRAVEL_FIELDS = (
+    "partner_id",
+    "title_sv",
+    "title_en",
+    "starts_on",
+    "ends_on",
+    "programme_sv",
+    "programme_en",
+    "practical_sv",
+    "practical_en",
+)
+
+
+def _plain_value(value: object) -> object:
+    """Compare texts as a school reads them: line endings and outer spaces do not count."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
+def _text_in(values: dict, name: str, lang: str) -> str:
+    """Return a text field as a school in `lang` sees it (falling back to the other language)."""
+    first, second = (f"{name}_en", f"{name}_sv") if lang == "en" else (f"{name}_sv", f"{name}_en")
+    return _plain_value(values.get(first) or "") or _plain_value(values.get(second) or "")
+
+
+def changes_for(exchange: Exchange, old: dict, lang: str) -> list[str]:
+    """Return what changed for a school reading in `lang`: 'dates', 'title', 'partner',
+    'programme', 'practical' (in that order); empty when nothing it sees changed."""
+    new = {k: getattr(exchange, k) for k in TRAVEL_FIELDS}
+    found: list[str] = []
+    if (old["starts_on"], old["ends_on"]) != (new["starts_on"], new["ends_on"]):
+        found.append("dates")
+    if _text_in(old, "title", lang) != _text_in(new, "title", lang):
+        found.append("title")
+    if old["partner_id"] != new["partner_id"]:
+        found.append("partner")
+    for name in ("programme", "practical"):
+        if _text_in(old, name, lang) != _text_in(new, name, lang):
+            found.append(name)
+    return found
+
+
+def _tell_changed(exchange: Exchange, old: dict, changed: list[str]) -> int:
+    """Mail every school with a live sign-up what changed, with the updated calendar entry.
+
+    One mail per sign-up and exchange version (the sequence), so saving the same values
+    again sends nothing. Returns the number of schools told.
+    """
+    told = 0
+    now_values = {k: getattr(exchange, k) for k in TRAVEL_FIELDS}
+    for signup in db.session.scalars(
+        sa.select(Signup)
+        .where(Signup.exchange_id == exchange.id, Signup.status.in_(ACTIVE))
+        .order_by(Signup.id)
+    ):
+        changes = changes_for(exchange, old, signup.language)
+        if not changes:
+            continue
+        _mail(
+            signup,
+            "updated",
+            str(exchange.sequence),
+            changes=changes,
+            old_title=_text_in(old, "title", signup.language),
+            old_starts_on=old["starts_on"],
+            old_ends_on=old["ends_on"],
+            old_partner=old["partner_name"],
+            programme=_text_in(now_values, "programme", signup.language),
+            practical=_text_in(now_values, "practical", signup.language),
+        )
+        told += 1
+    audit.record(
+        "mail",
+        exchange,
+        after={"changed": changed, "sequence": exchange.sequence, "recipients": told},
+        summary=f"{told} schools told that the exchange changed ({', '.join(changed)})",
+    )
+    return told
 
 
 def _tell_cancelled(exchange: Exchange, now: datetime) -> None:

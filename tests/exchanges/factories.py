@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from app.exchanges import models as m
 from app.exchanges import services
 from app.extensions import db
-from app.timeutil import utcnow
+from app.partners.services import home_timezone
+from app.timeutil import to_local, utcnow
 from tests.factories import make_partner
 
 _counter = itertools.count(1)
@@ -77,3 +78,29 @@ def signup_form(
     }
     data.update({k: str(v) for k, v in fields.items()})
     return data
+
+
+def edit_form(exchange: m.Exchange, **overrides: object) -> dict:
+    """The edit form as the page fills it in, with some fields changed."""
+    zone = home_timezone()
+    data = {
+        "partner_id": exchange.partner_id,
+        "title_sv": exchange.title_sv,
+        "title_en": exchange.title_en,
+        "description_sv": exchange.description_sv,
+        "description_en": exchange.description_en,
+        "programme_sv": exchange.programme_sv,
+        "programme_en": exchange.programme_en,
+        "practical_sv": exchange.practical_sv,
+        "practical_en": exchange.practical_en,
+        "status": exchange.status,
+        "direction": exchange.direction,
+        "starts_on": exchange.starts_on.isoformat(),
+        "ends_on": exchange.ends_on.isoformat(),
+        "places": exchange.places,
+        "offer_hours": exchange.offer_hours,
+        "signup_opens_at": to_local(exchange.signup_opens_at, zone).strftime("%Y-%m-%dT%H:%M"),
+        "signup_closes_at": to_local(exchange.signup_closes_at, zone).strftime("%Y-%m-%dT%H:%M"),
+    }
+    data.update(overrides)
+    return {k: str(v) for k, v in data.items() if v is not None}
