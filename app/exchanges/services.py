@@ -14,7 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -875,7 +875,9 @@ def mail_confirmed(
 ) -> int:
     """Queue a coordinator's message to every confirmed school; return how many."""
     now = now or utcnow()
-    digest = hashlib.sha256(f"{subject}\n{message}".encode()).hexdigest()[:16]
+    # The same text sent again later goes out again; a double click within a minute does not.
+    minute = now.astimezone(UTC).strftime("%Y%m%dT%H%M")
+    digest = hashlib.sha256(f"{minute}\n{subject}\n{message}".encode()).hexdigest()[:16]
     signups = db.session.scalars(
         sa.select(Signup).where(Signup.exchange_id == exchange.id, Signup.status == m.CONFIRMED)
     ).all()

@@ -181,5 +181,12 @@ def test_safe_local_target_refuses_other_sites():
     from app.auth.permissions import safe_local_target
 
     assert safe_local_target("/admin/meetings/") == "/admin/meetings/"
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "admin"):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "",
+        None,
+        "admin",
+    ):
         assert safe_local_target(target) is None

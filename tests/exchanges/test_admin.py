@@ -167,3 +167,23 @@ def test_reciprocity_shows_a_table_and_an_accessible_chart(logged_in, app):
     page = logged_in.get("/admin/exchanges/reciprocity").text
     assert 'data-sent="4"' in page and 'data-received="9"' in page
     assert '<svg class="chart" role="img"' in page and "<desc" in page
+
+
+def test_the_same_message_sent_again_later_goes_out_again_but_not_twice_at_once(app):
+    from datetime import timedelta
+
+    from app.exchanges.services import mail_confirmed
+    from app.mail import OutboxMail
+    from app.timeutil import utcnow
+
+    exchange = make_exchange(places=5)
+    make_signup(exchange, students=3, email="a@example.org")
+    now = utcnow()
+    mail_confirmed(exchange, "Påminnelse", "Glöm inte passet.", now=now)
+    mail_confirmed(exchange, "Påminnelse", "Glöm inte passet.", now=now)  # a double click
+    mail_confirmed(exchange, "Påminnelse", "Glöm inte passet.", now=now + timedelta(days=7))
+    db.session.commit()
+    subjects = db.session.scalars(
+        sa.select(OutboxMail.subject).where(OutboxMail.to_addr == "a@example.org")
+    ).all()
+    assert subjects.count("Påminnelse") == 2
