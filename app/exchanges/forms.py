@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 from app.exchanges import models as m
 from app.exchanges.display import DIRECTION_LABELS, SCHOOL_KIND_LABELS, STATUS_LABELS
 from app.exchanges.services import MAX_STUDENTS, MAX_TEACHERS
+from app.formfields import DateField
 
 
 class WholeNumberField(IntegerField):

@@ -187,3 +187,19 @@ def test_the_same_message_sent_again_later_goes_out_again_but_not_twice_at_once(
         sa.select(OutboxMail.subject).where(OutboxMail.to_addr == "a@example.org")
     ).all()
     assert subjects.count("Påminnelse") == 2
+
+
+def test_an_exchange_in_the_year_9999_is_refused_on_the_form(logged_in, app):
+    partner = make_partner("Lyon")
+    response = logged_in.post(
+        "/admin/exchanges/new?lang=en",
+        data={
+            "partner_id": str(partner.id),
+            "title_sv": "Utbyte",
+            "starts_on": "9999-05-01",
+            "ends_on": "9999-05-08",
+            "places": "10",
+        },
+    )
+    assert response.status_code == 422
+    assert "Give a year between 1900 and 2200." in response.get_data(as_text=True)
