@@ -268,3 +268,22 @@ def test_the_html_part_of_an_update_escapes_what_the_coordinator_typed(invited, 
     html = smtp.to(JOHN)[1].get_body(("html",)).get_content()
     assert "&lt;b&gt;Navy Pier&lt;/b&gt;" in html
     assert "<b>" not in html
+
+
+def test_a_delegate_cannot_be_added_to_a_cancelled_meeting(invited, logged_in, smtp):
+    _cancel(logged_in, invited.id)
+    response = logged_in.post(
+        f"/admin/meetings/meeting/{invited.id}/delegates",
+        data={"name": "Eva Lund", "email": "eva@example.org", "language": "sv"},
+    )
+    assert response.status_code == 422
+    assert "Mötet är inställt och kan inte längre ändras." in response.get_data(as_text=True)
+    assert len(_meeting(invited.id).delegates) == 3
+
+
+def test_inviting_to_a_cancelled_meeting_mails_nobody(invited, logged_in, smtp):
+    _cancel(logged_in, invited.id)
+    response = logged_in.post(f"/admin/meetings/meeting/{invited.id}/invite", follow_redirects=True)
+    assert "Mötet är inställt: ingen bjuds in." in response.get_data(as_text=True)
+    assert smtp.to(BOB) == []
+    assert _outbox_count() == 4
