@@ -145,6 +145,13 @@ class MeetingForm(FlaskForm):
     published = BooleanField(_l("Published"))
 
 
+class MeetingCancelForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for the cancellation"),
+        validators=[_required(_l("Say why the meeting is cancelled.")), _max(500)],
+    )
+
+
 class DelegateForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[_required(_l("Give the delegate's name.")), _max(200)]

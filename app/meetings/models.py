@@ -188,6 +188,9 @@ class Meeting(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
+    # A cancelled meeting stays (its page says so, with the reason) but leaves the lists.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -201,6 +204,9 @@ class Meeting(db.Model):
         sa.CheckConstraint("title_sv <> '' OR title_en <> ''", name="has_title"),
         sa.CheckConstraint("timezone <> ''", name="timezone_not_empty"),
         sa.CheckConstraint("sequence >= 0", name="sequence"),
+        sa.CheckConstraint(
+            "cancelled_at IS NULL OR cancel_reason <> ''", name="cancelled_with_reason"
+        ),
         sa.Index("ix_meeting_partner_id", "partner_id"),
         sa.Index("ix_meeting_starts_at", "starts_at"),
     )
@@ -208,6 +214,10 @@ class Meeting(db.Model):
     @property
     def public_id(self) -> str:
         return f"m{self.id}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title_en or self.title_sv!r}>"
@@ -226,6 +236,9 @@ class Delegate(db.Model):
     city: Mapped[str] = mapped_column(sa.String(120), default="")
     email: Mapped[str] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+    # The meeting's sequence in the last invitation or update this delegate was sent
+    # (None: never invited, so never sent updates or a cancellation either).
+    invited_sequence: Mapped[int | None] = mapped_column()
 
     meeting: Mapped[Meeting] = relationship(back_populates="delegates")
 

@@ -18,6 +18,7 @@ from app.meetings.forms import (
     CancelForm,
     ConfirmForm,
     DelegateForm,
+    MeetingCancelForm,
     MeetingForm,
     MoveForm,
     SeriesForm,
@@ -457,7 +458,11 @@ def meeting_new():  # noqa: ANN201
 
 @admin_bp.route("/meeting/<int:meeting_id>/edit", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):  # noqa: ANN201
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = _lock_meeting(meeting_id) if request.method == "POST" else _meeting_or_404(meeting_id)
+    if meeting.cancelled:
+        db.session.rollback()
+        flash(_("This meeting has been cancelled and can no longer be changed."), "error")
+        return redirect(url_for(".meeting_admin", meeting_id=meeting_id))
     form = MeetingForm()
     form.partner_id.choices = choices([("", "–"), *_partner_choices()])
     if request.method == "GET":
@@ -471,13 +476,19 @@ def meeting_edit(meeting_id: int):  # noqa: ANN201
         form.end_date.data, form.end_time.data = end.date(), end.time()
         form.published.data = meeting.published
     if form.validate_on_submit():
+        sequence = meeting.sequence
         try:
             services.update_meeting(meeting, **_meeting_form_data(form))
         except services.MeetingError as error:
             _attach(form, error)
         else:
+            updated = sum(
+                1 for d in meeting.delegates if sequence != meeting.sequence == d.invited_sequence
+            )
             db.session.commit()
             flash(_("The meeting was saved."), "success")
+            if updated:
+                flash(_("Updated invitations were sent to %(n)s delegates.", n=updated), "success")
             return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     if request.method == "POST":
         db.session.rollback()
@@ -494,9 +505,48 @@ def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200)
     )
 
 
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return db.get_or_404(Meeting, meeting_id)
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    """Take a one-off meeting for writing, so two coordinators' changes cannot collide."""
+    begin_write_transaction()
+    meeting = lock_for_update(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
 @admin_bp.get("/meeting/<int:meeting_id>")
 def meeting_admin(meeting_id: int):  # noqa: ANN201
-    return _meeting_admin_page(db.get_or_404(Meeting, meeting_id), DelegateForm())
+    return _meeting_admin_page(_meeting_or_404(meeting_id), DelegateForm())
+
+
+@admin_bp.route("/meeting/<int:meeting_id>/cancel", methods=["GET", "POST"])
+def meeting_cancel(meeting_id: int):  # noqa: ANN201
+    meeting = _lock_meeting(meeting_id) if request.method == "POST" else _meeting_or_404(meeting_id)
+    form = MeetingCancelForm()
+    if request.method == "GET" and meeting.cancelled:
+        flash(_("This meeting has already been cancelled."), "error")
+        return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
+    if form.validate_on_submit():
+        try:
+            mails = services.cancel_meeting(meeting, reason=form.reason.data or "")
+        except services.MeetingError as error:
+            _attach(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting was cancelled."), "success")
+            if mails:
+                flash(_("Cancellations were sent to %(n)s delegates.", n=len(mails)), "success")
+            return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
+    status = 200
+    if request.method == "POST":
+        db.session.rollback()
+        status = 422
+    html = render_template("meetings/admin/meeting_cancel.html", meeting=meeting, form=form)
+    return html, status
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/delegates")
@@ -527,25 +577,32 @@ def delegate_add(meeting_id: int):  # noqa: ANN201
 
 @admin_bp.post("/meeting/<int:meeting_id>/delegates/<int:delegate_id>/delete")
 def delegate_delete(meeting_id: int, delegate_id: int):  # noqa: ANN201
+    _lock_meeting(meeting_id)
     delegate = db.get_or_404(Delegate, delegate_id)
     if delegate.meeting_id != meeting_id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.remove_delegate(delegate)
+        mail = services.remove_delegate(delegate)
         db.session.commit()
         flash(_("The delegate was removed."), "success")
+        if mail is not None:
+            flash(_("A cancellation was sent to the delegate."), "success")
     return redirect(url_for(".meeting_admin", meeting_id=meeting_id))
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/invite")
 def meeting_invite(meeting_id: int):  # noqa: ANN201
-    meeting = db.get_or_404(Meeting, meeting_id)
+    meeting = _lock_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         before = len(meeting.delegates)
         mails = services.invite_delegates(meeting)
         db.session.commit()
-        if not before:
+        if meeting.cancelled:
+            flash(_("This meeting has been cancelled: nobody is invited."), "error")
+        elif not before:
             flash(_("Add delegates first: nobody to invite."), "error")
+        elif not mails:
+            flash(_("Every delegate has already been invited."), "success")
         else:
             flash(_("Invitations queued for %(n)s delegates.", n=len(mails)), "success")
     return redirect(url_for(".meeting_admin", meeting_id=meeting.id))

@@ -333,7 +333,7 @@ def occurrences_between(
         for occ in series_occurrences(series, through=through):
             if occ.end > start and (end is None or occ.start < end):
                 found.append(_from_series(occ))
-    query = sa.select(Meeting).where(Meeting.ends_at > start)
+    query = sa.select(Meeting).where(Meeting.ends_at > start, Meeting.cancelled_at.is_(None))
     if end is not None:
         query = query.where(Meeting.starts_at < end)
     if not include_unpublished:
@@ -694,24 +694,122 @@ def create_meeting(**values: object) -> Meeting:
     return meeting
 
 
+@dataclass(frozen=True)
+class MeetingVersion:
+    """What a delegate's calendar holds of a one-off meeting: shown as "before" in updates."""
+
+    title_sv: str
+    title_en: str
+    partner_name: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingVersion:
+        return cls(
+            title_sv=meeting.title_sv,
+            title_en=meeting.title_en,
+            partner_name=meeting.partner.name,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            timezone=meeting.timezone,
+            venue=meeting.venue,
+        )
+
+
+# What changed, in the order an update mail lists it. Only these reach delegates'
+# calendars; the agenda and the published flag do not.
+CHANGE_WHEN, CHANGE_TIMEZONE, CHANGE_VENUE, CHANGE_TITLE, CHANGE_PARTNER = (
+    "when",
+    "timezone",
+    "venue",
+    "title",
+    "partner",
+)
+
+
+def meeting_changes(old: MeetingVersion, new: MeetingVersion) -> list[str]:
+    """Return what differs between two versions of a meeting (CHANGE_* names, in order)."""
+    found = []
+    if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at):
+        found.append(CHANGE_WHEN)
+    if old.timezone != new.timezone:
+        found.append(CHANGE_TIMEZONE)
+    if old.venue != new.venue:
+        found.append(CHANGE_VENUE)
+    if (old.title_sv, old.title_en) != (new.title_sv, new.title_en):
+        found.append(CHANGE_TITLE)
+    if old.partner_name != new.partner_name:
+        found.append(CHANGE_PARTNER)
+    return found
+
+
+def _refuse_if_cancelled(meeting: Meeting, field: str) -> None:
+    if meeting.cancelled:
+        raise MeetingError(
+            field, _l("This meeting has been cancelled and can no longer be changed.")
+        )
+
+
 def update_meeting(meeting: Meeting, **values: object) -> Meeting:
-    """Change a one-off meeting; a new time or venue raises its sequence (new invitations)."""
+    """Change a one-off meeting.
+
+    A new date, time, duration, zone, venue, title or partner raises its sequence and
+    queues an updated invitation (METHOD:REQUEST, saying what changed) to every delegate
+    already invited; a change of the agenda alone, or a save without changes, mails nobody.
+    """
+    _refuse_if_cancelled(meeting, "title_sv")
     fields = _meeting_values(values)
     before = audit.snapshot(meeting)
-    significant = any(
-        getattr(meeting, f) != fields[f] for f in ("starts_at", "ends_at", "timezone", "venue")
-    ) or (meeting.title_sv, meeting.title_en) != (fields["title_sv"], fields["title_en"])
+    previous = MeetingVersion.of(meeting)
     for name, value in fields.items():
         setattr(meeting, name, value)
-    if significant:
+    changes = meeting_changes(previous, MeetingVersion.of(meeting))
+    if changes:
         meeting.sequence += 1
     db.session.flush()
-    audit.record(audit.UPDATE, meeting, before=before, summary="Meeting changed")
+    mails = send_updates(meeting, previous, changes) if changes else []
+    summary = "Meeting changed"
+    if mails:
+        summary += f"; updated invitations queued for {len(mails)} delegates"
+    audit.record(audit.UPDATE, meeting, before=before, summary=summary)
     return meeting
+
+
+def cancel_meeting(meeting: Meeting, *, reason: str) -> list[OutboxMail]:
+    """Cancel a one-off meeting, saying why; every invited delegate gets a METHOD:CANCEL.
+
+    The meeting leaves the lists and feeds; its page stays and says it is cancelled.
+    """
+    reason = (reason or "").strip()
+    if meeting.cancelled:
+        raise MeetingError("reason", _l("This meeting has already been cancelled."))
+    if not reason:
+        raise MeetingError("reason", _l("Say why the meeting is cancelled."))
+    if len(reason) > 500:
+        raise MeetingError("reason", _l("Use at most %(max)d characters.", max=500))
+    before = audit.snapshot(meeting)
+    meeting.cancelled_at = utcnow()
+    meeting.cancel_reason = reason
+    meeting.sequence += 1
+    db.session.flush()
+    mails = [
+        _queue_cancellation(meeting, d) for d in meeting.delegates if d.invited_sequence is not None
+    ]
+    audit.record(
+        audit.UPDATE,
+        meeting,
+        before=before,
+        summary=f"Meeting cancelled; cancellations queued for {len(mails)} delegates",
+    )
+    return mails
 
 
 def add_delegate(meeting: Meeting, **values: str) -> Delegate:
     """Add a delegate to a one-off meeting."""
+    _refuse_if_cancelled(meeting, "name")
     name = (values.get("name") or "").strip()
     email = (values.get("email") or "").strip()
     if not name:
@@ -738,12 +836,28 @@ def add_delegate(meeting: Meeting, **values: str) -> Delegate:
     return delegate
 
 
-def remove_delegate(delegate: Delegate) -> None:
+def remove_delegate(delegate: Delegate) -> OutboxMail | None:
+    """Take a delegate off a meeting; one who was invited gets a METHOD:CANCEL.
+
+    The meeting's sequence is raised (its attendee list changed, RFC 5546 3.2.5), so a
+    later invitation, should the delegate be added again, supersedes the cancellation.
+    """
+    meeting = delegate.meeting
+    mail = None
+    if delegate.invited_sequence is not None and not meeting.cancelled:
+        meeting.sequence += 1
+        db.session.flush()
+        mail = _queue_cancellation(meeting, delegate, removed=True)
     audit.record(
-        audit.DELETE, delegate, before=audit.snapshot(delegate), summary="Delegate removed"
+        audit.DELETE,
+        delegate,
+        before=audit.snapshot(delegate),
+        summary="Delegate removed" + ("; cancellation queued" if mail else ""),
     )
+    meeting.delegates.remove(delegate)
     db.session.delete(delegate)
     db.session.flush()
+    return mail
 
 
 # --- iCal -------------------------------------------------------------------------------
@@ -770,6 +884,7 @@ def meeting_calevent(
         description=meeting.agenda,
         location=meeting.venue or meeting.partner.name,
         url=absolute_url(public_path(meeting)),
+        status="CANCELLED" if meeting.cancelled else "CONFIRMED",
         categories=("meeting",),
         sequence=meeting.sequence,
         last_modified=meeting.updated_at,
@@ -873,7 +988,11 @@ def calendar_events(
     events: list[CalEvent] = []
     for series in db.session.scalars(_series_query(include_unpublished)):
         events.extend(series_calevents(series, lang=lang, expanded=expanded, start=start))
-    query = sa.select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.cancelled_at.is_(None))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
     if not include_unpublished:
         query = query.where(Meeting.published.is_(True))
     if start is not None:
@@ -889,30 +1008,81 @@ def invitation_key(meeting: Meeting, delegate: Delegate) -> str:
     return f"meeting-invitation:{meeting.id}:{delegate.id}:{meeting.sequence}"
 
 
+def _mail_context(meeting: Meeting, delegate: Delegate) -> dict:
+    return {
+        "meeting": meeting,
+        "delegate": delegate,
+        "lang": delegate.language,
+        "home_zone": home_timezone(),
+        "url": absolute_url(public_path(meeting)),
+    }
+
+
+def _ics_for(meeting: Meeting, delegate: Delegate, method: str) -> bytes:
+    attendee = Attendee(email=delegate.email, name=delegate.name)
+    event = meeting_calevent(meeting, lang=delegate.language, attendees=(attendee,))
+    return event_to_ical(event, method=method, dtstamp=meeting.updated_at)
+
+
+def _queue_invitation(meeting: Meeting, delegate: Delegate, **extra: object) -> OutboxMail:
+    """Queue the invitation (or update) of this version of the meeting to one delegate."""
+    template = "meetings/mail/update" if extra.get("changes") else "meetings/mail/invitation"
+    mail = queue_templated(
+        key=invitation_key(meeting, delegate),
+        to=delegate.email,
+        template=template,
+        language=delegate.language,
+        ics=_ics_for(meeting, delegate, "REQUEST"),
+        ics_method="REQUEST",
+        ics_filename="invitation.ics",
+        **_mail_context(meeting, delegate),
+        **extra,
+    )
+    delegate.invited_sequence = meeting.sequence
+    return mail
+
+
+def cancellation_key(meeting: Meeting, delegate: Delegate) -> str:
+    return f"meeting-cancellation:{meeting.id}:{delegate.id}:{meeting.sequence}"
+
+
+def _queue_cancellation(
+    meeting: Meeting, delegate: Delegate, *, removed: bool = False
+) -> OutboxMail:
+    """Queue a METHOD:CANCEL of the meeting (cancelled, or the delegate removed) to one."""
+    return queue_templated(
+        key=cancellation_key(meeting, delegate),
+        to=delegate.email,
+        template="meetings/mail/cancellation",
+        language=delegate.language,
+        ics=_ics_for(meeting, delegate, "CANCEL"),
+        ics_method="CANCEL",
+        ics_filename="cancellation.ics",
+        removed=removed,
+        **_mail_context(meeting, delegate),
+    )
+
+
 def invite_delegates(meeting: Meeting) -> list[OutboxMail]:
-    """Queue an invitation with an .ics (METHOD:REQUEST) to each delegate, once per version."""
-    mails = []
-    for delegate in meeting.delegates:
-        attendee = Attendee(email=delegate.email, name=delegate.name)
-        event = meeting_calevent(meeting, lang=delegate.language, attendees=(attendee,))
-        ics = event_to_ical(event, method="REQUEST", dtstamp=meeting.updated_at)
-        mails.append(
-            queue_templated(
-                key=invitation_key(meeting, delegate),
-                to=delegate.email,
-                template="meetings/mail/invitation",
-                language=delegate.language,
-                ics=ics,
-                ics_method="REQUEST",
-                ics_filename="invitation.ics",
-                meeting=meeting,
-                delegate=delegate,
-                lang=delegate.language,
-                home_zone=home_timezone(),
-                url=absolute_url(public_path(meeting)),
-            )
-        )
-    return mails
+    """Queue an invitation with an .ics (METHOD:REQUEST) to each delegate not yet invited.
+
+    Delegates already invited are kept up to date by `update_meeting`; inviting again
+    mails nobody twice. A cancelled meeting invites nobody.
+    """
+    if meeting.cancelled:
+        return []
+    return [_queue_invitation(meeting, d) for d in meeting.delegates if d.invited_sequence is None]
+
+
+def send_updates(
+    meeting: Meeting, previous: MeetingVersion, changes: Sequence[str]
+) -> list[OutboxMail]:
+    """Queue the new version (METHOD:REQUEST, same UID, new SEQUENCE) to invited delegates."""
+    return [
+        _queue_invitation(meeting, d, changes=tuple(changes), previous=previous)
+        for d in meeting.delegates
+        if d.invited_sequence is not None
+    ]
 
 
 STATUSES = (CONFIRMED, MOVED, CANCELLED, SKIPPED)

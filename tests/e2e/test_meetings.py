@@ -88,6 +88,25 @@ def test_a_bad_form_is_shown_again_with_its_errors_announced(page, site, coordin
     assert Axe().run(page, options=WCAG).violations_count == 0
 
 
+def test_a_coordinator_cancels_a_meeting_and_its_public_page_says_so(page, site, coordinator):
+    log_in(page, site, coordinator)
+    page.goto(f"{site.url}/admin/meetings/meeting/{site.meeting.id}")
+    page.get_by_role("link", name="Ställ in mötet").click()
+    page.get_by_role("button", name="Ställ in mötet").click()
+    assert "Ange varför mötet ställs in." in page.get_by_role("alert").inner_text()
+    page.get_by_label("Skäl till att mötet ställs in").fill("Delegationen kan inte resa")
+    page.get_by_role("button", name="Ställ in mötet").click()
+    assert "Mötet har ställts in." in page.content()
+
+    page.goto(f"{site.url}/meetings/")
+    assert "Delegationsbesök" not in page.content()
+    page.goto(f"{site.url}/meetings/m{site.meeting.id}")
+    assert (
+        "Mötet är inställt. Skäl: Delegationen kan inte resa" in page.locator("main").inner_text()
+    )
+    assert Axe().run(page, options=WCAG).violations_count == 0
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_meeting_pages_have_no_wcag_violations(page, site, coordinator, lang):
     axe = Axe()
@@ -102,6 +121,7 @@ def test_meeting_pages_have_no_wcag_violations(page, site, coordinator, lang):
         f"/admin/meetings/series/{site.series.id}/swap",
         "/admin/meetings/new",
         f"/admin/meetings/meeting/{site.meeting.id}",
+        f"/admin/meetings/meeting/{site.meeting.id}/cancel",
     ]
     problems = {}
     for path in public:
