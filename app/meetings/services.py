@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import audit
+from app.auth.services import normalise_email
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent, event_to_ical
 from app.feeds.uids import calendar_uid
@@ -814,8 +815,10 @@ def add_delegate(meeting: Meeting, **values: str) -> Delegate:
     email = (values.get("email") or "").strip()
     if not name:
         raise MeetingError("name", _l("Give the delegate's name."))
-    if "@" not in email:
-        raise MeetingError("email", _l("Give the delegate's e-mail address."))
+    try:
+        email = normalise_email(email)
+    except ValueError:
+        raise MeetingError("email", _l("Give one valid e-mail address, such as name@example.org."))
     if any(d.email.casefold() == email.casefold() for d in meeting.delegates):
         raise MeetingError("email", _l("This delegate is already on the list."))
     language = values.get("language") or "sv"

@@ -426,3 +426,17 @@ def test_publishing_never_redirects_to_another_site(logged_in, nordic):
 
 def test_a_non_ascii_digit_in_a_meeting_id_is_a_404(client):
     assert client.get("/meetings/s%C2%B2").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "email", ["a@b.example, victim@example.org", "anna@", "two words@example.org"]
+)
+def test_a_delegate_address_must_be_one_valid_address(logged_in, nordic, email):
+    meeting = make_meeting(nordic["aarhus"])
+    response = logged_in.post(
+        f"/admin/meetings/meeting/{meeting.id}/delegates?lang=en",
+        data={"name": "Office", "email": email, "language": "en"},
+    )
+    assert response.status_code == 422
+    assert "Give one valid e-mail address" in response.get_data(as_text=True)
+    assert count(Delegate) == 0
