@@ -440,3 +440,12 @@ def test_a_delegate_address_must_be_one_valid_address(logged_in, nordic, email):
     assert response.status_code == 422
     assert "Give one valid e-mail address" in response.get_data(as_text=True)
     assert count(Delegate) == 0
+
+
+def test_a_meeting_in_the_year_9999_is_refused_on_the_form(logged_in, nordic):
+    response = logged_in.post(
+        "/admin/meetings/new?lang=en",
+        data=meeting_form(nordic["aarhus"], start_date="9999-03-12"),
+    )
+    assert response.status_code == 422
+    assert "Give a year between 1900 and 2200." in response.get_data(as_text=True)
