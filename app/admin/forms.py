@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.admin.services import PARTNER_FIELDS
 from app.formfields import DateField
 from app.partners.labels import KIND_LABELS
 
@@ -48,28 +49,7 @@ class PartnerForm(FlaskForm):
         self.kind.choices = [(k, str(v)) for k, v in KIND_LABELS.items()]
 
     def values(self) -> dict:
-        return {name: self[name].data for name in PARTNER_FORM_FIELDS}
-
-
-PARTNER_FORM_FIELDS = (
-    "name",
-    "slug",
-    "kind",
-    "other_names",
-    "country",
-    "region_sv",
-    "region_en",
-    "timezone",
-    "since_year",
-    "since_approximate",
-    "funding",
-    "description_sv",
-    "description_en",
-    "member_count",
-    "member_countries",
-    "membership_sv",
-    "membership_en",
-)
+        return {name: self[name].data for name in PARTNER_FIELDS}
 
 
 class ProjectForm(FlaskForm):
