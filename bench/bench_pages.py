@@ -19,7 +19,16 @@ from app import create_app  # noqa: E402
 from app.demo import seed  # noqa: E402
 from app.extensions import db  # noqa: E402
 
-PAGES = {"/": 50.0, "/partners/": 50.0, "/partners/shanghai": 50.0, "/api/v1/partners": 30.0}
+PAGES = {
+    "/": 50.0,
+    "/partners/": 50.0,
+    "/partners/shanghai": 50.0,
+    "/meetings/": 50.0,
+    "/exchanges/": 50.0,
+    "/exchanges/1": 50.0,
+    "/api/v1/partners": 30.0,
+    "/api/v1/exchanges": 30.0,
+}
 ROUNDS = 200
 
 
