@@ -296,92 +296,89 @@ def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, stat
     )
 
 
-@admin_bp.route("/series/<int:series_id>/move", methods=["GET", "POST"])
-def occurrence_move(series_id: int):  # noqa: ANN201
-    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
-    form = MoveForm()
-    form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
-    form.host.choices = choices([("", _("Unchanged")), *_partner_choices()])
+def _occurrence_action(series: MeetingSeries, form: FlaskForm, template: str, act, done: str):  # noqa: ANN001, ANN202
+    """Show an occurrence form; on a valid POST run `act`, commit, flash `done`, go back."""
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
-    template = "meetings/admin/move.html"
     if form.validate_on_submit():
-        host = None
-        if form.host.data and str(form.host.data).isascii() and str(form.host.data).isdigit():
-            host = db.session.get(Partner, int(form.host.data))
         try:
-            services.move_occurrence(
-                series,
-                form.occurrence.data,
-                new_date=form.new_date.data,
-                new_time=form.new_time.data,
-                new_timezone=form.new_timezone.data,
-                venue=form.venue.data,
-                host=host,
-                reason=form.reason.data or "",
-            )
+            act()
         except services.MeetingError as error:
             _attach(form, error)
         else:
             db.session.commit()
-            flash(_("The meeting was moved."), "success")
+            flash(done, "success")
             return redirect(url_for(".series_admin", series_id=series.id))
     if request.method == "POST":
         db.session.rollback()
         return _occurrence_page(template, series, form, 422)
     return _occurrence_page(template, series, form)
+
+
+def _series_for(series_id: int) -> MeetingSeries:
+    return _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
+
+
+@admin_bp.route("/series/<int:series_id>/move", methods=["GET", "POST"])
+def occurrence_move(series_id: int):  # noqa: ANN201
+    series = _series_for(series_id)
+    form = MoveForm()
+    form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
+    form.host.choices = choices([("", _("Unchanged")), *_partner_choices()])
+
+    def move() -> None:
+        raw_host = str(form.host.data or "")
+        host = None
+        if raw_host.isascii() and raw_host.isdigit() and len(raw_host) < 10:
+            host = db.session.get(Partner, int(raw_host))
+        services.move_occurrence(
+            series,
+            form.occurrence.data,
+            new_date=form.new_date.data,
+            new_time=form.new_time.data,
+            new_timezone=form.new_timezone.data,
+            venue=form.venue.data,
+            host=host,
+            reason=form.reason.data or "",
+        )
+
+    return _occurrence_action(
+        series, form, "meetings/admin/move.html", move, _("The meeting was moved.")
+    )
 
 
 @admin_bp.route("/series/<int:series_id>/cancel", methods=["GET", "POST"])
 def occurrence_cancel(series_id: int):  # noqa: ANN201
-    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
+    series = _series_for(series_id)
     form = CancelForm()
     form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
-    if request.method == "GET":
-        form.occurrence.data = request.args.get("occurrence")
-    template = "meetings/admin/cancel.html"
-    if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(
-                series, form.occurrence.data, reason=form.reason.data or "", skip=form.skip.data
-            )
-        except services.MeetingError as error:
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The meeting was cancelled."), "success")
-            return redirect(url_for(".series_admin", series_id=series.id))
-    if request.method == "POST":
-        db.session.rollback()
-        return _occurrence_page(template, series, form, 422)
-    return _occurrence_page(template, series, form)
+    return _occurrence_action(
+        series,
+        form,
+        "meetings/admin/cancel.html",
+        lambda: services.cancel_occurrence(
+            series, form.occurrence.data, reason=form.reason.data or "", skip=form.skip.data
+        ),
+        _("The meeting was cancelled."),
+    )
 
 
 @admin_bp.route("/series/<int:series_id>/swap", methods=["GET", "POST"])
 def occurrence_swap(series_id: int):  # noqa: ANN201
-    series = _lock_series(series_id) if request.method == "POST" else _series_or_404(series_id)
+    series = _series_for(series_id)
     form = SwapForm()
     both = _occurrence_choices(series, *_wanted_keys("occurrence", "other"))
     form.occurrence.choices = choices(both)
     form.other.choices = choices(both)
-    if request.method == "GET":
-        form.occurrence.data = request.args.get("occurrence")
-    template = "meetings/admin/swap.html"
-    if form.validate_on_submit():
-        try:
-            services.swap_hosts(
-                series, form.occurrence.data, form.other.data, reason=form.reason.data or ""
-            )
-        except services.MeetingError as error:
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The hosts were swapped."), "success")
-            return redirect(url_for(".series_admin", series_id=series.id))
-    if request.method == "POST":
-        db.session.rollback()
-        return _occurrence_page(template, series, form, 422)
-    return _occurrence_page(template, series, form)
+    return _occurrence_action(
+        series,
+        form,
+        "meetings/admin/swap.html",
+        lambda: services.swap_hosts(
+            series, form.occurrence.data, form.other.data, reason=form.reason.data or ""
+        ),
+        _("The hosts were swapped."),
+    )
 
 
 @admin_bp.post("/series/<int:series_id>/restore/<key>")
