@@ -96,16 +96,37 @@ def create_partner(themes: Iterable[Theme] = (), **values: object) -> Partner:
     return partner
 
 
+def _update_audited(obj, fields, check, values: dict, summary) -> object:  # noqa: ANN001
+    """Check the merged values, set the ones given, and record before and after."""
+    merged = check({f: getattr(obj, f) for f in fields} | values)
+    before = audit.snapshot(obj)
+    for name in values:
+        setattr(obj, name, merged[name])
+    db.session.flush()
+    audit.record(audit.UPDATE, obj, before=before, summary=summary(obj)[:300])
+    return obj
+
+
+def _delete_audited(obj, summary: str) -> None:  # noqa: ANN001
+    """Delete a row and record what it held."""
+    before = audit.snapshot(obj)
+    object_type, object_id = type(obj).__name__, obj.id
+    db.session.delete(obj)
+    db.session.flush()
+    audit.record(
+        audit.DELETE,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        summary=summary[:300],
+    )
+
+
 def update_partner(partner: Partner, **values: object) -> Partner:
     """Change a partner's fields, recording before and after."""
-    merged = {f: getattr(partner, f) for f in PARTNER_FIELDS} | values
-    merged = _check_partner(merged, partner)
-    before = audit.snapshot(partner)
-    for name in values:
-        setattr(partner, name, merged[name])
-    db.session.flush()
-    audit.record(audit.UPDATE, partner, before=before, summary=partner.name)
-    return partner
+    return _update_audited(
+        partner, PARTNER_FIELDS, lambda v: _check_partner(v, partner), values, lambda p: p.name
+    )
 
 
 def delete_partner(partner: Partner) -> None:
@@ -143,33 +164,20 @@ def _check_project(values: dict) -> dict:
 
 def create_project(partner: Partner, **values: object) -> Project:
     project = partners.add_project(partner, **_check_project(values))
-    audit.record(audit.CREATE, project, summary=f"{partner.name}: {project.title_en}"[:300])
+    audit.record(audit.CREATE, project, summary=_project_summary(project)[:300])
     return project
+
+
+def _project_summary(project: Project) -> str:
+    return f"{project.partner.name}: {project.title_en}"
 
 
 def update_project(project: Project, **values: object) -> Project:
-    merged = _check_project({f: getattr(project, f) for f in PROJECT_FIELDS} | values)
-    before = audit.snapshot(project)
-    for name in values:
-        setattr(project, name, merged[name])
-    db.session.flush()
-    audit.record(
-        audit.UPDATE,
-        project,
-        before=before,
-        summary=f"{project.partner.name}: {project.title_en}"[:300],
-    )
-    return project
+    return _update_audited(project, PROJECT_FIELDS, _check_project, values, _project_summary)
 
 
 def delete_project(project: Project) -> None:
-    before = audit.snapshot(project)
-    object_id, summary = project.id, f"{project.partner.name}: {project.title_en}"[:300]
-    db.session.delete(project)
-    db.session.flush()
-    audit.record(
-        audit.DELETE, object_type="Project", object_id=object_id, before=before, summary=summary
-    )
+    _delete_audited(project, _project_summary(project))
 
 
 def _check_contact(values: dict) -> dict:
@@ -183,33 +191,20 @@ def _check_contact(values: dict) -> dict:
 
 def create_contact(partner: Partner, **values: object) -> Contact:
     contact = partners.add_contact(partner, **_check_contact(values))
-    audit.record(audit.CREATE, contact, summary=f"{partner.name}: {contact.role_en}"[:300])
+    audit.record(audit.CREATE, contact, summary=_contact_summary(contact)[:300])
     return contact
+
+
+def _contact_summary(contact: Contact) -> str:
+    return f"{contact.partner.name}: {contact.role_en}"
 
 
 def update_contact(contact: Contact, **values: object) -> Contact:
-    merged = _check_contact({f: getattr(contact, f) for f in CONTACT_FIELDS} | values)
-    before = audit.snapshot(contact)
-    for name in values:
-        setattr(contact, name, merged[name])
-    db.session.flush()
-    audit.record(
-        audit.UPDATE,
-        contact,
-        before=before,
-        summary=f"{contact.partner.name}: {contact.role_en}"[:300],
-    )
-    return contact
+    return _update_audited(contact, CONTACT_FIELDS, _check_contact, values, _contact_summary)
 
 
 def delete_contact(contact: Contact) -> None:
-    before = audit.snapshot(contact)
-    object_id, summary = contact.id, f"{contact.partner.name}: {contact.role_en}"[:300]
-    db.session.delete(contact)
-    db.session.flush()
-    audit.record(
-        audit.DELETE, object_type="Contact", object_id=object_id, before=before, summary=summary
-    )
+    _delete_audited(contact, _contact_summary(contact))
 
 
 # --- lists ---------------------------------------------------------------------------
