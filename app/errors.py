@@ -35,7 +35,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(code: int, detail: str | None = None):  # noqa: ANN201
+def error_response(code: int, detail: str | None = None):
     """Render the error page or JSON error for an HTTP status code."""
     title, message = _messages().get(code, (str(code), ""))
     if wants_json():
@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
             abort_with(400, _("What you sent contains a character that is not allowed (NUL)."))
 
     @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError):  # noqa: ANN202
+    def _csrf(exc: CSRFError):
         db.session.rollback()
         return error_response(
             400,
@@ -78,7 +78,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # noqa: ANN202
+    def _http(exc: HTTPException):
         if exc.code and exc.code >= 400:
             db.session.rollback()
         if exc.code is None or exc.code < 400:
@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
         return error_response(exc.code, detail)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # noqa: ANN202
+    def _unexpected(exc: Exception):
         log.exception("unhandled error on %s", request.path)
         db.session.rollback()
         return error_response(500)

@@ -322,7 +322,7 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_rollback", _after_rollback)
 
     @app.after_request
-    def _deliver_after_request(response):  # noqa: ANN001, ANN202
+    def _deliver_after_request(response):
         if db.session.info.get("outbox_committed"):
             try:
                 deliver_committed()

@@ -35,7 +35,7 @@ def _navigation() -> dict:
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     from app.exchanges import services as exchanges
     from app.meetings import services as meetings
 
@@ -54,7 +54,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/healthz")
-def healthz():  # noqa: ANN201
+def healthz():
     database_ok = True
     beat_at = None
     try:

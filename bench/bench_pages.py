@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from app.demo import seed  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.demo import seed
+from app.extensions import db
 
 PAGES = {
     "/": 50.0,

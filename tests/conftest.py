@@ -167,7 +167,7 @@ class Inbox:
         self.envelopes: list = []
         self._arrived = threading.Condition()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         with self._arrived:
             self.messages.append(msg)

@@ -131,7 +131,7 @@ def test_a_mail_refused_for_good_is_marked_failed_not_retried(app):
     from aiosmtpd.controller import Controller
 
     class Refuser:
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             return "550 No such user here"
 
     controller = Controller(Refuser(), hostname="127.0.0.1", port=app.config["SMTP_PORT"])

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
 
 
-def _apply_error(form, err: services.WorkspaceError) -> None:  # noqa: ANN001
+def _apply_error(form, err: services.WorkspaceError) -> None:
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
         field.errors = [*field.errors, err.message]
@@ -34,16 +34,16 @@ def _sorting(allowed: tuple[str, ...], default: str) -> tuple[str, bool]:
 
 
 @bp.get("/partners/")
-def partners():  # noqa: ANN201
+def partners():
     return _partner_list(request.args.get("kind", ""))
 
 
 @bp.get("/networks/")
-def networks():  # noqa: ANN201
+def networks():
     return _partner_list(NETWORK)
 
 
-def _partner_list(kind: str):  # noqa: ANN202
+def _partner_list(kind: str):
     kind = kind if kind in KINDS else ""
     q = request.args.get("q", "").strip()[:100]
     sort, descending = _sorting(tuple(services.PARTNER_SORTS), "name")
@@ -61,7 +61,7 @@ def _partner_list(kind: str):  # noqa: ANN202
 
 
 @bp.get("/partners/<int:partner_id>")
-def partner(partner_id: int):  # noqa: ANN201
+def partner(partner_id: int):
     found = db.get_or_404(Partner, partner_id)
     return render_template(
         "admin/partner.html",
@@ -72,7 +72,7 @@ def partner(partner_id: int):  # noqa: ANN201
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
-def partner_create():  # noqa: ANN201
+def partner_create():
     form = PartnerForm()
     if request.method == "GET":
         form.kind.data = request.args.get("kind", "partner_city")
@@ -90,7 +90,7 @@ def partner_create():  # noqa: ANN201
 
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
-def partner_edit(partner_id: int):  # noqa: ANN201
+def partner_edit(partner_id: int):
     found = db.get_or_404(Partner, partner_id)
     form = PartnerForm(obj=found)
     if form.validate_on_submit():
@@ -107,7 +107,7 @@ def partner_edit(partner_id: int):  # noqa: ANN201
 
 
 @bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
-def partner_delete(partner_id: int):  # noqa: ANN201
+def partner_delete(partner_id: int):
     found = db.get_or_404(Partner, partner_id)
     form = ConfirmForm()
     refusal = None
@@ -140,7 +140,7 @@ def partner_delete(partner_id: int):  # noqa: ANN201
 
 
 @bp.route("/partners/<int:partner_id>/end", methods=["GET", "POST"])
-def partner_end(partner_id: int):  # noqa: ANN201
+def partner_end(partner_id: int):
     """End a partnership: every current agreement ends on one day, with one reason."""
     found = db.get_or_404(Partner, partner_id)
     form = EndForm()
@@ -172,7 +172,7 @@ def partner_end(partner_id: int):  # noqa: ANN201
 
 
 @bp.get("/projects/")
-def projects():  # noqa: ANN201
+def projects():
     q = request.args.get("q", "").strip()[:100]
     sort, descending = _sorting(tuple(services.PROJECT_SORTS), "title")
     rows = services.search_projects(q=q, sort=sort, descending=descending)
@@ -180,7 +180,7 @@ def projects():  # noqa: ANN201
 
 
 @bp.route("/partners/<int:partner_id>/projects/new", methods=["GET", "POST"])
-def project_create(partner_id: int):  # noqa: ANN201
+def project_create(partner_id: int):
     owner = db.get_or_404(Partner, partner_id)
     form = ProjectForm()
     if form.validate_on_submit():
@@ -199,7 +199,7 @@ def project_create(partner_id: int):  # noqa: ANN201
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
-def project_edit(project_id: int):  # noqa: ANN201
+def project_edit(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ProjectForm(obj=project)
     if form.validate_on_submit():
@@ -218,7 +218,7 @@ def project_edit(project_id: int):  # noqa: ANN201
 
 
 @bp.route("/projects/<int:project_id>/delete", methods=["GET", "POST"])
-def project_delete(project_id: int):  # noqa: ANN201
+def project_delete(project_id: int):
     project = db.get_or_404(Project, project_id)
     return _confirm_delete(
         project,
@@ -233,7 +233,7 @@ def project_delete(project_id: int):  # noqa: ANN201
 
 
 @bp.get("/contacts/")
-def contacts():  # noqa: ANN201
+def contacts():
     q = request.args.get("q", "").strip()[:100]
     sort, descending = _sorting(tuple(services.CONTACT_SORTS), "partner")
     rows = services.search_contacts(q=q, sort=sort, descending=descending)
@@ -241,7 +241,7 @@ def contacts():  # noqa: ANN201
 
 
 @bp.route("/partners/<int:partner_id>/contacts/new", methods=["GET", "POST"])
-def contact_create(partner_id: int):  # noqa: ANN201
+def contact_create(partner_id: int):
     owner = db.get_or_404(Partner, partner_id)
     form = ContactForm()
     if form.validate_on_submit():
@@ -260,7 +260,7 @@ def contact_create(partner_id: int):  # noqa: ANN201
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
-def contact_edit(contact_id: int):  # noqa: ANN201
+def contact_edit(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
@@ -279,7 +279,7 @@ def contact_edit(contact_id: int):  # noqa: ANN201
 
 
 @bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
-def contact_delete(contact_id: int):  # noqa: ANN201
+def contact_delete(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
     return _confirm_delete(
         contact,
@@ -290,7 +290,7 @@ def contact_delete(contact_id: int):  # noqa: ANN201
     )
 
 
-def _confirm_delete(obj, delete, heading: str, what: str, done: str):  # noqa: ANN001, ANN202
+def _confirm_delete(obj, delete, heading: str, what: str, done: str):
     form = ConfirmForm()
     partner_id = obj.partner_id
     if form.validate_on_submit():

@@ -24,7 +24,7 @@ DECISION_HORIZON_DAYS = 180
 
 
 @bp.get("/")
-def dashboard():  # noqa: ANN201
+def dashboard():
     today = agreements.home_today()
     waiting_mail = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == QUEUED)
@@ -60,7 +60,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 @bp.get("/audit/")
-def audit_log():  # noqa: ANN201
+def audit_log():
     form = AuditFilterForm(request.args)
     types = db.session.scalars(
         sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
@@ -139,7 +139,7 @@ PARTNER_CSV_HEADER = (
 
 
 @bp.get("/partners.csv")
-def partners_csv():  # noqa: ANN201
+def partners_csv():
     counts = dict(
         db.session.execute(
             sa.select(agreements.Agreement.partner_id, sa.func.count()).group_by(

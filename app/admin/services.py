@@ -96,7 +96,7 @@ def create_partner(themes: Iterable[Theme] = (), **values: object) -> Partner:
     return partner
 
 
-def _update_audited(obj, fields, check, values: dict, summary) -> object:  # noqa: ANN001
+def _update_audited(obj, fields, check, values: dict, summary) -> object:
     """Check the merged values, set the ones given, and record before and after."""
     merged = check({f: getattr(obj, f) for f in fields} | values)
     before = audit.snapshot(obj)
@@ -107,7 +107,7 @@ def _update_audited(obj, fields, check, values: dict, summary) -> object:  # noq
     return obj
 
 
-def _delete_audited(obj, summary: str) -> None:  # noqa: ANN001
+def _delete_audited(obj, summary: str) -> None:
     """Delete a row and record what it held."""
     before = audit.snapshot(obj)
     object_type, object_id = type(obj).__name__, obj.id

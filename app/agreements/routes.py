@@ -59,7 +59,7 @@ def _partners() -> list[Partner]:
     return list(db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))))
 
 
-def _apply_error(form, err: services.AgreementError) -> None:  # noqa: ANN001
+def _apply_error(form, err: services.AgreementError) -> None:
     """Put a refused change's message on its field, or on the form as a whole."""
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
@@ -82,7 +82,7 @@ def _remove_stored(stored: str | None) -> None:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def _too_large(exc: RequestEntityTooLarge):  # noqa: ANN202
+def _too_large(exc: RequestEntityTooLarge):
     """Show the form again with the size limit, rather than a bare error page."""
     db.session.rollback()
     agreement_id = (request.view_args or {}).get("agreement_id")
@@ -102,7 +102,7 @@ def _too_large(exc: RequestEntityTooLarge):  # noqa: ANN202
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
@@ -126,7 +126,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/<int:agreement_id>")
-def detail(agreement_id: int):  # noqa: ANN201
+def detail(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     return render_template(
         "agreements/admin/detail.html",
@@ -153,7 +153,7 @@ def _form_values(form: AgreementForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-def create():  # noqa: ANN201
+def create():
     form = AgreementForm(partners=_partners())
     if request.method == "GET":
         form.partner_id.data = request.args.get("partner", 0, type=int)
@@ -180,7 +180,7 @@ def create():  # noqa: ANN201
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
-def edit(agreement_id: int):  # noqa: ANN201
+def edit(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = AgreementForm(obj=agreement, partners=_partners())
     if form.validate_on_submit():
@@ -217,7 +217,7 @@ def edit(agreement_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:agreement_id>/delete", methods=["GET", "POST"])
-def delete(agreement_id: int):  # noqa: ANN201
+def delete(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = DeleteForm()
     if form.validate_on_submit():
@@ -239,7 +239,7 @@ def delete(agreement_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:agreement_id>/renew", methods=["GET", "POST"])
-def renew(agreement_id: int):  # noqa: ANN201
+def renew(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = RenewForm()
     if request.method == "GET":
@@ -287,7 +287,7 @@ def renew(agreement_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:agreement_id>/end", methods=["GET", "POST"])
-def end(agreement_id: int):  # noqa: ANN201
+def end(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = EndForm()
     if request.method == "GET":
@@ -311,7 +311,7 @@ def end(agreement_id: int):  # noqa: ANN201
 
 
 @bp.get("/<int:agreement_id>/document")
-def document(agreement_id: int):  # noqa: ANN201
+def document(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     path = services.document_path(agreement)
     if path is None:
@@ -350,7 +350,7 @@ CSV_HEADER = (
 
 
 @bp.get("/export.csv")
-def export_csv():  # noqa: ANN201
+def export_csv():
     today = services.home_today()
     rows = services.all_agreements(sort="partner", today=today)
     body = excel_csv(
@@ -424,10 +424,10 @@ def _timeline() -> Markup:
 
 
 @bp.get("/timeline")
-def timeline():  # noqa: ANN201
+def timeline():
     return render_template("agreements/admin/timeline.html", svg=_timeline())
 
 
 @bp.get("/timeline.svg")
-def timeline_image():  # noqa: ANN201
+def timeline_image():
     return Response(str(_timeline()), mimetype="image/svg+xml")

@@ -12,7 +12,7 @@ csrf.exempt(bp)
 
 
 @bp.get("/partners")
-def partners():  # noqa: ANN201
+def partners():
     return jsonify(
         [
             {

@@ -12,7 +12,7 @@ def require_coordinator(bp: Blueprint) -> Blueprint:
     """Send anyone but a logged-in coordinator to /login from every route of bp."""
 
     @bp.before_request
-    def _only_coordinators():  # noqa: ANN202
+    def _only_coordinators():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None

@@ -50,7 +50,7 @@ def _form_values(form: ExchangeForm, zone: str) -> dict:
         "programme_en",
         "practical_sv",
         "practical_en",
-    ):  # noqa: E501
+    ):
         values[name] = (values[name] or "").replace("\r\n", "\n").strip()
     values["title_sv"] = values["title_sv"].strip()
     values["signup_opens_at"] = _aware(form.signup_opens_at.data, zone)
@@ -59,7 +59,7 @@ def _form_values(form: ExchangeForm, zone: str) -> dict:
 
 
 @admin.get("/")
-def index():  # noqa: ANN201
+def index():
     exchanges = db.session.scalars(
         sa.select(m.Exchange).order_by(m.Exchange.starts_on.desc(), m.Exchange.id)
     ).all()
@@ -71,7 +71,7 @@ def index():  # noqa: ANN201
 
 
 @admin.route("/new", methods=["GET", "POST"])
-def new():  # noqa: ANN201
+def new():
     form = ExchangeForm()
     form.partner_id.choices = _partner_choices()
     zone = services.home_timezone()
@@ -98,7 +98,7 @@ def _attach(form: ExchangeForm, err: ExchangeError) -> None:
 
 
 @admin.route("/<int:exchange_id>/edit", methods=["GET", "POST"])
-def edit(exchange_id: int):  # noqa: ANN201
+def edit(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
     zone = services.home_timezone()
     form = ExchangeForm(obj=exchange)
@@ -136,7 +136,7 @@ def edit(exchange_id: int):  # noqa: ANN201
     ), status
 
 
-def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, status: int = 200):  # noqa: ANN202
+def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, status: int = 200):
     others = db.session.scalars(
         sa.select(m.Exchange)
         .where(
@@ -172,7 +172,7 @@ def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, statu
 
 
 @admin.get("/<int:exchange_id>")
-def detail(exchange_id: int):  # noqa: ANN201
+def detail(exchange_id: int):
     return _detail(db.get_or_404(m.Exchange, exchange_id))
 
 
@@ -185,7 +185,7 @@ def _signup_of(exchange_id: int, signup_id: int) -> m.Signup:
     return signup
 
 
-def _group_action(exchange_id: int, signup_id: int, action, success: str):  # noqa: ANN001, ANN202
+def _group_action(exchange_id: int, signup_id: int, action, success: str):
     signup = _signup_of(exchange_id, signup_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
@@ -201,21 +201,21 @@ def _group_action(exchange_id: int, signup_id: int, action, success: str):  # no
 
 
 @admin.post("/<int:exchange_id>/signups/<int:signup_id>/confirm")
-def confirm(exchange_id: int, signup_id: int):  # noqa: ANN201
+def confirm(exchange_id: int, signup_id: int):
     return _group_action(
         exchange_id, signup_id, services.confirm_group, _("The group is confirmed.")
     )
 
 
 @admin.post("/<int:exchange_id>/signups/<int:signup_id>/cancel")
-def cancel(exchange_id: int, signup_id: int):  # noqa: ANN201
+def cancel(exchange_id: int, signup_id: int):
     return _group_action(
         exchange_id, signup_id, services.cancel_group, _("The group is cancelled.")
     )
 
 
 @admin.post("/<int:exchange_id>/signups/<int:signup_id>/move")
-def move(exchange_id: int, signup_id: int):  # noqa: ANN201
+def move(exchange_id: int, signup_id: int):
     signup = _signup_of(exchange_id, signup_id)
     form = MoveForm()
     form.target.choices = [
@@ -239,7 +239,7 @@ def move(exchange_id: int, signup_id: int):  # noqa: ANN201
 
 
 @admin.get("/<int:exchange_id>/participants.csv")
-def participants(exchange_id: int):  # noqa: ANN201
+def participants(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
     labels = {k: str(v) for k, v in {**SCHOOL_KIND_LABELS, **SIGNUP_STATUS_LABELS}.items()}
     header = [
@@ -263,7 +263,7 @@ def participants(exchange_id: int):  # noqa: ANN201
 
 
 @admin.post("/<int:exchange_id>/message")
-def message(exchange_id: int):  # noqa: ANN201
+def message(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
     form = MessageForm()
     if not form.validate_on_submit():
@@ -275,7 +275,7 @@ def message(exchange_id: int):  # noqa: ANN201
 
 
 @admin.get("/reciprocity")
-def reciprocity():  # noqa: ANN201
+def reciprocity():
     return render_template(
         "exchanges/admin/reciprocity.html", partners=services.reciprocity(), now=utcnow()
     )

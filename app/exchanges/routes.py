@@ -34,7 +34,7 @@ def _exchange_helpers() -> dict:
     }
 
 
-def _not_open_page():  # noqa: ANN202
+def _not_open_page():
     return (
         render_template(
             "errors/error.html",
@@ -46,7 +46,7 @@ def _not_open_page():  # noqa: ANN202
     )
 
 
-def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):  # noqa: ANN202
+def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):
     now = utcnow()
     return (
         render_template(
@@ -64,7 +64,7 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):  # 
 
 
 @bp.get("/exchanges/")
-def index():  # noqa: ANN201
+def index():
     exchanges = services.open_exchanges(utcnow())
     return render_template(
         "exchanges/index.html",
@@ -76,7 +76,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/exchanges/<int:exchange_id>")
-def detail(exchange_id: int):  # noqa: ANN201
+def detail(exchange_id: int):
     exchange = services.public_exchange(exchange_id)
     if exchange is None:
         abort(404)
@@ -84,7 +84,7 @@ def detail(exchange_id: int):  # noqa: ANN201
 
 
 @bp.post("/exchanges/<int:exchange_id>/signup")
-def signup(exchange_id: int):  # noqa: ANN201
+def signup(exchange_id: int):
     exchange = services.public_exchange(exchange_id)
     if exchange is None:
         return _not_open_page()
@@ -146,7 +146,7 @@ def _school_language(signup: m.Signup | None) -> str:
     return explicit_language() or (signup.language if signup is not None else current_language())
 
 
-def _link_error(err: SignupError):  # noqa: ANN202
+def _link_error(err: SignupError):
     db.session.rollback()
     signup_row = err.params.get("signup")
     code = 400 if err.code == "link_expired" else 404
@@ -168,7 +168,7 @@ def _signup_page(
     change_form: ChangeForm | None = None,
     status: int = 200,
     notice: str | None = None,
-):  # noqa: ANN202, E501
+):
     with force_locale(_school_language(signup_row)):
         if change_form is None:
             change_form = ChangeForm(
@@ -196,7 +196,7 @@ def _load(token: str) -> m.Signup:
 
 
 @bp.get("/signups/<token>")
-def signup_page(token: str):  # noqa: ANN201
+def signup_page(token: str):
     try:
         signup_row = _load(token)
     except SignupError as err:
@@ -213,7 +213,7 @@ def signup_page(token: str):  # noqa: ANN201
 
 
 @bp.post("/signups/<token>/change")
-def change(token: str):  # noqa: ANN201
+def change(token: str):
     try:
         signup_row = _load(token)
     except SignupError as err:
@@ -240,7 +240,7 @@ def change(token: str):  # noqa: ANN201
 
 
 @bp.post("/signups/<token>/cancel")
-def cancel(token: str):  # noqa: ANN201
+def cancel(token: str):
     try:
         signup_row = _load(token)
     except SignupError as err:
@@ -255,7 +255,7 @@ def cancel(token: str):  # noqa: ANN201
         return render_template("exchanges/cancelled.html", exchange=exchange)
 
 
-def _simple_action(token: str, action, done: str):  # noqa: ANN001, ANN202
+def _simple_action(token: str, action, done: str):
     try:
         signup_row = _load(token)
     except SignupError as err:
@@ -273,12 +273,12 @@ def _simple_action(token: str, action, done: str):  # noqa: ANN001, ANN202
 
 
 @bp.post("/signups/<token>/accept")
-def accept(token: str):  # noqa: ANN201
+def accept(token: str):
     return _simple_action(token, services.accept_offer, "accepted")
 
 
 @bp.post("/signups/<token>/rejoin")
-def rejoin(token: str):  # noqa: ANN201
+def rejoin(token: str):
     return _simple_action(token, services.rejoin_waiting_list, "rejoined")
 
 
@@ -286,7 +286,7 @@ def rejoin(token: str):  # noqa: ANN201
 
 
 @api.get("/exchanges")
-def api_exchanges():  # noqa: ANN201
+def api_exchanges():
     exchanges = services.listed_exchanges(utcnow())
     left = services.places_left_for(exchanges)
     lang = current_language()

@@ -96,7 +96,7 @@ def _shown(occurrences: list, now: datetime) -> list:
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     home = home_partner()
     occurrences = services.upcoming_occurrences(utcnow(), limit=50)
     return render_template(
@@ -108,7 +108,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/<public_id>")
-def detail(public_id: str):  # noqa: ANN201
+def detail(public_id: str):
     item = _item_by_public_id(public_id, include_unpublished=False)
     home = home_partner()
     context = {"item": item, "home": home, "home_zone": home_timezone(home)}
@@ -140,13 +140,13 @@ def _attach(form: FlaskForm, error: services.MeetingError) -> None:
     target.errors.append(error.message)
 
 
-def _invalid(template: str, **context: object):  # noqa: ANN202
+def _invalid(template: str, **context: object):
     db.session.rollback()
     return render_template(template, **context), 422
 
 
 @admin_bp.get("/")
-def admin_index():  # noqa: ANN201
+def admin_index():
     series = db.session.scalars(sa.select(MeetingSeries).order_by(MeetingSeries.id)).all()
     meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc())).all()
     return render_template(
@@ -177,7 +177,7 @@ def _series_form_data(form: SeriesForm) -> dict:
     }
 
 
-def _series_form_page(form: SeriesForm, series: MeetingSeries | None, status: int = 200):  # noqa: ANN202
+def _series_form_page(form: SeriesForm, series: MeetingSeries | None, status: int = 200):
     html = render_template(
         "meetings/admin/series_form.html",
         form=form,
@@ -188,7 +188,7 @@ def _series_form_page(form: SeriesForm, series: MeetingSeries | None, status: in
 
 
 @admin_bp.route("/series/new", methods=["GET", "POST"])
-def series_new():  # noqa: ANN201
+def series_new():
     form = SeriesForm()
     if request.method == "GET":
         form.interval.data = form.interval.data or 2
@@ -216,7 +216,7 @@ def _series_or_404(series_id: int) -> MeetingSeries:
 
 
 @admin_bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
-def series_edit(series_id: int):  # noqa: ANN201
+def series_edit(series_id: int):
     series = _series_or_404(series_id)
     form = SeriesForm(obj=series if request.method == "GET" else None)
     form.set_partner_choices(_partner_choices())
@@ -239,7 +239,7 @@ def series_edit(series_id: int):  # noqa: ANN201
 
 
 @admin_bp.get("/series/<int:series_id>")
-def series_admin(series_id: int):  # noqa: ANN201
+def series_admin(series_id: int):
     series = _series_or_404(series_id)
     now = utcnow()
     occurrences = _shown(services.series_occurrences(series, include_removed=True), now)
@@ -289,14 +289,14 @@ def _lock_series(series_id: int) -> MeetingSeries:
     return series
 
 
-def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, status: int = 200):  # noqa: ANN202
+def _occurrence_page(template: str, series: MeetingSeries, form: FlaskForm, status: int = 200):
     return (
         render_template(template, series=series, form=form, zones=timezone_choices()),
         status,
     )
 
 
-def _occurrence_action(series: MeetingSeries, form: FlaskForm, template: str, act, done: str):  # noqa: ANN001, ANN202
+def _occurrence_action(series: MeetingSeries, form: FlaskForm, template: str, act, done: str):
     """Show an occurrence form; on a valid POST run `act`, commit, flash `done`, go back."""
     if request.method == "GET":
         form.occurrence.data = request.args.get("occurrence")
@@ -320,7 +320,7 @@ def _series_for(series_id: int) -> MeetingSeries:
 
 
 @admin_bp.route("/series/<int:series_id>/move", methods=["GET", "POST"])
-def occurrence_move(series_id: int):  # noqa: ANN201
+def occurrence_move(series_id: int):
     series = _series_for(series_id)
     form = MoveForm()
     form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
@@ -348,7 +348,7 @@ def occurrence_move(series_id: int):  # noqa: ANN201
 
 
 @admin_bp.route("/series/<int:series_id>/cancel", methods=["GET", "POST"])
-def occurrence_cancel(series_id: int):  # noqa: ANN201
+def occurrence_cancel(series_id: int):
     series = _series_for(series_id)
     form = CancelForm()
     form.occurrence.choices = choices(_occurrence_choices(series, *_wanted_keys("occurrence")))
@@ -364,7 +364,7 @@ def occurrence_cancel(series_id: int):  # noqa: ANN201
 
 
 @admin_bp.route("/series/<int:series_id>/swap", methods=["GET", "POST"])
-def occurrence_swap(series_id: int):  # noqa: ANN201
+def occurrence_swap(series_id: int):
     series = _series_for(series_id)
     form = SwapForm()
     both = _occurrence_choices(series, *_wanted_keys("occurrence", "other"))
@@ -382,7 +382,7 @@ def occurrence_swap(series_id: int):  # noqa: ANN201
 
 
 @admin_bp.post("/series/<int:series_id>/restore/<key>")
-def occurrence_restore(series_id: int, key: str):  # noqa: ANN201
+def occurrence_restore(series_id: int, key: str):
     series = _lock_series(series_id)
     if ConfirmForm().validate_on_submit():
         services.restore_occurrence(series, key)
@@ -391,7 +391,7 @@ def occurrence_restore(series_id: int, key: str):  # noqa: ANN201
     return redirect(url_for(".series_admin", series_id=series.id))
 
 
-def _publish(item: MeetingSeries | Meeting):  # noqa: ANN202
+def _publish(item: MeetingSeries | Meeting):
     if ConfirmForm().validate_on_submit():
         published = request.form.get("published") == "1"
         services.set_published(item, published)
@@ -401,7 +401,7 @@ def _publish(item: MeetingSeries | Meeting):  # noqa: ANN202
 
 
 @admin_bp.post("/series/<int:series_id>/publish")
-def series_publish(series_id: int):  # noqa: ANN201
+def series_publish(series_id: int):
     return _publish(_series_or_404(series_id))
 
 
@@ -427,7 +427,7 @@ def _meeting_form_data(form: MeetingForm) -> dict:
     }
 
 
-def _meeting_form_page(form: MeetingForm, meeting: Meeting | None, status: int = 200):  # noqa: ANN202
+def _meeting_form_page(form: MeetingForm, meeting: Meeting | None, status: int = 200):
     html = render_template(
         "meetings/admin/meeting_form.html", form=form, meeting=meeting, zones=timezone_choices()
     )
@@ -435,7 +435,7 @@ def _meeting_form_page(form: MeetingForm, meeting: Meeting | None, status: int =
 
 
 @admin_bp.route("/new", methods=["GET", "POST"])
-def meeting_new():  # noqa: ANN201
+def meeting_new():
     form = MeetingForm()
     form.partner_id.choices = choices([("", "–"), *_partner_choices()])
     if form.validate_on_submit():
@@ -454,7 +454,7 @@ def meeting_new():  # noqa: ANN201
 
 
 @admin_bp.route("/meeting/<int:meeting_id>/edit", methods=["GET", "POST"])
-def meeting_edit(meeting_id: int):  # noqa: ANN201
+def meeting_edit(meeting_id: int):
     meeting = _lock_meeting(meeting_id) if request.method == "POST" else _meeting_or_404(meeting_id)
     if meeting.cancelled:
         db.session.rollback()
@@ -493,7 +493,7 @@ def meeting_edit(meeting_id: int):  # noqa: ANN201
     return _meeting_form_page(form, meeting)
 
 
-def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200):  # noqa: ANN202
+def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200):
     return (
         render_template(
             "meetings/admin/meeting.html", meeting=meeting, form=form, confirm=ConfirmForm()
@@ -516,12 +516,12 @@ def _lock_meeting(meeting_id: int) -> Meeting:
 
 
 @admin_bp.get("/meeting/<int:meeting_id>")
-def meeting_admin(meeting_id: int):  # noqa: ANN201
+def meeting_admin(meeting_id: int):
     return _meeting_admin_page(_meeting_or_404(meeting_id), DelegateForm())
 
 
 @admin_bp.route("/meeting/<int:meeting_id>/cancel", methods=["GET", "POST"])
-def meeting_cancel(meeting_id: int):  # noqa: ANN201
+def meeting_cancel(meeting_id: int):
     meeting = _lock_meeting(meeting_id) if request.method == "POST" else _meeting_or_404(meeting_id)
     form = MeetingCancelForm()
     if request.method == "GET" and meeting.cancelled:
@@ -547,7 +547,7 @@ def meeting_cancel(meeting_id: int):  # noqa: ANN201
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/delegates")
-def delegate_add(meeting_id: int):  # noqa: ANN201
+def delegate_add(meeting_id: int):
     begin_write_transaction()
     meeting = lock_for_update(Meeting, meeting_id) or abort(404)
     form = DelegateForm()
@@ -573,7 +573,7 @@ def delegate_add(meeting_id: int):  # noqa: ANN201
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/delegates/<int:delegate_id>/delete")
-def delegate_delete(meeting_id: int, delegate_id: int):  # noqa: ANN201
+def delegate_delete(meeting_id: int, delegate_id: int):
     _lock_meeting(meeting_id)
     delegate = db.get_or_404(Delegate, delegate_id)
     if delegate.meeting_id != meeting_id:
@@ -588,7 +588,7 @@ def delegate_delete(meeting_id: int, delegate_id: int):  # noqa: ANN201
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/invite")
-def meeting_invite(meeting_id: int):  # noqa: ANN201
+def meeting_invite(meeting_id: int):
     meeting = _lock_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         before = len(meeting.delegates)
@@ -606,5 +606,5 @@ def meeting_invite(meeting_id: int):  # noqa: ANN201
 
 
 @admin_bp.post("/meeting/<int:meeting_id>/publish")
-def meeting_publish(meeting_id: int):  # noqa: ANN201
+def meeting_publish(meeting_id: int):
     return _publish(db.get_or_404(Meeting, meeting_id))

@@ -300,7 +300,7 @@ def _from_meeting(meeting: Meeting) -> UpcomingOccurrence:
     )
 
 
-def _zone(name: str):  # noqa: ANN202
+def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
@@ -573,7 +573,7 @@ def move_occurrence(
         summary=f"Occurrence {occ.key} of series {series.id} moved",
     )
     moved = find_occurrence(series, occ.key)
-    assert moved is not None  # the identity never changes  # noqa: S101
+    assert moved is not None  # the identity never changes
     return moved
 
 

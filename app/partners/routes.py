@@ -10,12 +10,12 @@ bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     return render_template("partners/index.html", partners=public_partners())
 
 
 @bp.get("/<slug>")
-def detail(slug: str):  # noqa: ANN201
+def detail(slug: str):
     partner = partner_by_slug(slug)
     if partner is None:
         abort(404)

@@ -31,7 +31,7 @@ def beat() -> None:
     db.session.commit()
 
 
-def _job(app: Flask, fn) -> None:  # noqa: ANN001
+def _job(app: Flask, fn) -> None:
     with app.app_context():
         try:
             fn()

@@ -14,7 +14,7 @@ from tests.exchanges.factories import make_exchange, make_signup
 def counting():
     statements: list[str] = []
 
-    def _count(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
+    def _count(conn, cursor, statement, *args):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", _count)
