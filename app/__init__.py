@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import dbutil, errors, i18n, mail
+    from app import boundary, dbutil, errors, i18n, mail
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -67,29 +67,42 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
-    dbutil.init_app(app)
-
-
-# Areas whose routes module lists its blueprints in `blueprints`.
-AREAS = ("agreements", "meetings", "exchanges", "feeds", "reminders")
+    boundary.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    from app import models  # noqa: F401  (every model registered on the metadata)
+    """Register every blueprint by name: public pages, workspace pages, API, CLI."""
+    from app import (
+        cli,
+        main,
+        models,  # noqa: F401  (every model registered on the metadata)
+    )
     from app.admin import bp as admin_bp
+    from app.agreements.routes import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
-    from app.cli import bp as cli_bp
-    from app.main import bp as main_bp
+    from app.exchanges.admin import admin as exchanges_admin_bp
+    from app.exchanges.jobs import cli as exchanges_cli_bp
+    from app.exchanges.routes import bp as exchanges_bp
+    from app.meetings.routes import admin_bp as meetings_admin_bp
+    from app.meetings.routes import bp as meetings_bp
     from app.partners.routes import bp as partners_bp
 
-    for bp in (main_bp, auth_bp, partners_bp, admin_bp, api_bp, cli_bp):
+    for bp in (
+        main.bp,
+        auth_bp,
+        partners_bp,
+        meetings_bp,
+        exchanges_bp,
+        admin_bp,
+        agreements_admin_bp,
+        meetings_admin_bp,
+        exchanges_admin_bp,
+        api_bp,
+        cli.bp,
+        exchanges_cli_bp,
+    ):
         app.register_blueprint(bp)
-    for area in AREAS:
-        for bp in import_module(f"app.{area}.routes").blueprints:
-            app.register_blueprint(bp)
 
 
 def _check_database(app: Flask) -> None:

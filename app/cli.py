@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, current_app
 
-from app.extensions import db
+from app.boundary import unit_of_work
 
 bp = Blueprint("cli", __name__, cli_group=None)
 
@@ -32,9 +32,10 @@ def seed_demo(city: str, force: bool, if_empty: bool) -> None:
             raise click.ClickException(
                 "The database is not empty; nothing was changed. Use --force to replace all data."
             )
-        demo.clear_all()
-    partners = demo.seed(city)
-    db.session.commit()
+    with unit_of_work():
+        if force:
+            demo.clear_all()
+        partners = demo.seed(city)
     click.echo(f"Loaded the {city} demo data: {len(partners)} partners.")
     click.echo(
         f"Demo coordinator: {demo.DEMO_COORDINATOR_EMAIL} / {demo.DEMO_COORDINATOR_PASSWORD}"
@@ -52,17 +53,16 @@ def create_coordinator_command(email: str, password: str | None, name: str) -> N
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        coordinator = create_coordinator(email, password, name=name)
+        with unit_of_work():
+            coordinator = create_coordinator(email, password, name=name)
     except CoordinatorError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc))
-    db.session.commit()
     click.echo(f"Coordinator {coordinator.email} created.")
 
 
 @bp.cli.command("scheduler")
 def scheduler_command() -> None:
     """Run the reminder scheduler in the foreground."""
-    from app.reminders.scheduler import run
+    from app.scheduler import run
 
     run(current_app._get_current_object())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import sqlalchemy as sa
-from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -33,21 +32,6 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(conn: sa.Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
-
-
-def init_app(app: Flask) -> None:
-    """On SQLite, start every state-changing request as a writer.
-
-    SQLite cannot upgrade a reading transaction to a writing one while another
-    connection writes (it answers "database is locked" at once, whatever the busy
-    timeout), so a POST that reads and then writes must hold the write lock from the
-    start. Readers (GET) are untouched, and WAL lets them run beside the writer.
-    """
-
-    @app.before_request
-    def _sqlite_writers_begin_immediate() -> None:
-        if request.method not in SAFE_METHODS and db.engine.dialect.name == "sqlite":
-            begin_write_transaction()
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField as _WTFormsDateField
 from wtforms.validators import StopValidation
 
+from app.domain import DomainError
+
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 
@@ -22,3 +24,12 @@ class DateField(_WTFormsDateField):
                     last=LATEST_YEAR,
                 )
             )
+
+
+def show_error(form: object, error: DomainError) -> None:
+    """Show a refused change beside the field it concerns, or above the form."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None and field.name != "csrf_token":
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

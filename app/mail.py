@@ -316,17 +316,7 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport
 
 
 def init_app(app: Flask) -> None:
-    """Track queued mail across commits and deliver it after each request."""
+    """Track queued mail across commits; app.boundary delivers it after each commit."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
-
-    @app.after_request
-    def _deliver_after_request(response):
-        if db.session.info.get("outbox_committed"):
-            try:
-                deliver_committed()
-            except Exception:  # the sweep will retry; the user's change is saved
-                log.exception("delivering queued mail after the request failed")
-                db.session.rollback()
-        return response

@@ -1,4 +1,5 @@
-from app.reminders.scheduler import beat
+from app.boundary import unit_of_work
+from app.scheduler import beat
 
 
 def test_healthz_reports_database_and_no_heartbeat_yet(client):
@@ -11,7 +12,8 @@ def test_healthz_reports_database_and_no_heartbeat_yet(client):
 
 
 def test_healthz_shows_the_schedulers_last_heartbeat(client):
-    beat()
+    with unit_of_work():
+        beat()
     body = client.get("/healthz").get_json()
     assert body["scheduler"]["last_heartbeat"] is not None
     assert body["scheduler"]["healthy"] is True

@@ -1,4 +1,4 @@
-from app.reminders.scheduler import build_scheduler
+from app.scheduler import build_scheduler
 
 
 def test_scheduler_jobs_have_explicit_ids_and_never_overlap(app):

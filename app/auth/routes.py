@@ -11,7 +11,6 @@ from app.auth.models import Coordinator
 from app.auth.permissions import safe_local_target
 from app.auth.services import authenticate
 from app.extensions import db, login_manager
-from app.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -39,8 +38,6 @@ def login():
     if form.validate_on_submit():
         coordinator = authenticate(form.email.data or "", form.password.data or "")
         if coordinator is not None:
-            coordinator.last_login_at = utcnow()
-            db.session.commit()
             login_user(coordinator)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")))

@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.auth.models import Coordinator
 from app.extensions import db
+from app.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -57,7 +58,10 @@ def authenticate(email: str, password: str) -> Coordinator | None:
         # Same work either way, so timing does not tell which part was wrong.
         Coordinator(password_hash=_DUMMY_HASH).check_password(password)
         return None
-    return coordinator if coordinator.check_password(password) else None
+    if not coordinator.check_password(password):
+        return None
+    coordinator.last_login_at = utcnow()
+    return coordinator
 
 
 _DUMMY_HASH = (

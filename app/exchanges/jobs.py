@@ -1,4 +1,4 @@
-"""Scheduled work for exchanges: the boundary that commits, for the scheduler and the CLI."""
+"""The offer sweep as one unit of work, for the command line (the scheduler runs app.scheduler)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import datetime
 import click
 from flask import Blueprint
 
+from app.boundary import unit_of_work
 from app.exchanges.services import expire_offers
-from app.extensions import db
-from app.mail import deliver_committed
 from app.timeutil import utcnow
 
 cli = Blueprint("exchanges_cli", __name__, cli_group="exchanges")
@@ -22,10 +21,8 @@ def sweep_offers(now: datetime | None = None) -> list[int]:
     of the sign-ups whose offer lapsed. Schedule it every few minutes (job id
     "exchanges-expire-offers").
     """
-    lapsed = [s.id for s in expire_offers(now or utcnow())]
-    db.session.commit()
-    deliver_committed()
-    return lapsed
+    with unit_of_work():
+        return [s.id for s in expire_offers(now or utcnow())]
 
 
 @cli.cli.command("expire-offers")

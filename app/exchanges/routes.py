@@ -1,8 +1,8 @@
-"""Exchange pages: the public list and sign-up, a school's own link, and the JSON API."""
+"""Exchange pages: the public list and sign-up, and a school's own link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -11,13 +11,11 @@ from app.exchanges import services
 from app.exchanges.forms import ChangeForm, ConfirmForm, SignupForm
 from app.exchanges.messages import signup_error
 from app.exchanges.services import SignupError, SignupRequest
-from app.extensions import csrf, db
+from app.extensions import db
 from app.i18n import current_language, explicit_language
 from app.timeutil import utcnow
 
 bp = Blueprint("exchanges", __name__)
-api = Blueprint("exchanges_api", __name__, url_prefix="/api/v1")
-csrf.exempt(api)
 
 
 @bp.app_context_processor
@@ -283,36 +281,3 @@ def rejoin(token: str):
 
 
 # --- JSON --------------------------------------------------------------------------------
-
-
-@api.get("/exchanges")
-def api_exchanges():
-    exchanges = services.listed_exchanges(utcnow())
-    left = services.places_left_for(exchanges)
-    lang = current_language()
-    return jsonify(
-        [
-            {
-                "id": e.id,
-                "title": services.title_in(e, lang),
-                "partner": e.partner.slug,
-                "starts_on": e.starts_on.isoformat(),
-                "ends_on": e.ends_on.isoformat(),
-                "places": e.places,
-                "places_left": left[e.id],
-                "status": e.status,
-                "direction": e.direction,
-                "signup_opens_at": e.signup_opens_at.isoformat(),
-                "signup_closes_at": e.signup_closes_at.isoformat(),
-                "url": services.exchange_url(e),
-            }
-            for e in exchanges
-        ]
-    )
-
-
-from app.exchanges.admin import admin  # noqa: E402
-from app.exchanges.jobs import cli  # noqa: E402
-
-# Every blueprint of this area; create_app registers them all.
-blueprints: list[Blueprint] = [bp, api, admin, cli]

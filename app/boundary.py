@@ -1,0 +1,85 @@
+"""The transaction boundary: every request, job and command commits once, or not at all.
+
+Views and jobs never commit or roll back themselves; services flush, raise a
+`DomainError` and take their own locks. This module decides:
+
+- a state-changing request on SQLite starts as the writer (BEGIN IMMEDIATE), because
+  SQLite cannot turn a reading transaction into a writing one while another connection
+  writes;
+- a request whose view answers below 400 commits; an exception or an error answer rolls
+  everything back, so a refused form leaves nothing half-saved (a view whose error answer
+  must still keep its changes says so with `keep_changes()`);
+- a job or CLI command runs inside `unit_of_work()`, with the same rule;
+- mail queued in the transaction is delivered only after the commit (`app.mail`), and a
+  failed delivery is left to the outbox sweep.
+
+The shape is Indico's `RH.process`: one place commits, and only on success.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, g, request, session
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.dbutil import SAFE_METHODS, begin_write_transaction
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def keep_changes() -> None:
+    """Commit this request's changes although its answer has an error status."""
+    g.vanort_keep_changes = True
+
+
+def _deliver_mail() -> None:
+    from app.mail import deliver_committed
+
+    try:
+        deliver_committed()
+    except Exception:  # the change is saved; the outbox sweep delivers what is left
+        log.exception("delivering queued mail after the commit failed")
+        db.session.rollback()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Run a job's or command's work as one transaction: commit on success, then send its mail."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    _deliver_mail()
+
+
+def init_app(app: Flask) -> None:
+    """Begin writers as writers, and finish every request with one commit or one rollback."""
+
+    @app.before_request
+    def _sqlite_writers_begin_immediate() -> None:
+        if request.method not in SAFE_METHODS and db.engine.dialect.name == "sqlite":
+            begin_write_transaction()
+
+    @app.after_request
+    def _finish_transaction(response: Response) -> Response:
+        if response.status_code >= 400 and not g.get("vanort_keep_changes"):
+            db.session.rollback()
+            _deliver_mail()  # anything the request committed on purpose before its answer
+            return response
+        try:
+            db.session.commit()
+        except SQLAlchemyError:
+            log.exception("committing the request to %s failed", request.path)
+            db.session.rollback()
+            session.pop("_flashes", None)  # a "saved" message must not outlive the failure
+            from app.errors import error_response
+
+            return app.make_response(error_response(500))
+        _deliver_mail()
+        return response
