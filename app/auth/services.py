@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
 from app.auth.models import Coordinator
+from app.emails import normalise_email
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -14,15 +14,6 @@ MIN_PASSWORD_LENGTH = 8
 
 class CoordinatorError(ValueError):
     """A coordinator could not be created; the message says why."""
-
-
-def normalise_email(raw: str) -> str:
-    """Return the e-mail address in canonical form, or raise ValueError."""
-    try:
-        result = validate_email(raw.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from exc
-    return result.normalized.lower()
 
 
 def find_coordinator(email: str) -> Coordinator | None:

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import audit
-from app.auth.services import normalise_email
+from app.emails import normalise_email
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent, event_to_ical
 from app.feeds.uids import calendar_uid
