@@ -2,9 +2,13 @@
 
 A row is claimed before it is sent (queued -> sending), marked sent only when the SMTP
 server accepted it, and put back with a growing delay when the server is down, so that a
-mail is neither lost nor sent twice by two workers. A crash between sending and marking
-leaves a row in `sending`; the sweep re-queues it after STALE_SENDING, and the
-deterministic Message-ID lets mail clients fold the rare duplicate.
+mail is neither lost nor sent twice by two workers. Claiming and marking are short write
+transactions of their own that wait out a busy SQLite (no read snapshot is held across
+the SMTP conversation), so a live process always marks what the server accepted. Only a
+process that died between the server's acceptance and the mark leaves a row in
+`sending`: the sweep re-queues it after STALE_SENDING (longer than any live process
+takes to mark) and sends it once more under the same deterministic Message-ID, so that
+a mail is never lost and mail clients can fold the rare duplicate.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -21,9 +26,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.dbutil import begin_write_transaction
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
@@ -35,6 +41,7 @@ SENT = "sent"
 FAILED = "failed"  # the server refused the mail for good (5xx): a person must look
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
 STALE_SENDING = timedelta(minutes=10)
+WRITE_RETRY_SECONDS = 300  # how long marking a row waits out a busy SQLite
 
 
 class OutboxMail(db.Model):
@@ -226,15 +233,70 @@ def _retry_delay(attempts: int, config: dict) -> timedelta:
     )
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    """Tell whether SQLite refused a write only because another connection was writing."""
+    return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
+
+
+def _write(statement: sa.Update) -> int:
+    """Run one UPDATE in a short write transaction of its own; return the rows it changed.
+
+    On SQLite the transaction begins IMMEDIATE, so it waits for the write lock (the busy
+    timeout) instead of failing when a read snapshot went stale, and a write that still
+    meets a busy database is retried for up to WRITE_RETRY_SECONDS. A mail the server has
+    accepted must not be sent again because its row could not be marked.
+    """
+    deadline = time.monotonic() + WRITE_RETRY_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            begin_write_transaction()
+            changed = db.session.execute(statement).rowcount
+            db.session.commit()
+            return changed
+        except OperationalError as exc:
+            db.session.rollback()
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            log.warning("outbox: database busy, retrying in %.2f s", delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def _set(mail_id: int, **values: object) -> None:
+    _write(sa.update(OutboxMail).where(OutboxMail.id == mail_id).values(**values))
+
+
 def _claim(mail_id: int, now: datetime) -> bool:
     """Take a queued row for sending; only one worker can win."""
-    result = db.session.execute(
-        sa.update(OutboxMail)
-        .where(OutboxMail.id == mail_id, OutboxMail.status == QUEUED)
-        .values(status=SENDING, claimed_at=now)
+    return (
+        _write(
+            sa.update(OutboxMail)
+            .where(OutboxMail.id == mail_id, OutboxMail.status == QUEUED)
+            .values(status=SENDING, claimed_at=now)
+        )
+        == 1
     )
-    db.session.commit()
-    return result.rowcount == 1
+
+
+def _outcome(exc: Exception | None, attempts: int, config: dict) -> dict:
+    """Return the row's new values after one SMTP attempt that raised `exc` (None: accepted)."""
+    if exc is None:
+        return {"status": SENT, "attempts": attempts, "sent_at": utcnow(), "last_error": None}
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return {"status": FAILED, "last_error": str(exc)[:2000]}
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
+        if 500 <= exc.smtp_code < 600:
+            return {"status": FAILED, "attempts": attempts, "last_error": error}
+    else:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    return {
+        "status": QUEUED,
+        "attempts": attempts,
+        "last_error": error,
+        "next_attempt_at": utcnow() + _retry_delay(attempts, config),
+    }
 
 
 def _deliver_one(mail_id: int, report: DeliveryReport, now: datetime | None = None) -> None:
@@ -246,39 +308,25 @@ def _deliver_one(mail_id: int, report: DeliveryReport, now: datetime | None = No
     try:
         message = build_message(mail, config["MAIL_FROM"])
     except (ValueError, TypeError) as exc:  # a malformed row: retrying cannot help
-        mail.status, mail.last_error = FAILED, f"cannot build the message: {exc}"[:2000]
+        _set(mail_id, status=FAILED, last_error=f"cannot build the message: {exc}"[:2000])
         report.failed.append(mail_id)
-        db.session.commit()
         return
+    attempts = mail.attempts + 1
+    db.session.rollback()  # hold no read snapshot across the SMTP conversation
+    error: Exception | None = None
     try:
         _smtp_send(message, config)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-        mail.status, mail.last_error = FAILED, str(exc)[:2000]
-        report.failed.append(mail_id)
-    except smtplib.SMTPResponseException as exc:
-        mail.attempts += 1
-        mail.last_error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
-        if 500 <= exc.smtp_code < 600:
-            mail.status = FAILED
-            report.failed.append(mail_id)
-        else:
-            mail.status = QUEUED
-            mail.next_attempt_at = utcnow() + _retry_delay(mail.attempts, config)
-            report.retrying.append(mail_id)
     except (OSError, smtplib.SMTPException) as exc:
-        mail.attempts += 1
-        mail.status = QUEUED
-        mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        mail.next_attempt_at = utcnow() + _retry_delay(mail.attempts, config)
-        report.retrying.append(mail_id)
-        log.warning("mail %s not delivered, retry at %s: %s", mail_id, mail.next_attempt_at, exc)
-    else:
-        mail.attempts += 1
-        mail.status = SENT
-        mail.sent_at = utcnow()
-        mail.last_error = None
-        report.sent.append(mail_id)
-    db.session.commit()
+        error = exc
+    values = _outcome(error, attempts, config)
+    _set(mail_id, **values)
+    {SENT: report.sent, FAILED: report.failed, QUEUED: report.retrying}[values["status"]].append(
+        mail_id
+    )
+    if values["status"] == QUEUED:
+        log.warning(
+            "mail %s not delivered, retry at %s: %s", mail_id, values["next_attempt_at"], error
+        )
 
 
 def deliver_committed() -> DeliveryReport:
@@ -293,12 +341,11 @@ def deliver_committed() -> DeliveryReport:
 def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
     """Deliver every queued mail whose time has come; re-queue rows stuck in sending."""
     now = now or utcnow()
-    db.session.execute(
+    _write(
         sa.update(OutboxMail)
         .where(OutboxMail.status == SENDING, OutboxMail.claimed_at < now - STALE_SENDING)
         .values(status=QUEUED)
     )
-    db.session.commit()
     ids = db.session.scalars(
         sa.select(OutboxMail.id)
         .where(OutboxMail.status == QUEUED, OutboxMail.next_attempt_at <= now)

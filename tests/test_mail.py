@@ -266,3 +266,64 @@ def test_a_row_that_cannot_be_built_is_failed_and_the_sweep_goes_on(smtp):
     assert report.failed == [bad.id] and len(report.sent) == 1
     smtp.wait_for(1)
     assert [m["To"] for m in smtp.messages] == ["b@example.org"]
+
+
+def test_a_mail_accepted_while_another_process_writes_is_marked_sent_and_never_resent(app, backend):
+    """SQLite: a write by another connection during the SMTP conversation must not leave
+    the accepted mail in `sending` (it used to fail with "database is locked" and be sent
+    again by the sweep)."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's stale read snapshot; PostgreSQL locks rows")
+    import sqlite3
+
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox
+
+    path = db.engine.url.database
+
+    class WritingInbox(Inbox):
+        async def handle_DATA(self, server, session, envelope):
+            other = sqlite3.connect(path, timeout=5, isolation_level=None)
+            other.execute("UPDATE outbox_mail SET last_error = 'touched by another process'")
+            other.close()
+            return await super().handle_DATA(server, session, envelope)
+
+    inbox = WritingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=app.config["SMTP_PORT"])
+    controller.start()
+    try:
+        queue(key="busy")
+        db.session.commit()
+        report = deliver_committed()
+        later = deliver_due(now=utcnow() + timedelta(hours=2))
+    finally:
+        controller.stop()
+    assert len(report.sent) == 1
+    assert later.sent == []
+    [row] = rows()
+    assert row.status == SENT
+    assert len(inbox.messages) == 1
+
+
+def test_a_row_left_sending_by_a_dead_process_is_sent_again_once_with_the_same_message_id(
+    app, smtp
+):
+    """The documented rule: after STALE_SENDING the sweep re-queues it; a fresh claim is left."""
+    from app.mail import STALE_SENDING
+
+    stale = queue(key="stale")
+    fresh = queue(key="fresh", to="other@example.org")
+    db.session.commit()
+    for mail, age in ((stale, STALE_SENDING + timedelta(minutes=1)), (fresh, timedelta(minutes=1))):
+        db.session.execute(
+            sa.update(OutboxMail)
+            .where(OutboxMail.id == mail.id)
+            .values(status="sending", claimed_at=utcnow() - age)
+        )
+    db.session.commit()
+    assert deliver_due().sent == [stale.id]
+    assert deliver_due().sent == []
+    [msg] = smtp.wait_for(1)
+    assert msg["Message-ID"] == message_id_for("stale", app.config["MAIL_FROM"])
+    assert {r.dedup_key: r.status for r in rows()} == {"stale": SENT, "fresh": "sending"}
