@@ -7,10 +7,21 @@ import sys
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app import config as cfg
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """An <int:…> URL part in ASCII digits that fits a database integer (PostgreSQL's 4 bytes)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -47,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
 
     _init_extensions(app)
+    # Before any rule is added: ids beyond the database's integer range name no page (404).
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     if app.config.get("CHECK_DATABASE_ON_START", test_config is None):
         _check_database(app)
@@ -119,4 +132,6 @@ def _check_database(app: Flask) -> None:
             url = db.engine.url.render_as_string(hide_password=True)
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
             print(f"Vänort: cannot reach the database {url}: {reason}", file=sys.stderr)
-            raise SystemExit(1) from None
+            # 3 is gunicorn's "worker failed to boot": the master stops instead of
+            # restarting workers forever with the port open.
+            raise SystemExit(3) from None

@@ -46,6 +46,14 @@ def _deliver_mail() -> None:
         db.session.rollback()
 
 
+def _abandon() -> None:
+    """Throw the session's transaction away, even one a failed commit left half-closed."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     """Run a job's or command's work as one transaction: commit on success, then send its mail."""
@@ -76,10 +84,12 @@ def init_app(app: Flask) -> None:
             db.session.commit()
         except SQLAlchemyError:
             log.exception("committing the request to %s failed", request.path)
-            db.session.rollback()
+            _abandon()
             session.pop("_flashes", None)  # a "saved" message must not outlive the failure
-            from app.errors import error_response
+            from app.errors import UNCONFIRMED, error_response
 
-            return app.make_response(error_response(500))
+            # The connection may have dropped after the database committed: say only what
+            # is known, never "nothing was saved".
+            return app.make_response(error_response(500, kind=UNCONFIRMED))
         _deliver_mail()
         return response

@@ -16,7 +16,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 
-def _messages() -> dict[int, tuple[str, str]]:
+def _messages() -> dict[int | str, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood.")),
         403: (_("Forbidden"), _("You may not open this page.")),
@@ -28,16 +28,25 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("Something went wrong"),
             _("An error occurred on our side. Nothing was saved; please try again."),
         ),
+        UNCONFIRMED: (
+            _("Something went wrong"),
+            _(
+                "The database did not confirm your change, so it may or may not have been saved. Check before you send it again."
+            ),
+        ),
     }
+
+
+UNCONFIRMED = "unconfirmed"  # a 500 whose change may have been saved: the commit failed
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(code: int, detail: str | None = None):
-    """Render the error page or JSON error for an HTTP status code."""
-    title, message = _messages().get(code, (str(code), ""))
+def error_response(code: int, detail: str | None = None, *, kind: str | None = None):
+    """Render the error page or JSON error for an HTTP status code (or a named kind of it)."""
+    title, message = _messages().get(kind or code, (str(code), ""))
     if wants_json():
         return jsonify(
             {"error": {"status": code, "title": title, "message": detail or message}}
@@ -64,6 +73,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_characters() -> None:
         # No person types a NUL, and PostgreSQL cannot store one: say so instead of failing.
+        if "\x00" in request.path:
+            abort(404)  # no page has a NUL in its address
         if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
             abort_with(400, _("What you sent contains a character that is not allowed (NUL)."))
 

@@ -54,7 +54,11 @@ def views(app):
         flash("Saved.", "success")
         return redirect("/")
 
-    for view in (redirected, refused, raised, kept, commit_fails):
+    def plain():
+        _partner("plain")
+        return redirect("/")
+
+    for view in (redirected, refused, raised, kept, commit_fails, plain):
         app.add_url_rule(f"/_boundary/{view.__name__}", view.__name__, view, methods=["POST"])
     return app
 
@@ -101,3 +105,26 @@ def test_a_unit_of_work_rolls_back_when_the_job_fails(app):
         _partner("failed-job")
         raise RuntimeError("the job broke")
     assert not _saved("failed-job")
+
+
+def test_a_commit_that_fails_after_the_database_committed_does_not_claim_nothing_was_saved(
+    views, client
+):
+    """When the connection drops after COMMIT, the answer says only what is known."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def drop_after_commit(session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    event.listen(Session, "after_commit", drop_after_commit)
+    try:
+        response = client.post("/_boundary/plain", headers={"Accept-Language": "en"})
+    finally:
+        event.remove(Session, "after_commit", drop_after_commit)
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Nothing was saved" not in page
+    assert "may or may not have been saved" in page
+    assert _saved("plain")

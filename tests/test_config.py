@@ -74,3 +74,24 @@ def test_session_cookie_is_secure_behind_https(tmp_path):
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_gunicorn_stops_once_when_the_database_is_unreachable(tmp_path):
+    """The master must not restart failing workers forever with the port open."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        "VANORT_INSTANCE_PATH": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:0", "app:create_app()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stderr.count("cannot reach the database") <= 2  # once per worker, no loop
+    assert "cannot reach the database" in result.stderr
+    assert "Worker failed to boot" in result.stderr
