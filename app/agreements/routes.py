@@ -189,17 +189,11 @@ def edit(agreement_id: int):
         try:
             if upload:
                 services.check_document(*upload, current_app.config["UPLOAD_MAX_BYTES"])
-            if form.partner_id.data != agreement.partner_id:
-                partner = db.session.get(Partner, form.partner_id.data)
-                if partner is None:
-                    raise services.AgreementError(_("Choose a partner."), "partner_id")
+            partner = services.chosen_partner(form.partner_id.data)
             values = _form_values(form)
             if values["ends_on"] is None:
                 values["ends_on"] = services.default_end(values["kind"], values["starts_on"])
-            services.update_agreement(agreement, **values)
-            if form.partner_id.data != agreement.partner_id:
-                agreement.partner = partner
-                db.session.flush()
+            services.update_agreement(agreement, partner=partner, **values)
             if upload:
                 replaced = services.attach_document(
                     agreement, *upload, current_app.config["UPLOAD_MAX_BYTES"]

@@ -121,8 +121,18 @@ def create_agreement(
     return agreement
 
 
-def update_agreement(agreement: Agreement, **values: object) -> Agreement:
-    """Change an agreement's fields, keeping the rules; record before and after."""
+def chosen_partner(partner_id: int | None) -> Partner:
+    """Return the partner chosen on a form, or refuse the form when there is none."""
+    partner = db.session.get(Partner, partner_id) if partner_id else None
+    if partner is None:
+        raise AgreementError(_l("Choose a partner."), "partner_id")
+    return partner
+
+
+def update_agreement(
+    agreement: Agreement, *, partner: Partner | None = None, **values: object
+) -> Agreement:
+    """Change an agreement's fields and partner, keeping the rules; record before and after."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -151,6 +161,8 @@ def update_agreement(agreement: Agreement, **values: object) -> Agreement:
     before = audit.snapshot(agreement)
     for name, value in values.items():
         setattr(agreement, name, value.strip() if isinstance(value, str) else value)
+    if partner is not None:
+        agreement.partner = partner
     db.session.flush()
     audit.record(
         audit.UPDATE,
