@@ -78,7 +78,7 @@ def _register_blueprints(app: Flask) -> None:
         models,  # noqa: F401  (every model registered on the metadata)
     )
     from app.admin import bp as admin_bp
-    from app.agreements.routes import bp as agreements_admin_bp
+    from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.exchanges.admin import admin as exchanges_admin_bp

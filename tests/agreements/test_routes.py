@@ -276,3 +276,33 @@ def test_moving_an_agreement_to_another_partner_is_audited_with_both_partners(lo
     page = logged_in.get("/admin/audit/?object_type=Agreement&lang=en").get_data(as_text=True)
     shown = rf"<dt>partner_id</dt>\s*<dd><del>{old_partner.id}</del> → <ins>{new_partner.id}</ins>"
     assert re.search(shown, page)
+
+
+def stored_files(app):
+    folder = Path(app.instance_path) / "agreements"
+    return sorted(p.read_bytes() for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_replacing_the_signed_document_removes_the_old_file(logged_in, app):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF), "first.pdf"))
+    logged_in.post("/admin/agreements/new", data=data, content_type="multipart/form-data")
+    agreement = db.session.scalar(sa.select(Agreement))
+    second = PDF + b"% second\n"
+    data = form(partner, document=(io.BytesIO(second), "second.pdf"))
+    response = logged_in.post(
+        f"/admin/agreements/{agreement.id}/edit", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert stored_files(app) == [second]
+
+
+def test_deleting_an_agreement_removes_its_signed_document(logged_in, app):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF), "signed.pdf"))
+    logged_in.post("/admin/agreements/new", data=data, content_type="multipart/form-data")
+    agreement = db.session.scalar(sa.select(Agreement))
+    assert stored_files(app) == [PDF]
+    logged_in.post(f"/admin/agreements/{agreement.id}/delete")
+    assert count_agreements() == 0
+    assert stored_files(app) == []
