@@ -77,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         models,  # noqa: F401  (every model registered on the metadata)
     )
-    from app.admin import bp as admin_bp
+    from app.admin.routes import bp as admin_bp
     from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exchanges.routes import bp as exchanges_bp
     from app.meetings.routes import admin_bp as meetings_admin_bp
     from app.meetings.routes import bp as meetings_bp
+    from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
 
     for bp in (
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         exchanges_bp,
         admin_bp,
+        partners_admin_bp,
         agreements_admin_bp,
         meetings_admin_bp,
         exchanges_admin_bp,

@@ -446,6 +446,15 @@ def partner_agreement_count(partner: Partner) -> int:
     )
 
 
+def agreement_counts() -> dict[int, int]:
+    """Return the number of agreements of each partner that has any, by partner id."""
+    return dict(
+        db.session.execute(
+            sa.select(Agreement.partner_id, sa.func.count()).group_by(Agreement.partner_id)
+        ).all()
+    )
+
+
 def agreements_by_partner(partners: Iterable[Partner] | None = None) -> dict[int, list[Agreement]]:
     """Return every agreement grouped by partner id, oldest first (one query)."""
     stmt = _loaded().order_by(Agreement.starts_on, Agreement.id)
