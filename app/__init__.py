@@ -90,8 +90,8 @@ def _register_blueprints(app: Flask) -> None:
         main,
         models,  # noqa: F401  (every model registered on the metadata)
     )
-    from app.admin import bp as admin_bp
-    from app.agreements.routes import bp as agreements_admin_bp
+    from app.admin.routes import bp as admin_bp
+    from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.exchanges.admin import admin as exchanges_admin_bp
@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exchanges.routes import bp as exchanges_bp
     from app.meetings.routes import admin_bp as meetings_admin_bp
     from app.meetings.routes import bp as meetings_bp
+    from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
 
     for bp in (
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         exchanges_bp,
         admin_bp,
+        partners_admin_bp,
         agreements_admin_bp,
         meetings_admin_bp,
         exchanges_admin_bp,

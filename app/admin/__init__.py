@@ -1,11 +1,1 @@
-"""The coordinators' workspace under /admin/."""
-
-from __future__ import annotations
-
-from flask import Blueprint
-
-from app.auth.permissions import require_coordinator
-
-bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
-
-from app.admin import crud, panels, routes  # noqa: E402, F401
+"""The coordinators' workspace home: the dashboard and the audit log."""

@@ -1,94 +1,61 @@
-"""What the dashboard shows: panels other areas can add, and the partnership health view.
+"""What the dashboard shows besides agreements: each area's panel, and partnership health.
 
-Extension points for later steps (meetings, exchanges):
-
-* `register_panel(key, template, context, order)` adds a section to /admin/. `context`
-  is called with today's date and returns the template's variables, or None to hide
-  the panel. E.g. in app/meetings/routes.py:
-
-      from app.admin.dashboard import register_panel
-      register_panel("upcoming_meetings", "meetings/_dashboard.html",
-                     lambda today: {"occurrences": upcoming(today, limit=10)}, order=30)
-
-  The template is included inside a <section>; give it its own <h2>.
-* `register_activity_source(key, source, label)` feeds the partnership health view:
-  `source(today)` returns {partner_id: date of the partner's latest activity}, and
-  `label` (a lazy string such as _l("meeting")) names that kind of activity. E.g.
-
-      register_activity_source("meetings", last_meeting_per_partner, _l("meeting"))
+The dashboard names every panel and every kind of activity here, in the order shown;
+an area adds its own by writing a function in its `panels.py` and listing it below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
+from app.exchanges import panels as exchange_panels
 from app.extensions import db
-from app.partners.models import PUBLIC_KINDS, Partner, Project
+from app.meetings import panels as meeting_panels
+from app.partners import panels as partner_panels
+from app.partners.models import PUBLIC_KINDS, Partner
 
 INACTIVE_AFTER_YEARS = 3
 
 
 @dataclass(frozen=True)
 class Panel:
+    """A section of the dashboard: `context(today)` gives its template's variables, or None."""
+
     key: str
     template: str
     context: Callable[[date], dict | None]
-    order: int = 100
 
 
-PANELS: dict[str, Panel] = {}
-ACTIVITY_SOURCES: dict[str, tuple[Callable[[date], dict[int, date]], object]] = {}
+# source(today, since) -> {partner id: day of its latest activity of that kind}; a
+# source may leave out what happened before `since`, the start of the inactivity window.
+ActivitySource = Callable[[date, datetime], dict[int, date]]
 
+PANELS: tuple[Panel, ...] = (
+    Panel("upcoming_meetings", "admin/_panel_meetings.html", meeting_panels.upcoming_meetings),
+    Panel("open_exchanges", "admin/_panel_exchanges.html", exchange_panels.open_exchanges),
+)
 
-def register_panel(
-    key: str, template: str, context: Callable[[date], dict | None], order: int = 100
-) -> None:
-    """Add (or replace) a dashboard panel; registering the same key twice is harmless."""
-    PANELS[key] = Panel(key, template, context, order)
-
-
-def register_activity_source(
-    key: str, source: Callable[[date], dict[int, date]], label: object = None
-) -> None:
-    """Add (or replace) a source of partners' latest activity dates."""
-    ACTIVITY_SOURCES[key] = (source, label if label is not None else key)
+ACTIVITY_SOURCES: tuple[tuple[ActivitySource, object], ...] = (
+    (partner_panels.project_activity, _l("project")),
+    (meeting_panels.meeting_activity, _l("meeting")),
+    (exchange_panels.exchange_activity, _l("exchange")),
+)
 
 
 def panels(today: date) -> list[tuple[Panel, dict]]:
     """Return the panels to show, in order, each with its template variables."""
     shown = []
-    for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
+    for panel in PANELS:
         context = panel.context(today)
         if context is not None:
             shown.append((panel, context))
     return shown
-
-
-def project_activity(today: date) -> dict[int, date]:
-    """Return each partner's latest project year (an open-ended project counts as today)."""
-    latest: dict[int, date] = {}
-    rows = db.session.execute(
-        sa.select(Project.partner_id, Project.starts_year, Project.ends_year)
-    ).all()
-    for partner_id, starts, ends in rows:
-        if ends is not None:
-            day = min(date(ends, 12, 31), today)
-        elif starts is not None:
-            day = today if starts <= today.year else date(starts, 1, 1)
-        else:
-            continue
-        if partner_id not in latest or day > latest[partner_id]:
-            latest[partner_id] = day
-    return latest
-
-
-register_activity_source("projects", project_activity, _l("project"))
 
 
 @dataclass(frozen=True)
@@ -107,9 +74,11 @@ def partnership_health(today: date) -> list[Health]:
     partners = db.session.scalars(
         sa.select(Partner).where(Partner.kind.in_(PUBLIC_KINDS)).order_by(Partner.name)
     ).all()
+    tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
+    since = tomorrow - relativedelta(years=INACTIVE_AFTER_YEARS, days=1)
     best: dict[int, tuple[date, object]] = {}
-    for source, label in ACTIVITY_SOURCES.values():
-        for partner_id, day in source(today).items():
+    for source, label in ACTIVITY_SOURCES:
+        for partner_id, day in source(today, since).items():
             if partner_id not in best or day > best[partner_id][0]:
                 best[partner_id] = (day, label)
     rows = [Health(p, *(best.get(p.id) or (None, None))) for p in partners]

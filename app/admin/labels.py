@@ -1,7 +1,6 @@
 """Words for the audit log's kinds of record and changes, in the page's language.
 
-Another area may add its own: `OBJECT_LABELS["Meeting"] = _l("Meeting")`; a kind of
-record without a label is shown by its class name.
+A kind of record without a label here is shown by its class name.
 """
 
 from __future__ import annotations

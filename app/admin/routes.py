@@ -1,24 +1,24 @@
-"""The dashboard, the audit log and the partner export."""
+"""The coordinators' workspace home under /admin/: the dashboard and the audit log."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from app.admin import bp
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
 from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
 from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
-from app.csvutil import excel_csv
+from app.auth.permissions import require_coordinator
 from app.extensions import db
 from app.mail import FAILED, QUEUED, OutboxMail
-from app.partners.models import Partner
 from app.timeutil import localize, to_local
+
+bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
 DECISION_HORIZON_DAYS = 180
 
@@ -115,67 +115,3 @@ def audit_log():
         object_labels=OBJECT_LABELS,
         action_labels=ACTION_LABELS,
     ), (200 if valid else 422)
-
-
-# --- export --------------------------------------------------------------------------
-
-PARTNER_CSV_HEADER = (
-    "id",
-    "slug",
-    "name",
-    "other_names",
-    "kind",
-    "country",
-    "region_sv",
-    "region_en",
-    "timezone",
-    "since_year",
-    "since_approximate",
-    "funding",
-    "member_count",
-    "member_countries",
-    "agreements",
-)
-
-
-@bp.get("/partners.csv")
-def partners_csv():
-    counts = dict(
-        db.session.execute(
-            sa.select(agreements.Agreement.partner_id, sa.func.count()).group_by(
-                agreements.Agreement.partner_id
-            )
-        ).all()
-    )
-    rows = db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))).all()
-    body = excel_csv(
-        PARTNER_CSV_HEADER,
-        (
-            (
-                p.id,
-                p.slug,
-                p.name,
-                p.other_names,
-                p.kind,
-                p.country or "",
-                p.region_sv,
-                p.region_en,
-                p.timezone or "",
-                p.since_year or "",
-                "yes" if p.since_approximate else "",
-                p.funding,
-                "" if p.member_count is None else p.member_count,
-                "" if p.member_countries is None else p.member_countries,
-                counts.get(p.id, 0),
-            )
-            for p in rows
-        ),
-    )
-    stamp = agreements.home_today().isoformat()
-    return Response(
-        body,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="partners-{stamp}.csv"',
-        },
-    )

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -22,21 +19,15 @@ from app.agreements.models import (
     Agreement,
     term_end,
 )
+from app.dbutil import begin_write_transaction, lock_for_update
+from app.domain import DomainError
 from app.extensions import db
 from app.partners.models import PUBLIC_KINDS, Partner
 from app.partners.services import home_today
 
-PDF_MAGIC = b"%PDF-"
-DOCUMENT_FOLDER = "agreements"
 
-
-class AgreementError(ValueError):
-    """A refused change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AgreementError(DomainError):
+    """A change to an agreement that the rules refuse."""
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -121,12 +112,24 @@ def create_agreement(
     return agreement
 
 
-def update_agreement(agreement: Agreement, **values: object) -> Agreement:
-    """Change an agreement's fields, keeping the rules; record before and after."""
+def chosen_partner(partner_id: int | None) -> Partner:
+    """Return the partner chosen on a form, or refuse the form when there is none."""
+    partner = db.session.get(Partner, partner_id) if partner_id else None
+    if partner is None:
+        raise AgreementError(_l("Choose a partner."), "partner_id")
+    return partner
+
+
+def update_agreement(
+    agreement: Agreement, *, partner: Partner | None = None, **values: object
+) -> Agreement:
+    """Change an agreement's fields and partner, keeping the rules; record before and after."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     merged = {f: getattr(agreement, f) for f in FIELDS} | values
+    if merged["ends_on"] is None:
+        merged["ends_on"] = values["ends_on"] = default_end(merged["kind"], merged["starts_on"])
     if merged["kind"] not in KINDS:
         raise AgreementError(_l("Choose a kind of agreement."), "kind")
     if not str(merged["title"]).strip():
@@ -151,6 +154,8 @@ def update_agreement(agreement: Agreement, **values: object) -> Agreement:
     before = audit.snapshot(agreement)
     for name, value in values.items():
         setattr(agreement, name, value.strip() if isinstance(value, str) else value)
+    if partner is not None:
+        agreement.partner = partner
     db.session.flush()
     audit.record(
         audit.UPDATE,
@@ -159,6 +164,12 @@ def update_agreement(agreement: Agreement, **values: object) -> Agreement:
         summary=f"{agreement.partner.name}: {agreement.title}"[:300],
     )
     return agreement
+
+
+def agreement_for_update(agreement_id: int) -> Agreement | None:
+    """Load an agreement as the writer and lock its row, so two renewals cannot both pass."""
+    begin_write_transaction()
+    return lock_for_update(Agreement, agreement_id)
 
 
 def renew(
@@ -171,7 +182,8 @@ def renew(
     """Create the next three-year term, starting the day after this one ends.
 
     Refuses a term that was already renewed or whose partnership has ended. The old
-    term then shows "renewed"; both changes go into the audit log.
+    term then shows "renewed"; both changes go into the audit log. Lock the term first
+    (`agreement_for_update`) when two coordinators may renew it at once.
     """
     if agreement.renewed_by is not None:
         raise AgreementError(
@@ -184,18 +196,23 @@ def renew(
         raise AgreementError(_l("This partnership has ended; its agreement cannot be renewed."))
     before = audit.snapshot(agreement)
     starts_on = agreement.ends_on + timedelta(days=1)
-    successor = create_agreement(
-        agreement.partner,
-        kind=agreement.kind,
-        title=(title or agreement.title).strip(),
-        starts_on=starts_on,
-        ends_on=term_end(starts_on),
-        signed_on=signed_on,
-        signatories=agreement.signatories if signatories is None else signatories,
-        decision_lead_days=agreement.decision_lead_days,
-        renews=agreement,
-        log=False,
-    )
+    try:
+        with db.session.begin_nested():
+            successor = create_agreement(
+                agreement.partner,
+                kind=agreement.kind,
+                title=(title or agreement.title).strip(),
+                starts_on=starts_on,
+                ends_on=term_end(starts_on),
+                signed_on=signed_on,
+                signatories=agreement.signatories if signatories is None else signatories,
+                decision_lead_days=agreement.decision_lead_days,
+                renews=agreement,
+                log=False,
+            )
+    except sa.exc.IntegrityError:
+        # The database's one-renewal-per-term rule caught a race the lock did not.
+        raise AgreementError(_l("This agreement has already been renewed.")) from None
     audit.record(
         audit.CREATE,
         successor,
@@ -248,7 +265,7 @@ def end_partnership(partner: Partner, *, on: date, reason: str) -> list[Agreemen
 def delete_agreement(agreement: Agreement) -> str | None:
     """Delete an agreement; its successor (if any) stops pointing at it.
 
-    Returns the stored document's name, for the caller to remove after the commit.
+    Returns the stored document's name, for `documents.remove_after_commit`.
     """
     before = audit.snapshot(agreement)
     summary = f"{agreement.partner.name}: {agreement.title}"[:300]
@@ -266,56 +283,6 @@ def delete_agreement(agreement: Agreement) -> str | None:
         summary=summary,
     )
     return stored or None
-
-
-# --- signed documents ----------------------------------------------------------------
-
-
-def document_folder() -> Path:
-    folder = Path(current_app.instance_path) / DOCUMENT_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def check_document(filename: str, data: bytes, max_bytes: int) -> None:
-    """Refuse anything but a PDF, or a file larger than max_bytes."""
-    if not filename.lower().endswith(".pdf") or not data.startswith(PDF_MAGIC):
-        raise AgreementError(_l("The signed document must be a PDF file."), "document")
-    if len(data) > max_bytes:
-        raise AgreementError(
-            _l(
-                "The file is too large: %(size)s MB; at most %(max)s MB is accepted.",
-                size=f"{len(data) / 1_048_576:.1f}",
-                max=f"{max_bytes / 1_048_576:.1f}",
-            ),
-            "document",
-        )
-
-
-def attach_document(agreement: Agreement, filename: str, data: bytes, max_bytes: int) -> str | None:
-    """Store a signed PDF under the instance folder and link it to the agreement.
-
-    Returns the stored name of the file it replaces, for the caller to remove once the
-    transaction has committed.
-    """
-    check_document(filename, data, max_bytes)
-    before = audit.snapshot(agreement)
-    stored = f"{uuid.uuid4().hex}.pdf"
-    (document_folder() / stored).write_bytes(data)
-    old = agreement.document_file
-    agreement.document_file = stored
-    agreement.document_name = Path(filename).name[-200:]
-    agreement.document_size = len(data)
-    db.session.flush()
-    audit.record(audit.UPDATE, agreement, before=before, summary=f"document {filename}"[:300])
-    return old or None
-
-
-def document_path(agreement: Agreement) -> Path | None:
-    if not agreement.document_file:
-        return None
-    path = document_folder() / agreement.document_file
-    return path if path.is_file() else None
 
 
 # --- queries -------------------------------------------------------------------------
@@ -476,6 +443,15 @@ def partner_agreement_count(partner: Partner) -> int:
             .where(Agreement.partner_id == partner.id)
         )
         or 0
+    )
+
+
+def agreement_counts() -> dict[int, int]:
+    """Return the number of agreements of each partner that has any, by partner id."""
+    return dict(
+        db.session.execute(
+            sa.select(Agreement.partner_id, sa.func.count()).group_by(Agreement.partner_id)
+        ).all()
     )
 
 

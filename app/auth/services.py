@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.auth.models import Coordinator
+from app.domain import DomainError
 from app.emails import normalise_email
 from app.extensions import db
 from app.timeutil import utcnow
@@ -12,7 +13,7 @@ from app.timeutil import utcnow
 MIN_PASSWORD_LENGTH = 8
 
 
-class CoordinatorError(ValueError):
+class CoordinatorError(DomainError):
     """A coordinator could not be created; the message says why."""
 
 

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,7 +21,7 @@ from app.partners.models import (
     Project,
     Theme,
 )
-from app.timeutil import is_valid_timezone, utcnow
+from app.timeutil import is_valid_timezone, to_local, utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -61,7 +60,7 @@ def home_timezone(home: Partner | None = None) -> str:
 
 def home_today(now: datetime | None = None) -> date:
     """Return the date it is in the home municipality (the office's 'today')."""
-    return (now or utcnow()).astimezone(ZoneInfo(home_timezone())).date()
+    return to_local(now or utcnow(), home_timezone()).date()
 
 
 def partner_by_slug(slug: str) -> Partner | None:

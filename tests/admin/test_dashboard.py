@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from app.admin.dashboard import PANELS, register_activity_source, register_panel
+from app.admin import dashboard
+from app.admin.dashboard import Panel
 from app.agreements.services import home_today
 from app.extensions import db
 from app.partners import services as partners
@@ -57,23 +58,19 @@ def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
     assert f"{today.isoformat()} (project)" in lyon
 
 
-def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path):
+def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path, monkeypatch):
     today = home_today()
     quiet = make_partner("Bergen")
-    register_activity_source("meetings-test", lambda day: {quiet.id: today}, "meeting")
-    register_panel("upcoming-test", "admin/_test_panel.html", lambda day: {"n": 3}, order=1)
+    source = (lambda day, since: {quiet.id: today}, "meeting")
+    panel = Panel("upcoming-test", "admin/_test_panel.html", lambda day: {"n": 3})
+    monkeypatch.setattr(dashboard, "ACTIVITY_SOURCES", (*dashboard.ACTIVITY_SOURCES, source))
+    monkeypatch.setattr(dashboard, "PANELS", (panel, *dashboard.PANELS))
     app.jinja_loader.searchpath.append(str(tmp_path))
     (tmp_path / "admin").mkdir()
     (tmp_path / "admin" / "_test_panel.html").write_text(
         "<h2>Upcoming meetings</h2><p>{{ panel_context.n }} meetings</p>"
     )
-    try:
-        page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
-    finally:
-        PANELS.pop("upcoming-test")
-        from app.admin.dashboard import ACTIVITY_SOURCES
-
-        ACTIVITY_SOURCES.pop("meetings-test")
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     assert "3 meetings" in page
     assert f"{today.isoformat()} (meeting)" in page
     assert 'data-partner="bergen" data-inactive' not in page

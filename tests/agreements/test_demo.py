@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.agreements import services
-from app.agreements.demo import seed_demo
 from app.agreements.models import MEMORANDUM, RENEWED, Agreement
 from app.demo import seed
+from app.demo.agreements import seed_demo
 from app.extensions import db
 from app.partners.models import Partner
 

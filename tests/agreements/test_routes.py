@@ -1,6 +1,7 @@
 """Agreements in the workspace: forms, bad input, renewal, documents, export, timeline."""
 
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -258,3 +259,50 @@ def test_a_start_in_the_year_9999_is_refused_on_the_form_not_a_crash(logged_in):
     assert response.status_code == 422
     assert "Give a year between 1900 and 2200." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Agreement)) is None
+
+
+def test_moving_an_agreement_to_another_partner_is_audited_with_both_partners(logged_in):
+    old_partner = make_partner("Lyon")
+    new_partner = make_partner("Bergen")
+    agreement = make_agreement(old_partner)
+    data = form(new_partner, starts_on="2024-01-01", ends_on="2026-12-31")
+    response = logged_in.post(f"/admin/agreements/{agreement.id}/edit", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Agreement, agreement.id).partner_id == new_partner.id
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "update")).one()
+    assert entry.before_values["partner_id"] == old_partner.id
+    assert entry.after_values["partner_id"] == new_partner.id
+    page = logged_in.get("/admin/audit/?object_type=Agreement&lang=en").get_data(as_text=True)
+    shown = rf"<dt>partner_id</dt>\s*<dd><del>{old_partner.id}</del> → <ins>{new_partner.id}</ins>"
+    assert re.search(shown, page)
+
+
+def stored_files(app):
+    folder = Path(app.instance_path) / "agreements"
+    return sorted(p.read_bytes() for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_replacing_the_signed_document_removes_the_old_file(logged_in, app):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF), "first.pdf"))
+    logged_in.post("/admin/agreements/new", data=data, content_type="multipart/form-data")
+    agreement = db.session.scalar(sa.select(Agreement))
+    second = PDF + b"% second\n"
+    data = form(partner, document=(io.BytesIO(second), "second.pdf"))
+    response = logged_in.post(
+        f"/admin/agreements/{agreement.id}/edit", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert stored_files(app) == [second]
+
+
+def test_deleting_an_agreement_removes_its_signed_document(logged_in, app):
+    partner = make_partner()
+    data = form(partner, document=(io.BytesIO(PDF), "signed.pdf"))
+    logged_in.post("/admin/agreements/new", data=data, content_type="multipart/form-data")
+    agreement = db.session.scalar(sa.select(Agreement))
+    assert stored_files(app) == [PDF]
+    logged_in.post(f"/admin/agreements/{agreement.id}/delete")
+    assert count_agreements() == 0
+    assert stored_files(app) == []

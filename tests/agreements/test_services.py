@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.agreements import services
+from app.agreements import documents, services
 from app.agreements.models import ACTIVE, DECISION_DUE, ENDED, MEMORANDUM, RENEWED, Agreement
 from app.audit import AuditEntry
 from app.extensions import db
@@ -164,12 +164,12 @@ def test_expired_agreements_lists_a_term_that_ran_out_unrenewed(app):
 
 def test_a_non_pdf_upload_is_refused(app):
     with pytest.raises(services.AgreementError):
-        services.check_document("agreement.pdf", b"<html>not a pdf</html>", 1000)
+        documents.check_document("agreement.pdf", b"<html>not a pdf</html>", 1000)
 
 
 def test_a_too_large_pdf_is_refused(app):
     with pytest.raises(services.AgreementError):
-        services.check_document("agreement.pdf", b"%PDF-1.7\n" + b"0" * 2000, 1000)
+        documents.check_document("agreement.pdf", b"%PDF-1.7\n" + b"0" * 2000, 1000)
 
 
 def test_ending_a_partnership_also_ends_a_signed_term_that_has_not_started(app):
@@ -192,3 +192,18 @@ def test_decision_deadlines_lists_current_terms_deciding_in_the_window(app):
     assert found == [inside]
     assert outside not in found and draft not in found and renewed not in found
     assert services.decision_deadlines(date(2026, 9, 3), date(2026, 10, 1)) == []
+
+
+def test_a_replaced_document_stays_until_the_replacement_commits(app):
+    agreement = make_agreement()
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    documents.attach_document(agreement, "first.pdf", pdf, 1000)
+    db.session.commit()
+    first = documents.document_path(agreement)
+    documents.attach_document(agreement, "second.pdf", pdf, 1000)
+    db.session.rollback()
+    assert first.is_file()
+    documents.attach_document(agreement, "third.pdf", pdf, 1000)
+    db.session.commit()
+    assert not first.is_file()
+    assert documents.document_path(agreement).is_file()

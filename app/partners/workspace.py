@@ -1,6 +1,7 @@
 """Workspace operations on partners, networks, projects and contacts (flush, never commit).
 
-Every change is written to the audit log with the values before and after.
+Every change is written to the audit log with the values before and after; the lists
+behind the workspace's search pages are here too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import audit
+from app.domain import DomainError
 from app.extensions import db
 from app.partners import services as partners
 from app.partners.models import KINDS, Contact, Partner, Project, Theme
@@ -47,13 +49,8 @@ PROJECT_FIELDS = (
 CONTACT_FIELDS = ("role_sv", "role_en", "email", "phone", "organisation")
 
 
-class WorkspaceError(ValueError):
-    """A refused change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class WorkspaceError(DomainError):
+    """A change to a partner, project or contact that the rules refuse."""
 
 
 def _clean(values: dict) -> dict:
@@ -163,6 +160,7 @@ def _check_project(values: dict) -> dict:
 
 
 def create_project(partner: Partner, **values: object) -> Project:
+    """Add a project to a partner, recorded in the audit log."""
     project = partners.add_project(partner, **_check_project(values))
     audit.record(audit.CREATE, project, summary=_project_summary(project)[:300])
     return project
@@ -173,10 +171,12 @@ def _project_summary(project: Project) -> str:
 
 
 def update_project(project: Project, **values: object) -> Project:
+    """Change a project's fields, recording before and after."""
     return _update_audited(project, PROJECT_FIELDS, _check_project, values, _project_summary)
 
 
 def delete_project(project: Project) -> None:
+    """Delete a project, recording what it held."""
     _delete_audited(project, _project_summary(project))
 
 
@@ -190,6 +190,7 @@ def _check_contact(values: dict) -> dict:
 
 
 def create_contact(partner: Partner, **values: object) -> Contact:
+    """Add a contact to a partner, recorded in the audit log."""
     contact = partners.add_contact(partner, **_check_contact(values))
     audit.record(audit.CREATE, contact, summary=_contact_summary(contact)[:300])
     return contact
@@ -200,10 +201,12 @@ def _contact_summary(contact: Contact) -> str:
 
 
 def update_contact(contact: Contact, **values: object) -> Contact:
+    """Change a contact's fields, recording before and after."""
     return _update_audited(contact, CONTACT_FIELDS, _check_contact, values, _contact_summary)
 
 
 def delete_contact(contact: Contact) -> None:
+    """Delete a contact, recording what it held."""
     _delete_audited(contact, _contact_summary(contact))
 
 
@@ -246,6 +249,7 @@ PROJECT_SORTS = {
 
 
 def search_projects(*, q: str = "", sort: str = "title", descending: bool = False) -> list:
+    """Return projects matching a search on titles and partner names, sorted."""
     stmt = sa.select(Project).join(Project.partner).options(sa.orm.contains_eager(Project.partner))
     if q:
         like = f"%{q}%"
@@ -268,6 +272,7 @@ CONTACT_SORTS = {
 
 
 def search_contacts(*, q: str = "", sort: str = "partner", descending: bool = False) -> list:
+    """Return contacts matching a search on roles, addresses and partner names, sorted."""
     stmt = sa.select(Contact).join(Contact.partner).options(sa.orm.contains_eager(Contact.partner))
     if q:
         like = f"%{q}%"

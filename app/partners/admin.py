@@ -1,24 +1,21 @@
-"""Create, edit and delete partners, networks, projects and contacts in the workspace."""
+"""Partners, networks, projects and contacts in the coordinators' workspace under /admin/."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.admin import bp, services
-from app.admin.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
 from app.agreements import services as agreements
 from app.agreements.forms import EndForm
+from app.auth.permissions import require_coordinator
+from app.csvutil import excel_csv
 from app.extensions import db
+from app.formfields import show_error
+from app.partners import workspace
+from app.partners.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
 from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
 
-
-def _apply_error(form, err: services.WorkspaceError) -> None:
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = [*field.errors, err.message]
-    else:
-        form.form_errors.append(err.message)
+bp = require_coordinator(Blueprint("partners_admin", __name__, url_prefix="/admin"))
 
 
 def _status() -> int:
@@ -46,10 +43,10 @@ def networks():
 def _partner_list(kind: str):
     kind = kind if kind in KINDS else ""
     q = request.args.get("q", "").strip()[:100]
-    sort, descending = _sorting(tuple(services.PARTNER_SORTS), "name")
-    rows = services.search_partners(q=q, kind=kind, sort=sort, descending=descending)
+    sort, descending = _sorting(tuple(workspace.PARTNER_SORTS), "name")
+    rows = workspace.search_partners(q=q, kind=kind, sort=sort, descending=descending)
     return render_template(
-        "admin/partners.html",
+        "partners/admin/partners.html",
         rows=rows,
         q=q,
         kind=kind,
@@ -64,7 +61,7 @@ def _partner_list(kind: str):
 def partner(partner_id: int):
     found = db.get_or_404(Partner, partner_id)
     return render_template(
-        "admin/partner.html",
+        "partners/admin/partner.html",
         partner=found,
         agreements=agreements.agreements_of(found),
         today=agreements.home_today(),
@@ -78,15 +75,13 @@ def partner_create():
         form.kind.data = request.args.get("kind", "partner_city")
     if form.validate_on_submit():
         try:
-            created = services.create_partner(**form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            created = workspace.create_partner(**form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("%(name)s was added.", name=created.name), "success")
             return redirect(url_for(".partner", partner_id=created.id))
-    return render_template("admin/partner_form.html", form=form, partner=None), _status()
+    return render_template("partners/admin/partner_form.html", form=form, partner=None), _status()
 
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
@@ -95,15 +90,13 @@ def partner_edit(partner_id: int):
     form = PartnerForm(obj=found)
     if form.validate_on_submit():
         try:
-            services.update_partner(found, **form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            workspace.update_partner(found, **form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The changes to %(name)s were saved.", name=found.name), "success")
             return redirect(url_for(".partner", partner_id=found.id))
-    return render_template("admin/partner_form.html", form=form, partner=found), _status()
+    return render_template("partners/admin/partner_form.html", form=form, partner=found), _status()
 
 
 @bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
@@ -121,12 +114,10 @@ def partner_delete(partner_id: int):
     if form.validate_on_submit() and refusal is None:
         name = found.name
         try:
-            services.delete_partner(found)
-        except services.WorkspaceError as err:
-            db.session.rollback()
+            workspace.delete_partner(found)
+        except workspace.WorkspaceError as err:
             refusal = err.message
         else:
-            db.session.commit()
             flash(_("%(name)s was deleted.", name=name), "success")
             return redirect(url_for(".partners"))
     return render_template(
@@ -152,10 +143,8 @@ def partner_end(partner_id: int):
                 found, on=form.ended_on.data, reason=form.reason.data or ""
             )
         except agreements.AgreementError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(
                 _(
                     "The partnership with %(name)s was ended (%(n)s agreements).",
@@ -165,7 +154,9 @@ def partner_end(partner_id: int):
                 "success",
             )
             return redirect(url_for(".partner", partner_id=found.id))
-    return render_template("admin/end_partnership.html", form=form, partner=found), _status()
+    return render_template(
+        "partners/admin/end_partnership.html", form=form, partner=found
+    ), _status()
 
 
 # --- projects ------------------------------------------------------------------------
@@ -174,9 +165,11 @@ def partner_end(partner_id: int):
 @bp.get("/projects/")
 def projects():
     q = request.args.get("q", "").strip()[:100]
-    sort, descending = _sorting(tuple(services.PROJECT_SORTS), "title")
-    rows = services.search_projects(q=q, sort=sort, descending=descending)
-    return render_template("admin/projects.html", rows=rows, q=q, sort=sort, descending=descending)
+    sort, descending = _sorting(tuple(workspace.PROJECT_SORTS), "title")
+    rows = workspace.search_projects(q=q, sort=sort, descending=descending)
+    return render_template(
+        "partners/admin/projects.html", rows=rows, q=q, sort=sort, descending=descending
+    )
 
 
 @bp.route("/partners/<int:partner_id>/projects/new", methods=["GET", "POST"])
@@ -185,16 +178,14 @@ def project_create(partner_id: int):
     form = ProjectForm()
     if form.validate_on_submit():
         try:
-            services.create_project(owner, **form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            workspace.create_project(owner, **form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The project was added."), "success")
             return redirect(url_for(".partner", partner_id=owner.id))
     return render_template(
-        "admin/item_form.html", form=form, partner=owner, heading=_("New project")
+        "partners/admin/item_form.html", form=form, partner=owner, heading=_("New project")
     ), _status()
 
 
@@ -204,16 +195,17 @@ def project_edit(project_id: int):
     form = ProjectForm(obj=project)
     if form.validate_on_submit():
         try:
-            services.update_project(project, **form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            workspace.update_project(project, **form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The project was saved."), "success")
             return redirect(url_for(".partner", partner_id=project.partner_id))
     return render_template(
-        "admin/item_form.html", form=form, partner=project.partner, heading=_("Edit project")
+        "partners/admin/item_form.html",
+        form=form,
+        partner=project.partner,
+        heading=_("Edit project"),
     ), _status()
 
 
@@ -222,7 +214,7 @@ def project_delete(project_id: int):
     project = db.get_or_404(Project, project_id)
     return _confirm_delete(
         project,
-        services.delete_project,
+        workspace.delete_project,
         _("Delete the project?"),
         project.title_en,
         _("The project was deleted."),
@@ -235,9 +227,11 @@ def project_delete(project_id: int):
 @bp.get("/contacts/")
 def contacts():
     q = request.args.get("q", "").strip()[:100]
-    sort, descending = _sorting(tuple(services.CONTACT_SORTS), "partner")
-    rows = services.search_contacts(q=q, sort=sort, descending=descending)
-    return render_template("admin/contacts.html", rows=rows, q=q, sort=sort, descending=descending)
+    sort, descending = _sorting(tuple(workspace.CONTACT_SORTS), "partner")
+    rows = workspace.search_contacts(q=q, sort=sort, descending=descending)
+    return render_template(
+        "partners/admin/contacts.html", rows=rows, q=q, sort=sort, descending=descending
+    )
 
 
 @bp.route("/partners/<int:partner_id>/contacts/new", methods=["GET", "POST"])
@@ -246,16 +240,14 @@ def contact_create(partner_id: int):
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            services.create_contact(owner, **form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            workspace.create_contact(owner, **form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The contact was added."), "success")
             return redirect(url_for(".partner", partner_id=owner.id))
     return render_template(
-        "admin/item_form.html", form=form, partner=owner, heading=_("New contact")
+        "partners/admin/item_form.html", form=form, partner=owner, heading=_("New contact")
     ), _status()
 
 
@@ -265,16 +257,17 @@ def contact_edit(contact_id: int):
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            services.update_contact(contact, **form.values())
-        except services.WorkspaceError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            workspace.update_contact(contact, **form.values())
+        except workspace.WorkspaceError as err:
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The contact was saved."), "success")
             return redirect(url_for(".partner", partner_id=contact.partner_id))
     return render_template(
-        "admin/item_form.html", form=form, partner=contact.partner, heading=_("Edit contact")
+        "partners/admin/item_form.html",
+        form=form,
+        partner=contact.partner,
+        heading=_("Edit contact"),
     ), _status()
 
 
@@ -283,7 +276,7 @@ def contact_delete(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
     return _confirm_delete(
         contact,
-        services.delete_contact,
+        workspace.delete_contact,
         _("Delete the contact?"),
         contact.role_en,
         _("The contact was deleted."),
@@ -295,7 +288,6 @@ def _confirm_delete(obj, delete, heading: str, what: str, done: str):
     partner_id = obj.partner_id
     if form.validate_on_submit():
         delete(obj)
-        db.session.commit()
         flash(done, "success")
         return redirect(url_for(".partner", partner_id=partner_id))
     if request.method == "POST":
@@ -307,4 +299,62 @@ def _confirm_delete(obj, delete, heading: str, what: str, done: str):
         what=what,
         refusal=None,
         cancel_url=url_for(".partner", partner_id=partner_id),
+    )
+
+
+# --- export --------------------------------------------------------------------------
+
+PARTNER_CSV_HEADER = (
+    "id",
+    "slug",
+    "name",
+    "other_names",
+    "kind",
+    "country",
+    "region_sv",
+    "region_en",
+    "timezone",
+    "since_year",
+    "since_approximate",
+    "funding",
+    "member_count",
+    "member_countries",
+    "agreements",
+)
+
+
+@bp.get("/partners.csv")
+def partners_csv():
+    counts = agreements.agreement_counts()
+    rows = workspace.search_partners()
+    body = excel_csv(
+        PARTNER_CSV_HEADER,
+        (
+            (
+                p.id,
+                p.slug,
+                p.name,
+                p.other_names,
+                p.kind,
+                p.country or "",
+                p.region_sv,
+                p.region_en,
+                p.timezone or "",
+                p.since_year or "",
+                "yes" if p.since_approximate else "",
+                p.funding,
+                "" if p.member_count is None else p.member_count,
+                "" if p.member_countries is None else p.member_countries,
+                counts.get(p.id, 0),
+            )
+            for p in rows
+        ),
+    )
+    stamp = agreements.home_today().isoformat()
+    return Response(
+        body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="partners-{stamp}.csv"',
+        },
     )

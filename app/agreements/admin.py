@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
@@ -22,21 +21,18 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.agreements import services
+from app.agreements import documents, services
 from app.agreements.forms import AgreementForm, DeleteForm, EndForm, RenewForm
 from app.agreements.labels import KIND_LABELS, STATUS_LABELS, STATUS_SYMBOLS
 from app.agreements.models import STATUSES, Agreement, term_end
 from app.agreements.timeline import Term, timeline_svg
 from app.auth.permissions import require_coordinator
 from app.csvutil import excel_csv
-from app.dbutil import begin_write_transaction, lock_for_update
 from app.extensions import db
+from app.formfields import show_error
 from app.partners.models import Partner
 
 bp = require_coordinator(Blueprint("agreements_admin", __name__, url_prefix="/admin/agreements"))
-
-# Every blueprint of this area; create_app registers them all.
-blueprints: list[Blueprint] = [bp]
 
 SORTS = ("ends_on", "decision_on", "starts_on", "partner", "title", "kind")
 
@@ -59,15 +55,6 @@ def _partners() -> list[Partner]:
     return list(db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))))
 
 
-def _apply_error(form, err: services.AgreementError) -> None:
-    """Put a refused change's message on its field, or on the form as a whole."""
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = [*field.errors, err.message]
-    else:
-        form.form_errors.append(err.message)
-
-
 def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
     upload = form.document.data
     if upload is None or not getattr(upload, "filename", ""):
@@ -76,15 +63,9 @@ def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
     return upload.filename, upload.stream.read(limit + 1)
 
 
-def _remove_stored(stored: str | None) -> None:
-    if stored:
-        (services.document_folder() / Path(stored).name).unlink(missing_ok=True)
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc: RequestEntityTooLarge):
     """Show the form again with the size limit, rather than a bare error page."""
-    db.session.rollback()
     agreement_id = (request.view_args or {}).get("agreement_id")
     agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
     form = AgreementForm(formdata=None, obj=agreement, partners=_partners())
@@ -158,21 +139,18 @@ def create():
     if request.method == "GET":
         form.partner_id.data = request.args.get("partner", 0, type=int)
     if form.validate_on_submit():
-        partner = db.session.get(Partner, form.partner_id.data)
         upload = _read_upload(form)
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
         try:
-            if partner is None:
-                raise services.AgreementError(_("Choose a partner."), "partner_id")
+            partner = services.chosen_partner(form.partner_id.data)
             if upload:
-                services.check_document(*upload, current_app.config["UPLOAD_MAX_BYTES"])
+                documents.check_document(*upload, limit)
             agreement = services.create_agreement(partner, **_form_values(form))
             if upload:
-                services.attach_document(agreement, *upload, current_app.config["UPLOAD_MAX_BYTES"])
+                documents.attach_document(agreement, *upload, limit)
         except services.AgreementError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The agreement was saved."), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
@@ -185,31 +163,17 @@ def edit(agreement_id: int):
     form = AgreementForm(obj=agreement, partners=_partners())
     if form.validate_on_submit():
         upload = _read_upload(form)
-        replaced = None
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
         try:
             if upload:
-                services.check_document(*upload, current_app.config["UPLOAD_MAX_BYTES"])
-            if form.partner_id.data != agreement.partner_id:
-                partner = db.session.get(Partner, form.partner_id.data)
-                if partner is None:
-                    raise services.AgreementError(_("Choose a partner."), "partner_id")
-            values = _form_values(form)
-            if values["ends_on"] is None:
-                values["ends_on"] = services.default_end(values["kind"], values["starts_on"])
-            services.update_agreement(agreement, **values)
-            if form.partner_id.data != agreement.partner_id:
-                agreement.partner = partner
-                db.session.flush()
+                documents.check_document(*upload, limit)
+            partner = services.chosen_partner(form.partner_id.data)
+            services.update_agreement(agreement, partner=partner, **_form_values(form))
             if upload:
-                replaced = services.attach_document(
-                    agreement, *upload, current_app.config["UPLOAD_MAX_BYTES"]
-                )
+                documents.attach_document(agreement, *upload, limit)
         except services.AgreementError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
-            _remove_stored(replaced)
             flash(_("The agreement was saved."), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
@@ -221,9 +185,7 @@ def delete(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = DeleteForm()
     if form.validate_on_submit():
-        stored = services.delete_agreement(agreement)
-        db.session.commit()
-        _remove_stored(stored)
+        documents.remove_after_commit(services.delete_agreement(agreement))
         flash(_("The agreement was deleted."), "success")
         return redirect(url_for(".index"))
     return render_template(
@@ -246,9 +208,7 @@ def renew(agreement_id: int):
         form.signed_on.data = services.home_today()
         form.signatories.data = agreement.signatories
     if form.validate_on_submit():
-        # Lock the term so two coordinators cannot both renew it.
-        begin_write_transaction()
-        agreement = lock_for_update(Agreement, agreement_id)
+        agreement = services.agreement_for_update(agreement_id)
         if agreement is None:
             abort(404)
         try:
@@ -258,16 +218,8 @@ def renew(agreement_id: int):
                 signatories=form.signatories.data or "",
             )
         except services.AgreementError as err:
-            db.session.rollback()
-            agreement = db.get_or_404(Agreement, agreement_id)
-            _apply_error(form, err)
-        except sa.exc.IntegrityError:
-            # The database's one-renewal-per-term rule caught a race the lock did not.
-            db.session.rollback()
-            agreement = db.get_or_404(Agreement, agreement_id)
-            form.form_errors.append(_("This agreement has already been renewed."))
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(
                 _(
                     "Renewed: the new term runs from %(start)s to %(end)s.",
@@ -296,10 +248,8 @@ def end(agreement_id: int):
         try:
             services.end_agreement(agreement, on=form.ended_on.data, reason=form.reason.data or "")
         except services.AgreementError as err:
-            db.session.rollback()
-            _apply_error(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The partnership's agreement was ended."), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template("agreements/admin/end.html", form=form, agreement=agreement), (
@@ -313,7 +263,7 @@ def end(agreement_id: int):
 @bp.get("/<int:agreement_id>/document")
 def document(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    path = services.document_path(agreement)
+    path = documents.document_path(agreement)
     if path is None:
         abort(404)
     response = send_file(
