@@ -28,7 +28,7 @@ from app.meetings.forms import (
 from app.meetings.models import Delegate, Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.partners.models import Partner
 from app.partners.services import home_partner, home_timezone
-from app.timeutil import timezone_choices, utcnow
+from app.timeutil import timezone_choices, to_local, utcnow
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 admin_bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
@@ -463,8 +463,8 @@ def meeting_edit(meeting_id: int):
     form = MeetingForm()
     form.partner_id.choices = choices([("", "–"), *_partner_choices()])
     if request.method == "GET":
-        start = display.local(meeting.starts_at, meeting.timezone)
-        end = display.local(meeting.ends_at, meeting.timezone)
+        start = to_local(meeting.starts_at, meeting.timezone)
+        end = to_local(meeting.ends_at, meeting.timezone)
         form.title_sv.data, form.title_en.data = meeting.title_sv, meeting.title_en
         form.partner_id.data = str(meeting.partner_id)
         form.venue.data, form.agenda.data = meeting.venue, meeting.agenda

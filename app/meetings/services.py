@@ -40,7 +40,7 @@ from app.meetings.models import (
 from app.meetings.recurrence import CANCELLED, CONFIRMED, MOVED, SKIPPED, Occurrence, Rule
 from app.partners.models import Partner
 from app.partners.services import home_timezone
-from app.timeutil import is_valid_timezone, localize, utcnow
+from app.timeutil import is_valid_timezone, localize, to_local, utcnow
 
 HORIZON_YEARS = 10  # how far ahead endless series are expanded
 MAX_INTERVAL = 100
@@ -124,10 +124,6 @@ class SeriesOccurrence:
         if self.series.venue:
             return self.series.venue
         return self.host.name if self.host is not None else ""
-
-    @property
-    def host_changed(self) -> bool:
-        return self.host is not None and self.host is not self.scheduled_host
 
 
 def _instance_index(series: MeetingSeries, through: date) -> dict[datetime, int]:
@@ -286,8 +282,8 @@ def _from_meeting(meeting: Meeting) -> UpcomingOccurrence:
         kind=KIND_MEETING,
         title_sv=meeting.title_sv,
         title_en=meeting.title_en,
-        start=meeting.starts_at.astimezone(_zone(meeting.timezone)),
-        end=meeting.ends_at.astimezone(_zone(meeting.timezone)),
+        start=to_local(meeting.starts_at, meeting.timezone),
+        end=to_local(meeting.ends_at, meeting.timezone),
         timezone=meeting.timezone,
         host=meeting.partner,
         venue=meeting.venue,
@@ -298,12 +294,6 @@ def _from_meeting(meeting: Meeting) -> UpcomingOccurrence:
         item=meeting,
         published=meeting.published,
     )
-
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def _series_query(include_unpublished: bool) -> sa.Select:
@@ -350,10 +340,6 @@ def upcoming_occurrences(
     """Return the next meeting occurrences (series and one-off) not yet over at `now`."""
     found = occurrences_between(now, include_unpublished=include_unpublished)
     return found if limit is None else found[:limit]
-
-
-def published_series() -> list[MeetingSeries]:
-    return list(db.session.scalars(_series_query(False)))
 
 
 # --- validation -------------------------------------------------------------------------
@@ -1086,6 +1072,3 @@ def send_updates(
         for d in meeting.delegates
         if d.invited_sequence is not None
     ]
-
-
-STATUSES = (CONFIRMED, MOVED, CANCELLED, SKIPPED)
