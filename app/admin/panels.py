@@ -16,7 +16,7 @@ from app.admin.dashboard import INACTIVE_AFTER_YEARS, register_activity_source, 
 from app.exchanges import models as exchange_models
 from app.exchanges import services as exchanges
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import occurrences as meetings
 from app.meetings.models import Meeting
 from app.meetings.recurrence import CANCELLED, SKIPPED
 from app.timeutil import utcnow

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +23,16 @@ from app.meetings.forms import (
     SwapForm,
     choices,
 )
+from app.meetings.invitations import invite_delegates
 from app.meetings.models import Delegate, Meeting, MeetingSeries, OccurrenceChange, SeriesHost
+from app.meetings.occurrences import (
+    SeriesOccurrence,
+    UpcomingOccurrence,
+    find_occurrence,
+    listed_occurrences,
+    series_occurrences,
+    upcoming_occurrences,
+)
 from app.partners.models import Partner
 from app.partners.services import home_partner, home_timezone
 from app.timeutil import timezone_choices, to_local, utcnow
@@ -34,8 +41,6 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 admin_bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
 
 UPCOMING_CHOICES = 20  # meetings offered in the lists of the move, cancel and swap forms
-PAST_SHOWN = timedelta(days=366 * 4)  # how far back a series page lists held meetings
-AHEAD_SHOWN = 24  # how many coming meetings a series page lists
 
 # Every blueprint of this area; create_app registers them all.
 blueprints: list[Blueprint] = [bp, admin_bp]
@@ -50,7 +55,7 @@ def _meeting_helpers() -> dict:
     }
 
 
-def occurrence_url(occurrence: services.UpcomingOccurrence) -> str:
+def occurrence_url(occurrence: UpcomingOccurrence) -> str:
     """Return the page of an occurrence, keeping the page's chosen language."""
     anchor = f"o{occurrence.key}" if occurrence.is_series else None
     return url_for("meetings.detail", public_id=occurrence.item.public_id, _anchor=anchor)
@@ -85,20 +90,13 @@ def _item_by_public_id(public_id: str, include_unpublished: bool) -> MeetingSeri
     return item
 
 
-def _shown(occurrences: list, now: datetime) -> list:
-    """Return the meetings a series page lists: recent past ones and the next few."""
-    past = [o for o in occurrences if o.end <= now and o.end > now - PAST_SHOWN]
-    coming = [o for o in occurrences if o.end > now][:AHEAD_SHOWN]
-    return past + coming
-
-
 # --- public -----------------------------------------------------------------------------
 
 
 @bp.get("/")
 def index():
     home = home_partner()
-    occurrences = services.upcoming_occurrences(utcnow(), limit=50)
+    occurrences = upcoming_occurrences(utcnow(), limit=50)
     return render_template(
         "meetings/index.html",
         occurrences=occurrences,
@@ -114,9 +112,7 @@ def detail(public_id: str):
     context = {"item": item, "home": home, "home_zone": home_timezone(home)}
     if isinstance(item, MeetingSeries):
         now = utcnow()
-        context["occurrences"] = _shown(
-            services.series_occurrences(item, include_removed=True), now
-        )
+        context["occurrences"] = listed_occurrences(item, now)
         context["now"] = now
         return render_template("meetings/series.html", series=item, **context)
     return render_template("meetings/meeting.html", meeting=item, **context)
@@ -242,7 +238,7 @@ def series_edit(series_id: int):
 def series_admin(series_id: int):
     series = _series_or_404(series_id)
     now = utcnow()
-    occurrences = _shown(services.series_occurrences(series, include_removed=True), now)
+    occurrences = listed_occurrences(series, now)
     return render_template(
         "meetings/admin/series.html",
         series=series,
@@ -252,7 +248,7 @@ def series_admin(series_id: int):
     )
 
 
-def _occurrence_label(occ: services.SeriesOccurrence) -> str:
+def _occurrence_label(occ: SeriesOccurrence) -> str:
     host = occ.host.name if occ.host is not None else "–"
     return f"{display.when(occ.start, occ.timezone)} ({occ.timezone}), {host}"
 
@@ -261,7 +257,7 @@ def _occurrence_choices(series: MeetingSeries, *wanted: str | None) -> list[tupl
     """Return the next meetings of a series, plus any other real one asked for by key."""
     now = utcnow()
     found = []
-    for occ in services.series_occurrences(series):
+    for occ in series_occurrences(series):
         if occ.end > now and len(found) < UPCOMING_CHOICES:
             found.append((occ.key, _occurrence_label(occ)))
     keys = {key for key, _label in found}
@@ -269,7 +265,7 @@ def _occurrence_choices(series: MeetingSeries, *wanted: str | None) -> list[tupl
         # A meeting further ahead (or past) than the list reaches must not be swapped
         # silently for the first one on the list.
         if key and key not in keys:
-            occ = services.find_occurrence(series, key)
+            occ = find_occurrence(series, key)
             if occ is not None:
                 found.append((occ.key, _occurrence_label(occ)))
                 keys.add(occ.key)
@@ -592,7 +588,7 @@ def meeting_invite(meeting_id: int):
     meeting = _lock_meeting(meeting_id)
     if ConfirmForm().validate_on_submit():
         before = len(meeting.delegates)
-        mails = services.invite_delegates(meeting)
+        mails = invite_delegates(meeting)
         db.session.commit()
         if meeting.cancelled:
             flash(_("This meeting has been cancelled: nobody is invited."), "error")
