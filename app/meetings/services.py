@@ -1,6 +1,6 @@
 """Meeting operations: plain functions that change series, meetings and delegates,
-flush and write the audit log, never commit. They raise `MeetingError` when the rules
-refuse a change.
+flush and write the audit log, never commit. They take their own row locks and raise
+`MeetingError` when the rules refuse a change.
 
 Occurrences are computed in `occurrences`, calendar events in `calendar`, and the
 delegates' mails in `invitations`.
@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 
 from app import audit
+from app.dbutil import begin_write_transaction, lock_for_update
 from app.emails import normalise_email
 from app.extensions import db
 from app.mail import OutboxMail
@@ -44,6 +45,21 @@ from app.meetings.validation import (
 )
 from app.partners.models import Partner
 from app.timeutil import utcnow
+
+# --- taking rows for writing ------------------------------------------------------------
+
+
+def series_for_update(series_id: int) -> MeetingSeries | None:
+    """Take a series for writing, so two coordinators' changes cannot collide; None if none."""
+    begin_write_transaction()
+    return lock_for_update(MeetingSeries, series_id)
+
+
+def meeting_for_update(meeting_id: int) -> Meeting | None:
+    """Take a one-off meeting for writing, so two coordinators' changes cannot collide."""
+    begin_write_transaction()
+    return lock_for_update(Meeting, meeting_id)
+
 
 # --- series -----------------------------------------------------------------------------
 
