@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exchanges.admin import admin as exchanges_admin_bp
     from app.exchanges.jobs import cli as exchanges_cli_bp
     from app.exchanges.routes import bp as exchanges_bp
-    from app.meetings.routes import admin_bp as meetings_admin_bp
+    from app.meetings.admin import bp as meetings_admin_bp
     from app.meetings.routes import bp as meetings_bp
     from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp

@@ -37,7 +37,7 @@ def _navigation() -> dict:
 @bp.get("/")
 def index():
     from app.exchanges import services as exchanges
-    from app.meetings import services as meetings
+    from app.meetings import occurrences as meetings
 
     now = utcnow()
     home = home_partner()

@@ -4,36 +4,33 @@ language."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
 from app.i18n import current_language
-
-
-def local(moment: datetime, zone: str) -> datetime:
-    return moment.astimezone(ZoneInfo(zone))
+from app.timeutil import to_local
 
 
 def when(moment: datetime, zone: str, lang: str | None = None) -> str:
     """Return e.g. 'måndag 12 juni 2028 10:00'."""
     lang = lang or current_language()
-    at = local(moment, zone)
+    at = to_local(moment, zone)
     return f"{format_date(at.date(), 'full', locale=lang)} {format_time(at.time(), 'HH:mm', locale=lang)}"
 
 
 def clock(moment: datetime, zone: str, lang: str | None = None) -> str:
     """Return e.g. '10:00'."""
-    return format_time(local(moment, zone).time(), "HH:mm", locale=lang or current_language())
+    return format_time(to_local(moment, zone).time(), "HH:mm", locale=lang or current_language())
 
 
 def day(moment: datetime, zone: str, lang: str | None = None) -> str:
-    return format_date(local(moment, zone).date(), "full", locale=lang or current_language())
+    """Return e.g. 'måndag 12 juni 2028'."""
+    return format_date(to_local(moment, zone).date(), "full", locale=lang or current_language())
 
 
 def zone_label(moment: datetime, zone: str) -> str:
     """Return the zone named, with its abbreviation at that moment: 'Europe/Oslo, CEST'."""
-    abbreviation = local(moment, zone).tzname() or ""
+    abbreviation = to_local(moment, zone).tzname() or ""
     if abbreviation and not abbreviation.startswith(("+", "-")):
         return f"{zone}, {abbreviation}"
     return zone
@@ -41,7 +38,7 @@ def zone_label(moment: datetime, zone: str) -> str:
 
 def same_wall_clock(moment: datetime, zone: str, other_zone: str) -> bool:
     """Tell whether two zones show the same date and time at this moment."""
-    a, b = local(moment, zone), local(moment, other_zone)
+    a, b = to_local(moment, zone), to_local(moment, other_zone)
     return a.replace(tzinfo=None) == b.replace(tzinfo=None)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import occurrences as meetings
 from app.meetings.models import Meeting
 from app.meetings.recurrence import CANCELLED, SKIPPED
 from app.timeutil import utcnow

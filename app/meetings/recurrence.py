@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, YEARLY, rrule
 
 from app.timeutil import is_valid_timezone, localize
@@ -66,12 +65,6 @@ class Rule:
         if self.until is not None and self.count is not None:
             found.append(("count", "until and count exclude each other"))
         return found
-
-    def step(self) -> relativedelta:
-        """Return the distance between two consecutive instances."""
-        if self.freq == YEARS:
-            return relativedelta(years=self.interval)
-        return relativedelta(months=self.interval)
 
     def ical(self) -> str:
         """Return the RRULE value, without UNTIL (the caller adds it in UTC)."""
@@ -165,10 +158,6 @@ class Occurrence:
     @property
     def key(self) -> str:
         return occurrence_key(self.original_start)
-
-    @property
-    def moved(self) -> bool:
-        return self.status == MOVED
 
 
 def expand(

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from app.meetings import services
+from app.meetings.occurrences import series_occurrences
 from tests.factories import PASSWORD
 from tests.meetings.factories import make_meeting, make_nordic_partners, make_series
 
@@ -58,7 +58,7 @@ def test_a_coordinator_moves_a_meeting_of_the_series_and_the_public_page_shows_i
     page, site, coordinator
 ):
     series = site.series
-    first = services.series_occurrences(series, through=date(2050, 1, 1))[0]
+    first = series_occurrences(series, through=date(2050, 1, 1))[0]
     log_in(page, site, coordinator)
     page.goto(f"{site.url}/admin/meetings/series/{series.id}")
     page.get_by_role("link", name="Flytta").first.click()

@@ -7,8 +7,8 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.meetings import services
 from app.meetings.models import Meeting, MeetingSeries
+from app.meetings.occurrences import series_occurrences, upcoming_occurrences
 from app.timeutil import utcnow
 
 NORDIC_ZONES = {"Europe/Copenhagen", "Europe/Helsinki", "Europe/Oslo", "Europe/Stockholm"}
@@ -16,7 +16,7 @@ NORDIC_ZONES = {"Europe/Copenhagen", "Europe/Helsinki", "Europe/Oslo", "Europe/S
 
 def test_the_demo_lists_the_next_nordic_meeting_with_its_host_in_its_zone(client, runner):
     assert runner.invoke(args=["seed-demo", "--city", "goteborg"]).exit_code == 0
-    upcoming = services.upcoming_occurrences(utcnow(), limit=None)
+    upcoming = upcoming_occurrences(utcnow(), limit=None)
     nordic = next(o for o in upcoming if o.is_series)
     assert nordic.host.slug in {"goteborg", "aarhus", "turku", "bergen"}
     assert nordic.timezone in NORDIC_ZONES
@@ -35,7 +35,7 @@ def test_the_demo_series_has_a_moved_meeting_and_a_swap_with_its_reason(app, run
     runner.invoke(args=["seed-demo", "--city", "goteborg"])
     series = db.session.scalar(sa.select(MeetingSeries))
     assert [p.slug for p in series.rotation] == ["goteborg", "aarhus", "turku", "bergen"]
-    occurrences = [o for o in services.series_occurrences(series) if o.end > utcnow()]
+    occurrences = [o for o in series_occurrences(series) if o.end > utcnow()]
     assert occurrences[0].status == "moved" and occurrences[0].occurrence.reason
     assert occurrences[1].swap_reason and occurrences[2].swap_reason
     assert occurrences[1].host is occurrences[2].scheduled_host

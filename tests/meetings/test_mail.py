@@ -10,6 +10,7 @@ from icalendar import Calendar
 from app.extensions import db
 from app.mail import OutboxMail
 from app.meetings import services
+from app.meetings.links import meeting_uid
 from tests.factories import make_partner
 from tests.meetings.factories import make_meeting
 
@@ -44,7 +45,7 @@ def test_each_delegate_gets_an_invitation_in_their_language_with_an_ics(logged_i
     cal = _ics(john)
     assert str(cal["METHOD"]) == "REQUEST"
     (event,) = cal.walk("VEVENT")
-    assert str(event["UID"]) == services.meeting_uid(meeting)
+    assert str(event["UID"]) == meeting_uid(meeting)
     assert event["DTSTART"].dt == datetime(2030, 3, 12, 14, 30, tzinfo=UTC)
     assert str(event["DTSTART"].params["TZID"]) == "America/Chicago"
     assert [str(a) for a in [event["ATTENDEE"]]] == ["mailto:john@example.org"]

@@ -13,7 +13,10 @@ from icalendar import Calendar
 from app.extensions import db
 from app.feeds.ical import events_to_ical
 from app.meetings import services
+from app.meetings.calendar import calendar_events, series_calevents
+from app.meetings.links import meeting_uid, occurrence_uid, series_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
+from app.meetings.occurrences import series_occurrences, upcoming_occurrences
 from app.meetings.services import MeetingError
 from tests.meetings.factories import make_meeting, make_series, meeting_values, series_values
 
@@ -32,7 +35,7 @@ def rotation(nordic):
 
 
 def _occurrences(series, years=12):
-    return services.series_occurrences(series, through=date(2030 + years, 12, 31))
+    return series_occurrences(series, through=date(2030 + years, 12, 31))
 
 
 def test_hosts_take_turns_and_each_meeting_is_at_10_in_the_host_citys_zone(nordic):
@@ -113,7 +116,7 @@ def test_a_skipped_year_keeps_the_hosts_turn_for_the_next_meeting(nordic):
     db.session.commit()
     occurrences = _occurrences(series)
     assert [o.host.name for o in occurrences[:3]] == ["Göteborg", "Århus", "Åbo"]
-    removed = services.series_occurrences(series, through=date(2040, 1, 1), include_removed=True)
+    removed = series_occurrences(series, through=date(2040, 1, 1), include_removed=True)
     assert [o.status for o in removed][:2] == ["confirmed", "skipped"]
 
 
@@ -242,25 +245,25 @@ def test_upcoming_occurrences_merges_series_and_meetings_in_order(nordic):
     series = make_series(rotation(nordic))
     meeting = make_meeting(nordic["aarhus"], start_date=date(2031, 3, 1))
     hidden = make_meeting(nordic["bergen"], start_date=date(2030, 1, 5), published=False)
-    found = services.upcoming_occurrences(NOW, limit=3)
+    found = upcoming_occurrences(NOW, limit=3)
     assert [o.uid for o in found] == [
-        services.occurrence_uid(series, _occurrences(series)[0].key),
-        services.meeting_uid(meeting),
-        services.occurrence_uid(series, _occurrences(series)[1].key),
+        occurrence_uid(series, _occurrences(series)[0].key),
+        meeting_uid(meeting),
+        occurrence_uid(series, _occurrences(series)[1].key),
     ]
     first = found[0]
     assert first.host.name == "Göteborg" and first.timezone == "Europe/Stockholm"
     assert first.start.tzinfo is not None and first.end - first.start == timedelta(hours=6)
     assert first.url == f"http://planner.example.org/meetings/s{series.id}#o{first.key}"
     assert first.status == "confirmed"
-    every = services.upcoming_occurrences(NOW, limit=None, include_unpublished=True)
-    assert services.meeting_uid(hidden) in [o.uid for o in every]
+    every = upcoming_occurrences(NOW, limit=None, include_unpublished=True)
+    assert meeting_uid(hidden) in [o.uid for o in every]
 
 
 def test_upcoming_leaves_out_unpublished_series_and_past_meetings(nordic):
     make_series(rotation(nordic), published=False)
     make_meeting(nordic["aarhus"], start_date=date(2028, 3, 1))
-    assert services.upcoming_occurrences(NOW, limit=10) == []
+    assert upcoming_occurrences(NOW, limit=10) == []
 
 
 def _parse(events) -> list:
@@ -274,7 +277,7 @@ def test_a_series_becomes_a_master_with_rrule_exdate_and_overrides(nordic):
     services.cancel_occurrence(series, occurrences[3].key, reason="budget")
     services.move_occurrence(series, occurrences[0].key, new_date=date(2030, 6, 11))
     db.session.commit()
-    vevents = _parse(services.series_calevents(series, through=date(2040, 1, 1)))
+    vevents = _parse(series_calevents(series, through=date(2040, 1, 1)))
     master = vevents[0]
     assert "RECURRENCE-ID" not in master
     rule = master["RRULE"]
@@ -289,14 +292,14 @@ def test_a_series_becomes_a_master_with_rrule_exdate_and_overrides(nordic):
     abo = overrides[occurrences[2].occurrence.original_start]
     assert str(abo["DTSTART"].params["TZID"]) == "Europe/Helsinki"
     assert abo["DTSTART"].dt.hour == 10
-    assert {str(v["UID"]) for v in vevents} == {services.series_uid(series)}
+    assert {str(v["UID"]) for v in vevents} == {series_uid(series)}
 
 
 def test_a_series_can_be_expanded_to_one_event_per_occurrence(nordic):
     series = make_series(rotation(nordic), count=4)
     services.cancel_occurrence(series, _occurrences(series)[1].key)
     db.session.commit()
-    vevents = _parse(services.series_calevents(series, expanded=True))
+    vevents = _parse(series_calevents(series, expanded=True))
     assert len(vevents) == 3
     assert len({str(v["UID"]) for v in vevents}) == 3
     assert all("RRULE" not in v and "RECURRENCE-ID" not in v for v in vevents)
@@ -306,9 +309,9 @@ def test_calendar_events_lists_published_series_and_meetings(nordic):
     make_series(rotation(nordic), count=2)
     make_meeting(nordic["aarhus"])
     make_meeting(nordic["aarhus"], published=False, title_en="Secret")
-    events = services.calendar_events()
+    events = calendar_events()
     assert "Secret" not in [e.title for e in events]
-    assert len(services.calendar_events(include_unpublished=True)) == len(events) + 1
+    assert len(calendar_events(include_unpublished=True)) == len(events) + 1
 
 
 def test_a_series_in_one_zone_and_venue_is_a_single_master_with_until_in_utc(nordic):
@@ -319,7 +322,7 @@ def test_a_series_in_one_zone_and_venue_is_a_single_master_with_until_in_utc(nor
         venue="Online",
         until_date=date(2036, 6, 10),
     )
-    (master,) = _parse(services.series_calevents(series, through=date(2040, 1, 1)))
+    (master,) = _parse(series_calevents(series, through=date(2040, 1, 1)))
     assert master["RRULE"]["UNTIL"] == [datetime(2036, 6, 10, 21, 59, 59, tzinfo=UTC)]
     assert str(master["DTSTART"].params["TZID"]) == "Europe/Oslo"
     assert str(master["LOCATION"]) == "Online"

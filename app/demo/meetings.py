@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from app.meetings import services
+from app.meetings.occurrences import series_occurrences
 from app.partners.models import Partner
 from app.timeutil import local_today
 
@@ -46,7 +47,7 @@ def _goteborg(p: dict[str, Partner]) -> None:
         in_host_timezone=True,
         published=True,
     )
-    coming = [o for o in services.series_occurrences(nordic) if o.start.date() > today]
+    coming = [o for o in series_occurrences(nordic) if o.start.date() > today]
     # The next meeting moves a day later, to the city hall; the two after it swap hosts.
     nxt, after, later = coming[0], coming[1], coming[2]
     services.move_occurrence(

@@ -1,0 +1,291 @@
+"""Occurrences of meetings: a series expanded with its changes and host rotation, and
+every meeting (series occurrences and one-off meetings) in a window of time.
+
+For other areas:
+- `upcoming_occurrences(now, limit, include_unpublished=False)` -> list[UpcomingOccurrence]
+  (home page, dashboard, /api/v1/events, feeds);
+- `occurrences_between(start, end, include_unpublished=False)` -> the same, in a window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.i18n import localized
+from app.meetings import recurrence, rotation
+from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path
+from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
+from app.meetings.recurrence import CONFIRMED, Occurrence
+from app.partners.models import Partner
+from app.timeutil import is_valid_timezone, to_local, utcnow
+
+HORIZON_YEARS = 10  # how far ahead endless series are expanded
+KIND_MEETING = "meeting"
+PAST_LISTED = timedelta(days=366 * 4)  # how far back a series page lists held meetings
+AHEAD_LISTED = 24  # how many coming meetings a series page lists
+
+
+@dataclass(frozen=True)
+class SeriesOccurrence:
+    """One occurrence of a series with its host."""
+
+    series: MeetingSeries
+    occurrence: Occurrence
+    host: Partner | None
+    scheduled_host: Partner | None  # by turn, before a swap or an explicit new host
+    swap_reason: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.occurrence.key
+
+    @property
+    def start(self) -> datetime:
+        return self.occurrence.start
+
+    @property
+    def end(self) -> datetime:
+        return self.occurrence.end
+
+    @property
+    def timezone(self) -> str:
+        return self.occurrence.timezone
+
+    @property
+    def status(self) -> str:
+        return self.occurrence.status
+
+    @property
+    def venue(self) -> str:
+        if self.occurrence.venue:
+            return self.occurrence.venue
+        if self.series.venue:
+            return self.series.venue
+        return self.host.name if self.host is not None else ""
+
+
+def _instance_index(series: MeetingSeries, through: date) -> dict[datetime, int]:
+    return {
+        recurrence.original_start(local, series.timezone): k
+        for k, local in enumerate(recurrence.local_starts(series.rule, through=through))
+    }
+
+
+def series_occurrences(
+    series: MeetingSeries, *, through: date | None = None, include_removed: bool = False
+) -> list[SeriesOccurrence]:
+    """Return the occurrences of a series up to `through` (default: the horizon), by start."""
+    if through is None:
+        from_day = max(utcnow().date(), series.first_date)
+        through = from_day + timedelta(days=366 * HORIZON_YEARS)
+    rule = series.rule
+    changes = {c.original_start: c for c in series.changes}
+    last = max([through, *(k.date() + timedelta(days=2) for k in changes)])
+    index_of = _instance_index(series, last)
+    skips, swaps = [], []
+    for c in changes.values():
+        if c.original_start not in index_of:
+            continue  # orphaned by an edit of the rule; left out, shown nowhere
+        k = index_of[c.original_start]
+        if c.skipped:
+            skips.append(rotation.Skip(k, c.reason))
+        if c.swap_with is not None and c.swap_with in index_of and c.original_start < c.swap_with:
+            swaps.append(rotation.Swap(k, index_of[c.swap_with], c.swap_reason))
+    swap_reason = {}
+    for s in swaps:
+        swap_reason[s.a] = swap_reason[s.b] = s.reason
+    hosts_list = series.rotation
+
+    def host_of(k: int) -> tuple[Partner | None, Partner | None]:
+        if not hosts_list:
+            return None, None
+        scheduled = rotation.scheduled_host(k, hosts_list, skips)
+        host = rotation.host(k, hosts_list, swaps, skips)
+        return host, scheduled
+
+    explicit_host = {
+        index_of[c.original_start]: c.host
+        for c in changes.values()
+        if c.host is not None and c.original_start in index_of
+    }
+
+    def zone_for(k: int) -> str:
+        host = explicit_host.get(k) or host_of(k)[0]
+        if series.in_host_timezone and host is not None and is_valid_timezone(host.timezone):
+            return host.timezone
+        return series.timezone
+
+    occurrences = recurrence.expand(
+        rule,
+        zone=series.timezone,
+        duration=series.duration,
+        through=through,
+        changes={k: c.as_change() for k, c in changes.items()},
+        zone_for=zone_for,
+        include_removed=include_removed,
+    )
+    result = []
+    for occ in occurrences:
+        host, scheduled = host_of(occ.index)
+        host = explicit_host.get(occ.index) or host
+        result.append(
+            SeriesOccurrence(
+                series=series,
+                occurrence=occ,
+                host=host,
+                scheduled_host=scheduled,
+                swap_reason=swap_reason.get(occ.index, ""),
+            )
+        )
+    return result
+
+
+def find_occurrence(
+    series: MeetingSeries, key: str, *, include_removed: bool = False
+) -> SeriesOccurrence | None:
+    """Return the occurrence of a series named by its key, or None if it has none."""
+    original = recurrence.parse_key(key)
+    if original is None:
+        return None
+    through = original.date() + timedelta(days=2)
+    for occ in series_occurrences(series, through=through, include_removed=include_removed):
+        if occ.occurrence.original_start == original:
+            return occ
+    return None
+
+
+@dataclass(frozen=True)
+class UpcomingOccurrence:
+    """A plain view of one meeting occurrence, for pages, the API and feeds."""
+
+    kind: str
+    title_sv: str
+    title_en: str
+    start: datetime
+    end: datetime
+    timezone: str
+    host: Partner | None
+    venue: str
+    path: str
+    url: str
+    uid: str
+    status: str  # confirmed, moved (still CONFIRMED in iCal terms), cancelled
+    item: MeetingSeries | Meeting
+    key: str | None = None  # occurrence key of a series occurrence
+    recurrence_id: datetime | None = None
+    reason: str = ""
+    swap_reason: str = ""
+    published: bool = True
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def is_series(self) -> bool:
+        return isinstance(self.item, MeetingSeries)
+
+
+def _from_series(occ: SeriesOccurrence) -> UpcomingOccurrence:
+    series = occ.series
+    path = public_path(series, occ.key)
+    return UpcomingOccurrence(
+        kind=KIND_MEETING,
+        title_sv=series.title_sv,
+        title_en=series.title_en,
+        start=occ.start,
+        end=occ.end,
+        timezone=occ.timezone,
+        host=occ.host,
+        venue=occ.venue,
+        path=path,
+        url=absolute_url(path),
+        uid=occurrence_uid(series, occ.key),
+        status=occ.status,
+        item=series,
+        key=occ.key,
+        recurrence_id=occ.occurrence.original_start,
+        reason=occ.occurrence.reason,
+        swap_reason=occ.swap_reason,
+        published=series.published,
+    )
+
+
+def _from_meeting(meeting: Meeting) -> UpcomingOccurrence:
+    path = public_path(meeting)
+    return UpcomingOccurrence(
+        kind=KIND_MEETING,
+        title_sv=meeting.title_sv,
+        title_en=meeting.title_en,
+        start=to_local(meeting.starts_at, meeting.timezone),
+        end=to_local(meeting.ends_at, meeting.timezone),
+        timezone=meeting.timezone,
+        host=meeting.partner,
+        venue=meeting.venue,
+        path=path,
+        url=absolute_url(path),
+        uid=meeting_uid(meeting),
+        status=CONFIRMED,
+        item=meeting,
+        published=meeting.published,
+    )
+
+
+def series_query(include_unpublished: bool) -> sa.Select:
+    """Return the query for every series (published ones only, unless asked) with hosts and changes."""
+    query = sa.select(MeetingSeries).options(
+        selectinload(MeetingSeries.hosts).joinedload(SeriesHost.partner),
+        selectinload(MeetingSeries.changes).joinedload(OccurrenceChange.host),
+    )
+    if not include_unpublished:
+        query = query.where(MeetingSeries.published.is_(True))
+    return query.order_by(MeetingSeries.id)
+
+
+def occurrences_between(
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    include_unpublished: bool = False,
+) -> list[UpcomingOccurrence]:
+    """Return every meeting occurrence that ends after `start` and begins before `end`."""
+    if start.tzinfo is None or (end is not None and end.tzinfo is None):
+        raise ValueError("naive datetime")
+    horizon = end or (start + timedelta(days=366 * HORIZON_YEARS))
+    found: list[UpcomingOccurrence] = []
+    for series in db.session.scalars(series_query(include_unpublished)):
+        through = horizon.astimezone(UTC).date() + timedelta(days=1)
+        if end is None:  # an open window: show a series that starts far ahead too
+            through = max(through, series.first_date + timedelta(days=366 * HORIZON_YEARS))
+        for occ in series_occurrences(series, through=through):
+            if occ.end > start and (end is None or occ.start < end):
+                found.append(_from_series(occ))
+    query = sa.select(Meeting).where(Meeting.ends_at > start, Meeting.cancelled_at.is_(None))
+    if end is not None:
+        query = query.where(Meeting.starts_at < end)
+    if not include_unpublished:
+        query = query.where(Meeting.published.is_(True))
+    found.extend(_from_meeting(m) for m in db.session.scalars(query))
+    found.sort(key=lambda o: (o.start, o.uid))
+    return found
+
+
+def upcoming_occurrences(
+    now: datetime, limit: int | None = 20, include_unpublished: bool = False
+) -> list[UpcomingOccurrence]:
+    """Return the next meeting occurrences (series and one-off) not yet over at `now`."""
+    found = occurrences_between(now, include_unpublished=include_unpublished)
+    return found if limit is None else found[:limit]
+
+
+def listed_occurrences(series: MeetingSeries, now: datetime) -> list[SeriesOccurrence]:
+    """Return what a series page lists: recent past meetings and the next few, removed ones too."""
+    found = series_occurrences(series, include_removed=True)
+    past = [o for o in found if o.end <= now and o.end > now - PAST_LISTED]
+    coming = [o for o in found if o.end > now][:AHEAD_LISTED]
+    return past + coming

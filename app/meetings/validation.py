@@ -1,0 +1,161 @@
+"""Check and normalise what coordinators enter for meetings; say what is wrong in
+`MeetingError`, tied to the form field it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.domain import DomainError
+from app.extensions import db
+from app.meetings import recurrence
+from app.meetings.models import MAX_DURATION_MINUTES
+from app.meetings.recurrence import Rule
+from app.partners.models import Partner
+from app.partners.services import home_timezone
+from app.timeutil import is_valid_timezone, localize
+
+MAX_INTERVAL = 100
+MAX_COUNT = 1000
+
+
+class MeetingError(DomainError):
+    """Bad input for a meeting, said in the user's language and tied to a form field."""
+
+
+def check_timezone(name: str | None, field: str = "timezone") -> str:
+    """Return an IANA zone name stripped, or refuse it on `field`."""
+    name = (name or "").strip()
+    if not is_valid_timezone(name):
+        raise MeetingError(
+            _l(
+                "Unknown time zone %(zone)s. Use an IANA name such as Europe/Oslo.",
+                zone=name or "–",
+            ),
+            field=field,
+        )
+    return name
+
+
+def check_duration(minutes: int | None, field: str = "duration_minutes") -> int:
+    """Return a duration in minutes, or refuse one not above zero or above 30 days."""
+    if minutes is None or minutes <= 0:
+        raise MeetingError(_l("The duration must be more than zero minutes."), field=field)
+    if minutes > MAX_DURATION_MINUTES:
+        raise MeetingError(_l("A meeting may last at most 30 days."), field=field)
+    return minutes
+
+
+def check_rule(rule: Rule) -> None:
+    """Refuse a recurrence rule the planner cannot expand, on the field to correct."""
+    if rule.freq not in recurrence.FREQS:
+        raise MeetingError(_l("Choose years or months."), field="freq")
+    if rule.interval is None or rule.interval < 1:
+        raise MeetingError(_l("The interval must be at least 1."), field="interval")
+    if rule.interval > MAX_INTERVAL:
+        raise MeetingError(_l("The interval can be at most 100."), field="interval")
+    if rule.until is not None and rule.until < rule.first_date:
+        raise MeetingError(_l("The end date cannot be before the first date."), field="until_date")
+    if rule.count is not None and not 1 <= rule.count <= MAX_COUNT:
+        raise MeetingError(_l("The number of meetings must be between 1 and 1000."), field="count")
+    if rule.until is not None and rule.count is not None:
+        raise MeetingError(_l("Give an end date or a number of meetings, not both."), field="count")
+
+
+def check_titles(title_sv: str, title_en: str) -> None:
+    """Refuse a meeting with neither a Swedish nor an English title."""
+    if not (title_sv or "").strip() and not (title_en or "").strip():
+        raise MeetingError(_l("Give a title in Swedish or English."), field="title_sv")
+
+
+def rotation_partners(host_ids: Sequence[int]) -> list[Partner]:
+    """Return the partners of a host rotation, in order; refuse none, repeats or unknowns."""
+    ids = [int(i) for i in host_ids]
+    if not ids:
+        raise MeetingError(_l("Choose at least one host for the rotation."), field="host_1")
+    if len(set(ids)) != len(ids):
+        raise MeetingError(_l("Each host may appear once in the rotation."), field="host_1")
+    partners = {p.id: p for p in db.session.scalars(sa.select(Partner).where(Partner.id.in_(ids)))}
+    if len(partners) != len(ids):
+        raise MeetingError(_l("Choose hosts from the list of partners."), field="host_1")
+    return [partners[i] for i in ids]
+
+
+def series_values(values: dict, zone_if_none: str) -> dict:
+    """Check and normalise the fields of a series; raise MeetingError on the first problem."""
+    check_titles(values.get("title_sv", ""), values.get("title_en", ""))
+    rule = Rule(
+        freq=values["freq"],
+        interval=values["interval"] if values.get("interval") is not None else 0,
+        first_date=values["first_date"],
+        start_time=values["start_time"],
+        until=values.get("until_date"),
+        count=values.get("count"),
+    )
+    check_rule(rule)
+    return {
+        "title_sv": (values.get("title_sv") or "").strip(),
+        "title_en": (values.get("title_en") or "").strip(),
+        "description_sv": (values.get("description_sv") or "").strip(),
+        "description_en": (values.get("description_en") or "").strip(),
+        "freq": rule.freq,
+        "interval": rule.interval,
+        "first_date": rule.first_date,
+        "until_date": rule.until,
+        "count": rule.count,
+        "start_time": rule.start_time,
+        "duration_minutes": check_duration(values.get("duration_minutes")),
+        "timezone": check_timezone((values.get("timezone") or "").strip() or zone_if_none),
+        "in_host_timezone": bool(values.get("in_host_timezone")),
+        "venue": (values.get("venue") or "").strip(),
+        "published": bool(values.get("published")),
+    }
+
+
+def default_zone(partner: Partner | None) -> str:
+    """Return the zone a meeting gets when none is given: its host city's, else home's."""
+    if partner is not None and partner.timezone and is_valid_timezone(partner.timezone):
+        return partner.timezone
+    return home_timezone()
+
+
+def meeting_values(values: dict) -> dict:
+    """Check and normalise the fields of a one-off meeting; raise MeetingError on the first."""
+    check_titles(values.get("title_sv", ""), values.get("title_en", ""))
+    raw_partner = str(values.get("partner_id") or "")
+    partner = (
+        db.session.get(Partner, int(raw_partner))
+        if raw_partner.isascii() and raw_partner.isdigit() and len(raw_partner) < 10
+        else None
+    )
+    if partner is None:
+        raise MeetingError(_l("Choose a partner or network."), field="partner_id")
+    zone = check_timezone((values.get("timezone") or "").strip() or default_zone(partner))
+    start_date, start_time = values.get("start_date"), values.get("start_time")
+    if start_date is None or start_time is None:
+        raise MeetingError(_l("Give the date and time the meeting starts."), field="start_date")
+    starts = localize(start_date, start_time, zone)
+    end_date = values.get("end_date") or start_date
+    end_time = values.get("end_time")
+    if end_time is None:
+        raise MeetingError(_l("Give the time the meeting ends."), field="end_time")
+    ends = localize(end_date, end_time, zone)
+    minutes = (ends - starts).total_seconds() / 60
+    if minutes <= 0:
+        raise MeetingError(_l("The meeting must end after it starts."), field="end_time")
+    if minutes > MAX_DURATION_MINUTES:
+        raise MeetingError(_l("A meeting may last at most 30 days."), field="end_date")
+    return {
+        "title_sv": (values.get("title_sv") or "").strip(),
+        "title_en": (values.get("title_en") or "").strip(),
+        "partner": partner,
+        "venue": (values.get("venue") or "").strip(),
+        "agenda": (values.get("agenda") or "").strip(),
+        "timezone": zone,
+        "starts_at": starts.astimezone(UTC),
+        "ends_at": ends.astimezone(UTC),
+        "published": bool(values.get("published")),
+    }
