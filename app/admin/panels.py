@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.admin.dashboard import INACTIVE_AFTER_YEARS, register_activity_source, register_panel
 from app.exchanges import models as exchange_models
-from app.exchanges import services as exchanges
+from app.exchanges import queries as exchanges
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Meeting

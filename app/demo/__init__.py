@@ -55,7 +55,7 @@ def _seed_partners(data: dict) -> dict[str, Partner]:
 def seed(city: str) -> dict[str, Partner]:
     """Load one municipality's demo data into the session (flushes, does not commit)."""
     from app.agreements import demo as agreements_demo
-    from app.exchanges import demo as exchanges_demo
+    from app.demo import exchanges as exchanges_demo
     from app.meetings import demo as meetings_demo
 
     by_slug = _seed_partners(CITIES[city].DATA)
