@@ -94,8 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
-    from app.exchanges.admin import admin as exchanges_admin_bp
-    from app.exchanges.jobs import cli as exchanges_cli_bp
+    from app.exchanges.admin import bp as exchanges_admin_bp
+    from app.exchanges.cli import bp as exchanges_cli_bp
     from app.exchanges.routes import bp as exchanges_bp
     from app.meetings.admin import bp as meetings_admin_bp
     from app.meetings.routes import bp as meetings_bp

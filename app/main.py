@@ -36,7 +36,7 @@ def _navigation() -> dict:
 
 @bp.get("/")
 def index():
-    from app.exchanges import services as exchanges
+    from app.exchanges import queries as exchanges
     from app.meetings import occurrences as meetings
 
     now = utcnow()

@@ -37,6 +37,11 @@ def to_local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
+def to_local_naive(moment: datetime, zone: str) -> datetime:
+    """Return an aware moment as the zone's wall-clock time without a zone (for form fields)."""
+    return to_local(moment, zone).replace(tzinfo=None)
+
+
 def localize(day: date, at: time, zone: str) -> datetime:
     """Return the aware moment for a wall-clock day and time in a zone.
 

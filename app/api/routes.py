@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from app.exchanges import services as exchanges
+from app.exchanges import queries as exchanges
+from app.exchanges.display import title_in
+from app.exchanges.links import exchange_url
 from app.extensions import csrf
 from app.i18n import current_language
 from app.partners.services import public_partners
@@ -40,7 +42,7 @@ def exchanges_list():
         [
             {
                 "id": e.id,
-                "title": exchanges.title_in(e, lang),
+                "title": title_in(e, lang),
                 "partner": e.partner.slug,
                 "starts_on": e.starts_on.isoformat(),
                 "ends_on": e.ends_on.isoformat(),
@@ -50,7 +52,7 @@ def exchanges_list():
                 "direction": e.direction,
                 "signup_opens_at": e.signup_opens_at.isoformat(),
                 "signup_closes_at": e.signup_closes_at.isoformat(),
-                "url": exchanges.exchange_url(e),
+                "url": exchange_url(e),
             }
             for e in found
         ]

@@ -55,8 +55,8 @@ def _seed_partners(data: dict) -> dict[str, Partner]:
 def seed(city: str) -> dict[str, Partner]:
     """Load one municipality's demo data into the session (flushes, does not commit)."""
     from app.demo import agreements as agreements_demo
+    from app.demo import exchanges as exchanges_demo
     from app.demo import meetings as meetings_demo
-    from app.exchanges import demo as exchanges_demo
 
     by_slug = _seed_partners(CITIES[city].DATA)
     if (

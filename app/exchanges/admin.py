@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.auth.permissions import require_coordinator
 from app.exchanges import models as m
-from app.exchanges import services
+from app.exchanges import notices, queries, reports, services
 from app.exchanges.display import SCHOOL_KIND_LABELS, SIGNUP_STATUS_LABELS
+from app.exchanges.errors import ExchangeError
 from app.exchanges.forms import ConfirmForm, ExchangeForm, MessageForm, MoveForm
-from app.exchanges.messages import exchange_error
-from app.exchanges.services import ExchangeError
 from app.extensions import db
+from app.formfields import show_error
 from app.partners.models import Partner
-from app.timeutil import localize, to_local, utcnow
+from app.partners.services import home_timezone
+from app.timeutil import localize, to_local_naive, utcnow
 
-admin = require_coordinator(Blueprint("exchanges_admin", __name__, url_prefix="/admin/exchanges"))
+bp = require_coordinator(Blueprint("exchanges_admin", __name__, url_prefix="/admin/exchanges"))
+
+# Free texts whose line endings and outer spaces are tidied before saving.
+_TEXTS = (
+    "title_en",
+    "description_sv",
+    "description_en",
+    "programme_sv",
+    "programme_en",
+    "practical_sv",
+    "practical_en",
+)
 
 
 def _partner_choices() -> list[tuple[int, str]]:
     partners = db.session.scalars(sa.select(Partner).order_by(Partner.name)).all()
     return [SelectChoice(p.id, p.name) for p in partners]
-
-
-def _local_naive(moment: datetime, zone: str) -> datetime:
-    return to_local(moment, zone).replace(tzinfo=None)
-
-
-def _aware(local: datetime, zone: str) -> datetime:
-    return localize(local.date(), time(local.hour, local.minute), zone)
 
 
 def _form_values(form: ExchangeForm, zone: str) -> dict:
@@ -42,78 +44,58 @@ def _form_values(form: ExchangeForm, zone: str) -> dict:
         for name in services.EXCHANGE_FIELDS
         if name not in ("signup_opens_at", "signup_closes_at")
     }
-    for name in (
-        "title_en",
-        "description_sv",
-        "description_en",
-        "programme_sv",
-        "programme_en",
-        "practical_sv",
-        "practical_en",
-    ):
+    for name in _TEXTS:
         values[name] = (values[name] or "").replace("\r\n", "\n").strip()
     values["title_sv"] = values["title_sv"].strip()
-    values["signup_opens_at"] = _aware(form.signup_opens_at.data, zone)
-    values["signup_closes_at"] = _aware(form.signup_closes_at.data, zone)
+    # The form gives wall-clock minutes in the home zone.
+    for name in ("signup_opens_at", "signup_closes_at"):
+        local = form[name].data
+        values[name] = localize(local.date(), local.time(), zone)
     return values
 
 
-@admin.get("/")
+@bp.get("/")
 def index():
-    exchanges = db.session.scalars(
-        sa.select(m.Exchange).order_by(m.Exchange.starts_on.desc(), m.Exchange.id)
-    ).all()
+    exchanges = queries.all_exchanges()
     return render_template(
         "exchanges/admin/index.html",
         exchanges=exchanges,
-        places_left=services.places_left_for(exchanges),
+        places_left=queries.places_left_for(exchanges),
     )
 
 
-@admin.route("/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ExchangeForm()
     form.partner_id.choices = _partner_choices()
-    zone = services.home_timezone()
+    zone = home_timezone()
     if form.validate_on_submit():
         try:
             exchange = services.create_exchange(**_form_values(form, zone))
         except ExchangeError as err:
-            db.session.rollback()
-            _attach(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The exchange is saved."), "success")
             return redirect(url_for("exchanges_admin.detail", exchange_id=exchange.id))
     status = 422 if form.is_submitted() else 200
     return render_template("exchanges/admin/form.html", form=form, exchange=None, zone=zone), status
 
 
-def _attach(form: ExchangeForm, err: ExchangeError) -> None:
-    message = exchange_error(err)
-    if err.field and err.field in form:
-        form[err.field].errors = [*form[err.field].errors, message]
-    else:
-        form.form_errors.append(message)
-
-
-@admin.route("/<int:exchange_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:exchange_id>/edit", methods=["GET", "POST"])
 def edit(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
-    zone = services.home_timezone()
+    zone = home_timezone()
     form = ExchangeForm(obj=exchange)
     form.partner_id.choices = _partner_choices()
     if not form.is_submitted():
-        form.signup_opens_at.data = _local_naive(exchange.signup_opens_at, zone)
-        form.signup_closes_at.data = _local_naive(exchange.signup_closes_at, zone)
+        form.signup_opens_at.data = to_local_naive(exchange.signup_opens_at, zone)
+        form.signup_closes_at.data = to_local_naive(exchange.signup_closes_at, zone)
     if form.validate_on_submit():
         try:
             result = services.change_exchange(exchange, **_form_values(form, zone))
         except ExchangeError as err:
-            db.session.rollback()
-            _attach(form, err)
+            show_error(form, err)
         else:
-            db.session.commit()
             flash(_("The exchange is saved."), "success")
             if result.offered:
                 flash(
@@ -129,7 +111,6 @@ def edit(exchange_id: int):
                     "success",
                 )
             return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
-        exchange = db.get_or_404(m.Exchange, exchange_id)
     status = 422 if form.is_submitted() else 200
     return render_template(
         "exchanges/admin/form.html", form=form, exchange=exchange, zone=zone
@@ -137,20 +118,12 @@ def edit(exchange_id: int):
 
 
 def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, status: int = 200):
-    others = db.session.scalars(
-        sa.select(m.Exchange)
-        .where(
-            m.Exchange.id != exchange.id,
-            m.Exchange.status.in_((m.OPEN, m.CLOSED)),
-            m.Exchange.ends_on >= services.home_today(),
-        )
-        .order_by(m.Exchange.starts_on)
-    ).all()
+    others = queries.move_targets(exchange)
     move_form = MoveForm()
     move_form.target.choices = [
         SelectChoice(e.id, f"{e.title_sv} ({e.starts_on.isoformat()})") for e in others
     ]
-    signups = services.signups_of(exchange)
+    signups = queries.signups_of(exchange)
     return (
         render_template(
             "exchanges/admin/detail.html",
@@ -159,19 +132,19 @@ def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, statu
             holding=[s for s in signups if s.status in m.HOLDING],
             waiting=[s for s in signups if s.status == m.WAITLISTED],
             gone=[s for s in signups if s.status in (m.EXPIRED, m.SIGNUP_CANCELLED)],
-            confirmed_pupils=services.confirmed_pupils(exchange.id),
-            places_left=services.places_left(exchange),
+            confirmed_pupils=queries.confirmed_pupils(exchange.id),
+            places_left=queries.places_left(exchange),
             action_form=ConfirmForm(),
             move_form=move_form,
             can_move=bool(others),
             message_form=message_form or MessageForm(formdata=None),
-            zone=services.home_timezone(),
+            zone=home_timezone(),
         ),
         status,
     )
 
 
-@admin.get("/<int:exchange_id>")
+@bp.get("/<int:exchange_id>")
 def detail(exchange_id: int):
     return _detail(db.get_or_404(m.Exchange, exchange_id))
 
@@ -179,48 +152,43 @@ def detail(exchange_id: int):
 def _signup_of(exchange_id: int, signup_id: int) -> m.Signup:
     signup = db.get_or_404(m.Signup, signup_id)
     if signup.exchange_id != exchange_id:
-        from flask import abort
-
         abort(404)
     return signup
 
 
 def _group_action(exchange_id: int, signup_id: int, action, success: str):
+    # A refusal is flashed on the exchange's page; the service refused before changing anything.
     signup = _signup_of(exchange_id, signup_id)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
-    try:
-        action(signup)
-    except ExchangeError as err:
-        db.session.rollback()
-        flash(exchange_error(err), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(signup)
+        except ExchangeError as err:
+            flash(err.message, "error")
+        else:
+            flash(success, "success")
     return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
 
 
-@admin.post("/<int:exchange_id>/signups/<int:signup_id>/confirm")
+@bp.post("/<int:exchange_id>/signups/<int:signup_id>/confirm")
 def confirm(exchange_id: int, signup_id: int):
     return _group_action(
         exchange_id, signup_id, services.confirm_group, _("The group is confirmed.")
     )
 
 
-@admin.post("/<int:exchange_id>/signups/<int:signup_id>/cancel")
+@bp.post("/<int:exchange_id>/signups/<int:signup_id>/cancel")
 def cancel(exchange_id: int, signup_id: int):
     return _group_action(
-        exchange_id, signup_id, services.cancel_group, _("The group is cancelled.")
+        exchange_id, signup_id, services.cancel_signup, _("The group is cancelled.")
     )
 
 
-@admin.post("/<int:exchange_id>/signups/<int:signup_id>/move")
+@bp.post("/<int:exchange_id>/signups/<int:signup_id>/move")
 def move(exchange_id: int, signup_id: int):
     signup = _signup_of(exchange_id, signup_id)
     form = MoveForm()
     form.target.choices = [
-        SelectChoice(e.id, e.title_sv)
-        for e in db.session.scalars(sa.select(m.Exchange).where(m.Exchange.id != exchange_id))
+        SelectChoice(e.id, e.title_sv) for e in queries.other_exchanges(exchange_id)
     ]
     if not form.validate_on_submit():
         flash(_("Choose another exchange to move the group to."), "error")
@@ -229,16 +197,14 @@ def move(exchange_id: int, signup_id: int):
     try:
         moved = services.move_group(signup, target)
     except ExchangeError as err:
-        db.session.rollback()
-        flash(exchange_error(err), "error")
+        flash(err.message, "error")
     else:
         label = SIGNUP_STATUS_LABELS[moved.status]
-        db.session.commit()
         flash(_("The group is moved: %(status)s.", status=label), "success")
     return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
 
 
-@admin.get("/<int:exchange_id>/participants.csv")
+@bp.get("/<int:exchange_id>/participants.csv")
 def participants(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
     labels = {k: str(v) for k, v in {**SCHOOL_KIND_LABELS, **SIGNUP_STATUS_LABELS}.items()}
@@ -252,7 +218,7 @@ def participants(exchange_id: int):
         _("Status"),
         _("Signed up"),
     ]
-    data = services.participants_csv(exchange, labels, header)
+    data = reports.participants_csv(exchange, labels, header)
     return Response(
         data,
         mimetype="text/csv",
@@ -262,20 +228,19 @@ def participants(exchange_id: int):
     )
 
 
-@admin.post("/<int:exchange_id>/message")
+@bp.post("/<int:exchange_id>/message")
 def message(exchange_id: int):
     exchange = db.get_or_404(m.Exchange, exchange_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _detail(exchange, form, 422)
-    count = services.mail_confirmed(exchange, form.subject.data.strip(), form.message.data)
-    db.session.commit()
+    count = notices.mail_confirmed(exchange, form.subject.data.strip(), form.message.data)
     flash(_("The message is on its way to %(n)s confirmed schools.", n=count), "success")
     return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
 
 
-@admin.get("/reciprocity")
+@bp.get("/reciprocity")
 def reciprocity():
     return render_template(
-        "exchanges/admin/reciprocity.html", partners=services.reciprocity(), now=utcnow()
+        "exchanges/admin/reciprocity.html", partners=reports.reciprocity(), now=utcnow()
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.exchanges import models as m
 from app.i18n import current_language
+from app.timeutil import to_local
 
 STATUS_LABELS = {
     m.DRAFT: _l("Draft"),
@@ -54,6 +54,18 @@ def date_range(start: date, end: date, lang: str | None = None) -> str:
 def local_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
     """Return a moment in the zone named, with the zone's name: 1 mars 2027 08:00 (Europe/Stockholm)."""
     lang = lang or current_language()
-    local = moment.astimezone(ZoneInfo(zone))
-    text = format_datetime(local, format="d MMMM yyyy HH:mm", locale=lang)
+    text = format_datetime(to_local(moment, zone), format="d MMMM yyyy HH:mm", locale=lang)
     return f"{text} ({zone})"
+
+
+def title_in(exchange: m.Exchange, lang: str) -> str:
+    """Return the exchange's title in the language asked for, else in the other one."""
+    if lang == "en" and exchange.title_en:
+        return exchange.title_en
+    return exchange.title_sv or exchange.title_en
+
+
+def mask_email(address: str) -> str:
+    """Hide most of an address: anna.berg@skola.example.org -> a***@skola.example.org."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from app.exchanges import models as m
 from app.exchanges.display import DIRECTION_LABELS, SCHOOL_KIND_LABELS, STATUS_LABELS
-from app.exchanges.services import MAX_STUDENTS, MAX_TEACHERS
+from app.exchanges.services import MAX_PUPILS, MAX_TEACHERS
 from app.formfields import DateField
 
 
@@ -48,14 +48,14 @@ class WholeNumberField(IntegerField):
             raise ValueError(_l("Enter a whole number, such as 4."))
 
 
-def _students_field() -> WholeNumberField:
+def _pupils_field() -> WholeNumberField:
     return WholeNumberField(
         _l("Pupils travelling"),
         validators=[
             InputRequired(message=_l("Enter the number of pupils.")),
             NumberRange(
                 min=1,
-                max=MAX_STUDENTS,
+                max=MAX_PUPILS,
                 message=_l("Enter a number of pupils from %(min)s to %(max)s."),
             ),
         ],
@@ -108,7 +108,7 @@ class SignupForm(FlaskForm):
             ),
         ],
     )
-    students = _students_field()
+    students = _pupils_field()
     teachers = _teachers_field()
 
     def validate_school_kind(self, field: SelectField) -> None:
@@ -117,7 +117,7 @@ class SignupForm(FlaskForm):
 
 
 class ChangeForm(FlaskForm):
-    students = _students_field()
+    students = _pupils_field()
     teachers = _teachers_field()
 
 

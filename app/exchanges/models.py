@@ -38,6 +38,7 @@ EXPIRED = "expired"  # the group let an offer lapse and left the waiting list
 SIGNUP_CANCELLED = "cancelled"
 SIGNUP_STATUSES = (CONFIRMED, WAITLISTED, OFFERED, EXPIRED, SIGNUP_CANCELLED)
 HOLDING = (CONFIRMED, OFFERED)
+ACTIVE = (CONFIRMED, OFFERED, WAITLISTED)  # still taking part: told of changes, may change
 
 DEFAULT_OFFER_HOURS = 72
 
@@ -142,7 +143,8 @@ class Signup(db.Model):
     contact_name: Mapped[str] = mapped_column(sa.String(120))
     contact_email: Mapped[str] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(5), default="sv")
-    students: Mapped[int] = mapped_column()
+    # The pupils travelling; the column keeps the contract's word, "students".
+    pupils: Mapped[int] = mapped_column("students")
     teachers: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(sa.String(10))
     # The order of the waiting list: the moment the group (re)joined the queue.

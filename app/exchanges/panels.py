@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from app.exchanges import services as exchanges
+from app.exchanges import queries as exchanges
 from app.exchanges.models import CANCELLED, DRAFT, Exchange
 from app.extensions import db
 from app.timeutil import utcnow

@@ -6,13 +6,15 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.boundary import keep_changes
+from app.exchanges import display, links, queries, services
 from app.exchanges import models as m
-from app.exchanges import services
+from app.exchanges.errors import ExchangeError
 from app.exchanges.forms import ChangeForm, ConfirmForm, SignupForm
-from app.exchanges.messages import signup_error
-from app.exchanges.services import SignupError, SignupRequest
-from app.extensions import db
+from app.exchanges.services import SignupRequest
+from app.formfields import show_error
 from app.i18n import current_language, explicit_language
+from app.partners.services import home_timezone
 from app.timeutil import utcnow
 
 bp = Blueprint("exchanges", __name__)
@@ -20,15 +22,13 @@ bp = Blueprint("exchanges", __name__)
 
 @bp.app_context_processor
 def _exchange_helpers() -> dict:
-    from app.exchanges import display
-
     return {
         "exchange_display": display,
         "EXCHANGE_STATUS_LABELS": display.STATUS_LABELS,
         "DIRECTION_LABELS": display.DIRECTION_LABELS,
         "SCHOOL_KIND_LABELS": display.SCHOOL_KIND_LABELS,
         "SIGNUP_STATUS_LABELS": display.SIGNUP_STATUS_LABELS,
-        "exchange_title": lambda e: services.title_in(e, current_language()),
+        "exchange_title": lambda e: display.title_in(e, current_language()),
     }
 
 
@@ -51,11 +51,11 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):
             "exchanges/detail.html",
             exchange=exchange,
             form=form,
-            places_left=services.places_left(exchange),
-            waiting=len(services.waiting_list(exchange)),
-            window=services.window_state(exchange, now),
-            accepts=services.accepts_signups(exchange, now),
-            zone=services.home_timezone(),
+            places_left=queries.places_left(exchange),
+            waiting=len(queries.waiting_list(exchange)),
+            window=queries.window_state(exchange, now),
+            accepts=queries.accepts_signups(exchange, now),
+            zone=home_timezone(),
         ),
         status,
     )
@@ -63,19 +63,19 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):
 
 @bp.get("/exchanges/")
 def index():
-    exchanges = services.open_exchanges(utcnow())
+    exchanges = queries.open_exchanges(utcnow())
     return render_template(
         "exchanges/index.html",
         exchanges=exchanges,
-        places_left=services.places_left_for(exchanges),
-        zone=services.home_timezone(),
+        places_left=queries.places_left_for(exchanges),
+        zone=home_timezone(),
         now=utcnow(),
     )
 
 
 @bp.get("/exchanges/<int:exchange_id>")
 def detail(exchange_id: int):
-    exchange = services.public_exchange(exchange_id)
+    exchange = queries.public_exchange(exchange_id)
     if exchange is None:
         abort(404)
     return _detail_page(exchange, SignupForm())
@@ -83,7 +83,7 @@ def detail(exchange_id: int):
 
 @bp.post("/exchanges/<int:exchange_id>/signup")
 def signup(exchange_id: int):
-    exchange = services.public_exchange(exchange_id)
+    exchange = queries.public_exchange(exchange_id)
     if exchange is None:
         return _not_open_page()
     form = SignupForm()
@@ -93,47 +93,37 @@ def signup(exchange_id: int):
         school_name=form.school_name.data,
         contact_name=form.contact_name.data,
         contact_email=form.contact_email.data,
-        students=form.students.data,
+        pupils=form.students.data,
         teachers=form.teachers.data,
         language=current_language(),
         school_kind=form.school_kind.data or m.COMPULSORY,
     )
     try:
         outcome = services.sign_up(exchange_id, req)
-    except SignupError as err:
-        db.session.rollback()
+    except ExchangeError as err:
         if err.code == "not_found":
             return _not_open_page()
-        message = signup_error(err)
-        if err.field and err.field in form:
-            form[err.field].errors = [*form[err.field].errors, message]
-        else:
-            form.form_errors.append(message)
-        exchange = services.public_exchange(exchange_id)
+        show_error(form, err)
         return _detail_page(exchange, form, 422)
     signup_row = outcome.signup
-    contact = services.mask_email(signup_row.contact_email)
-    path = None if outcome.duplicate else services.signup_path(signup_row)
-    status = signup_row.status
-    db.session.commit()
-    exchange = db.session.get(m.Exchange, exchange_id)
     if outcome.duplicate:
+        keep_changes()  # the reminder to the address the school gave must still go out
         return (
             render_template(
                 "exchanges/duplicate.html",
                 exchange=exchange,
                 school=req.school_name,
-                contact=contact,
+                contact=display.mask_email(signup_row.contact_email),
             ),
             409,
         )
     return render_template(
         "exchanges/result.html",
         exchange=exchange,
-        status=status,
-        link=path,
-        students=req.students,
-        places_left=services.places_left(exchange),
+        status=signup_row.status,
+        link=links.signup_path(signup_row),
+        pupils=req.pupils,
+        places_left=queries.places_left(exchange),
     )
 
 
@@ -144,8 +134,7 @@ def _school_language(signup: m.Signup | None) -> str:
     return explicit_language() or (signup.language if signup is not None else current_language())
 
 
-def _link_error(err: SignupError):
-    db.session.rollback()
+def _link_error(err: ExchangeError):
     signup_row = err.params.get("signup")
     code = 400 if err.code == "link_expired" else 404
     with force_locale(_school_language(signup_row)):
@@ -153,7 +142,7 @@ def _link_error(err: SignupError):
             render_template(
                 "exchanges/link_error.html",
                 code=code,
-                message=signup_error(err),
+                message=err.message,
                 exchange=signup_row.exchange if signup_row is not None else None,
             ),
             code,
@@ -170,7 +159,7 @@ def _signup_page(
     with force_locale(_school_language(signup_row)):
         if change_form is None:
             change_form = ChangeForm(
-                formdata=None, students=signup_row.students, teachers=signup_row.teachers
+                formdata=None, students=signup_row.pupils, teachers=signup_row.teachers
             )
         exchange = signup_row.exchange
         return (
@@ -181,40 +170,34 @@ def _signup_page(
                 exchange=exchange,
                 change_form=change_form,
                 action_form=ConfirmForm(),
-                places_left=services.places_left(exchange),
-                zone=services.home_timezone(),
+                places_left=queries.places_left(exchange),
+                zone=home_timezone(),
                 notice=notice,
             ),
             status,
         )
 
 
-def _load(token: str) -> m.Signup:
-    return services.signup_from_token(token)
-
-
 @bp.get("/signups/<token>")
 def signup_page(token: str):
     try:
-        signup_row = _load(token)
-    except SignupError as err:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
         return _link_error(err)
-    notice = None
     with force_locale(_school_language(signup_row)):
-        done = request.args.get("done")
         notice = {
             "changed": _("Your changes are saved."),
             "accepted": _("You accepted the places: your group is confirmed."),
             "rejoined": _("Your group is back on the waiting list."),
-        }.get(done or "")
+        }.get(request.args.get("done") or "")
     return _signup_page(token, signup_row, notice=notice)
 
 
 @bp.post("/signups/<token>/change")
 def change(token: str):
     try:
-        signup_row = _load(token)
-    except SignupError as err:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
         return _link_error(err)
     with force_locale(_school_language(signup_row)):
         form = ChangeForm()
@@ -223,50 +206,37 @@ def change(token: str):
         return _signup_page(token, signup_row, form, 422)
     try:
         services.change_group(signup_row, form.students.data, form.teachers.data)
-    except SignupError as err:
-        db.session.rollback()
-        signup_row = _load(token)
+    except ExchangeError as err:
         with force_locale(_school_language(signup_row)):
-            message = signup_error(err)
-        if err.field and err.field in form:
-            form[err.field].errors = [*form[err.field].errors, message]
-        else:
-            form.form_errors.append(message)
+            show_error(form, err)
         return _signup_page(token, signup_row, form, 422)
-    db.session.commit()
     return redirect(url_for("exchanges.signup_page", token=token, done="changed"))
 
 
 @bp.post("/signups/<token>/cancel")
 def cancel(token: str):
     try:
-        signup_row = _load(token)
-    except SignupError as err:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
         return _link_error(err)
     ConfirmForm().validate_on_submit()  # the CSRF check itself runs before the view
-    exchange_id = signup_row.exchange_id
     lang = _school_language(signup_row)
     services.cancel_signup(signup_row)
-    db.session.commit()
-    exchange = db.session.get(m.Exchange, exchange_id)
     with force_locale(lang):
-        return render_template("exchanges/cancelled.html", exchange=exchange)
+        return render_template("exchanges/cancelled.html", exchange=signup_row.exchange)
 
 
 def _simple_action(token: str, action, done: str):
     try:
-        signup_row = _load(token)
-    except SignupError as err:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
         return _link_error(err)
     try:
         action(signup_row)
-    except SignupError as err:
-        db.session.rollback()
-        signup_row = _load(token)
+    except ExchangeError as err:
         with force_locale(_school_language(signup_row)):
-            message = signup_error(err)
-        return _signup_page(token, signup_row, status=422, notice=message)
-    db.session.commit()
+            notice = err.message
+        return _signup_page(token, signup_row, status=422, notice=notice)
     return redirect(url_for("exchanges.signup_page", token=token, done=done))
 
 
@@ -278,6 +248,3 @@ def accept(token: str):
 @bp.post("/signups/<token>/rejoin")
 def rejoin(token: str):
     return _simple_action(token, services.rejoin_waiting_list, "rejoined")
-
-
-# --- JSON --------------------------------------------------------------------------------

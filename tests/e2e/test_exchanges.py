@@ -76,7 +76,7 @@ def test_bad_input_in_the_browser_is_announced_next_to_the_field(page, live_serv
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_exchange_pages_have_no_wcag_violations(page, live_server, app, lang):
     from app.demo import seed
-    from app.exchanges.services import open_exchanges
+    from app.exchanges.queries import open_exchanges
     from tests.factories import make_coordinator
 
     seed("goteborg")

@@ -38,7 +38,7 @@ def make_exchange(partner=None, **fields: object) -> m.Exchange:
 
 def request_for(
     school: str | None = None,
-    students: int = 3,
+    pupils: int = 3,
     teachers: int = 1,
     email: str | None = None,
     language: str = "sv",
@@ -48,17 +48,17 @@ def request_for(
         school_name=school or f"Skola {n}",
         contact_name="Anna Lärare",
         contact_email=email or f"school{n}@example.org",
-        students=students,
+        pupils=pupils,
         teachers=teachers,
         language=language,
     )
 
 
 def make_signup(
-    exchange: m.Exchange, school: str | None = None, students: int = 3, **kw: object
+    exchange: m.Exchange, school: str | None = None, pupils: int = 3, **kw: object
 ) -> m.Signup:
     """Sign a group up (committed) and return its sign-up."""
-    outcome = services.sign_up(exchange.id, request_for(school, students, **kw))
+    outcome = services.sign_up(exchange.id, request_for(school, pupils, **kw))
     db.session.commit()
     # Test data, not a request: its confirmation mail stays queued instead of being sent
     # by the next request that happens to share this session.

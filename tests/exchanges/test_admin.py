@@ -71,7 +71,7 @@ def test_a_bad_exchange_form_is_shown_again_with_the_error(logged_in, app, field
 
 def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
     exchange = make_exchange(places=10)
-    make_signup(exchange, students=8)
+    make_signup(exchange, pupils=8)
     response = logged_in.post(
         f"/admin/exchanges/{exchange.id}/edit",
         data=_exchange_form(exchange.partner_id, places=6, signup_opens_at="2020-01-01T08:00"),
@@ -83,9 +83,9 @@ def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
 
 def test_the_detail_page_lists_groups_and_the_waiting_list_in_order(logged_in, app):
     exchange = make_exchange(places=5)
-    make_signup(exchange, school="Alfaskolan", students=5)
-    make_signup(exchange, school="Betaskolan", students=3)
-    make_signup(exchange, school="Gammaskolan", students=2)
+    make_signup(exchange, school="Alfaskolan", pupils=5)
+    make_signup(exchange, school="Betaskolan", pupils=3)
+    make_signup(exchange, school="Gammaskolan", pupils=2)
     page = logged_in.get(f"/admin/exchanges/{exchange.id}").text
     assert page.index("Alfaskolan") < page.index("Betaskolan") < page.index("Gammaskolan")
     assert 'data-confirmed-pupils="5"' in page
@@ -93,8 +93,8 @@ def test_the_detail_page_lists_groups_and_the_waiting_list_in_order(logged_in, a
 
 def test_a_coordinator_cancels_a_group_and_the_next_fitting_one_is_offered(logged_in, app):
     exchange = make_exchange(places=5)
-    first = make_signup(exchange, students=5)
-    waiting = make_signup(exchange, students=3)
+    first = make_signup(exchange, pupils=5)
+    waiting = make_signup(exchange, pupils=3)
     response = logged_in.post(f"/admin/exchanges/{exchange.id}/signups/{first.id}/cancel")
     assert response.status_code == 302
     assert db.session.get(m.Signup, first.id).status == m.SIGNUP_CANCELLED
@@ -103,8 +103,8 @@ def test_a_coordinator_cancels_a_group_and_the_next_fitting_one_is_offered(logge
 
 def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
     exchange = make_exchange(places=5)
-    make_signup(exchange, students=4)
-    waiting = make_signup(exchange, students=3)
+    make_signup(exchange, pupils=4)
+    waiting = make_signup(exchange, pupils=3)
     response = logged_in.post(
         f"/admin/exchanges/{exchange.id}/signups/{waiting.id}/confirm", follow_redirects=True
     )
@@ -115,7 +115,7 @@ def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
 def test_a_coordinator_moves_a_group_to_another_exchange(logged_in, app):
     partner = make_partner()
     source, target = make_exchange(partner), make_exchange(partner)
-    signup = make_signup(source, students=4)
+    signup = make_signup(source, pupils=4)
     response = logged_in.post(
         f"/admin/exchanges/{source.id}/signups/{signup.id}/move", data={"target": str(target.id)}
     )
@@ -125,8 +125,8 @@ def test_a_coordinator_moves_a_group_to_another_exchange(logged_in, app):
 
 def test_the_participants_csv_is_excel_safe(logged_in, app):
     exchange = make_exchange()
-    make_signup(exchange, school='=HYPERLINK("http://evil")', students=3)
-    make_signup(exchange, school="Åkerskolan", students=2)
+    make_signup(exchange, school='=HYPERLINK("http://evil")', pupils=3)
+    make_signup(exchange, school="Åkerskolan", pupils=2)
     response = logged_in.get(f"/admin/exchanges/{exchange.id}/participants.csv")
     assert response.mimetype == "text/csv"
     rows = read_excel_csv(response.data)
@@ -137,9 +137,9 @@ def test_the_participants_csv_is_excel_safe(logged_in, app):
 
 def test_a_message_reaches_every_confirmed_school_and_no_waiting_one(logged_in, app, smtp):
     exchange = make_exchange(places=5)
-    make_signup(exchange, students=3, email="a@example.org")
-    make_signup(exchange, students=2, email="b@example.org")
-    make_signup(exchange, students=4, email="waiting@example.org")
+    make_signup(exchange, pupils=3, email="a@example.org")
+    make_signup(exchange, pupils=2, email="b@example.org")
+    make_signup(exchange, pupils=4, email="waiting@example.org")
     response = logged_in.post(
         f"/admin/exchanges/{exchange.id}/message",
         data={"subject": "Packlista", "message": "Glöm inte passet."},
@@ -163,7 +163,7 @@ def test_an_empty_message_is_refused(logged_in, app):
 
 def test_reciprocity_shows_a_table_and_an_accessible_chart(logged_in, app):
     exchange = make_exchange(make_partner("Lyon"), direction=m.BOTH, incoming_pupils=9)
-    make_signup(exchange, students=4)
+    make_signup(exchange, pupils=4)
     page = logged_in.get("/admin/exchanges/reciprocity").text
     assert 'data-sent="4"' in page and 'data-received="9"' in page
     assert '<svg class="chart" role="img"' in page and "<desc" in page
@@ -172,12 +172,12 @@ def test_reciprocity_shows_a_table_and_an_accessible_chart(logged_in, app):
 def test_the_same_message_sent_again_later_goes_out_again_but_not_twice_at_once(app):
     from datetime import timedelta
 
-    from app.exchanges.services import mail_confirmed
+    from app.exchanges.notices import mail_confirmed
     from app.mail import OutboxMail
     from app.timeutil import utcnow
 
     exchange = make_exchange(places=5)
-    make_signup(exchange, students=3, email="a@example.org")
+    make_signup(exchange, pupils=3, email="a@example.org")
     now = utcnow()
     mail_confirmed(exchange, "Påminnelse", "Glöm inte passet.", now=now)
     mail_confirmed(exchange, "Påminnelse", "Glöm inte passet.", now=now)  # a double click

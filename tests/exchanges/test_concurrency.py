@@ -155,7 +155,7 @@ def test_simultaneous_signups_never_overbook(app, server, logged_in):
     answered_confirmed = sum(sizes[n] for n, s in statuses.items() if s == "confirmed")
 
     db_confirmed = db.session.scalar(
-        sa.select(sa.func.sum(m.Signup.students)).where(
+        sa.select(sa.func.sum(m.Signup.pupils)).where(
             m.Signup.exchange_id == exchange_id, m.Signup.status == m.CONFIRMED
         )
     )

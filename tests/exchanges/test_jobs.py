@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app.exchanges import models as m
 from app.exchanges import services
-from app.exchanges.jobs import sweep_offers
+from app.exchanges.cli import sweep_offers
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.exchanges.factories import make_exchange, make_signup
@@ -14,9 +14,9 @@ from tests.exchanges.factories import make_exchange, make_signup
 
 def _offer_to_second_group() -> tuple[m.Signup, m.Signup]:
     exchange = make_exchange(places=4)
-    leaving = make_signup(exchange, students=4)
-    offered = make_signup(exchange, students=4, email="first@example.org")
-    following = make_signup(exchange, students=3, email="next@example.org")
+    leaving = make_signup(exchange, pupils=4)
+    offered = make_signup(exchange, pupils=4, email="first@example.org")
+    following = make_signup(exchange, pupils=3, email="next@example.org")
     services.cancel_signup(leaving)
     db.session.commit()
     db.session.info.pop("outbox_committed", None)  # test data: only the sweep's mail is sent

@@ -41,8 +41,8 @@ def test_the_exchange_list_does_not_grow_with_exchanges(client, app):
 
 def test_the_coordinator_page_does_not_grow_with_groups(logged_in, app):
     exchange = make_exchange(places=10)
-    make_signup(exchange, students=2)
+    make_signup(exchange, pupils=2)
     few = _statements(logged_in, f"/admin/exchanges/{exchange.id}")
     for _ in range(8):
-        make_signup(exchange, students=2)
+        make_signup(exchange, pupils=2)
     assert _statements(logged_in, f"/admin/exchanges/{exchange.id}") == few

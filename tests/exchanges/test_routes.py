@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.exchanges import links, services
 from app.exchanges import models as m
-from app.exchanges import services
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.exchanges.factories import make_exchange, make_signup, signup_form
@@ -22,12 +22,12 @@ def _count(model) -> int:
 
 
 def _link_of(signup: m.Signup) -> str:
-    return services.signup_path(signup)
+    return links.signup_path(signup)
 
 
 def test_the_exchange_page_shows_places_left_and_the_order_rule(client, app):
     exchange = make_exchange(places=12)
-    make_signup(exchange, students=5)
+    make_signup(exchange, pupils=5)
     page = client.get(f"/exchanges/{exchange.id}?lang=en").text
     assert 'data-places-left="7"' in page
     assert "first come, first served" in page
@@ -60,7 +60,7 @@ def test_a_group_that_fits_is_told_it_is_confirmed_with_its_link(client, app):
 
 def test_a_group_that_does_not_fit_is_told_it_waits(client, app):
     exchange = make_exchange(places=10)
-    make_signup(exchange, students=8)
+    make_signup(exchange, pupils=8)
     response = client.post(f"/exchanges/{exchange.id}/signup", data=signup_form(students=4))
     assert response.status_code == 200
     assert 'data-signup-status="waitlisted"' in response.text
@@ -242,37 +242,37 @@ def test_the_school_page_is_in_the_language_the_school_used(client, app):
 
 def test_a_rise_that_does_not_fit_is_refused_on_the_school_page(client, app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=4)
-    make_signup(exchange, students=5)
+    signup = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=5)
     response = client.post(_link_of(signup) + "/change", data={"students": "6", "teachers": "1"})
     assert response.status_code == 422
     assert "Bara 1 platser till är lediga" in response.text
-    assert db.session.get(m.Signup, signup.id).students == 4
+    assert db.session.get(m.Signup, signup.id).pupils == 4
 
 
 def test_a_change_with_bad_numbers_is_refused(client, app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=4)
+    signup = make_signup(exchange, pupils=4)
     response = client.post(_link_of(signup) + "/change", data={"students": "-4", "teachers": "x"})
     assert response.status_code == 422
     assert "Ange ett heltal" in response.text
-    assert db.session.get(m.Signup, signup.id).students == 4
+    assert db.session.get(m.Signup, signup.id).pupils == 4
 
 
 def test_a_school_lowers_its_numbers_through_its_link(client, app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=4)
+    signup = make_signup(exchange, pupils=4)
     response = client.post(_link_of(signup) + "/change", data={"students": "2", "teachers": "1"})
     assert response.status_code == 302
-    assert db.session.get(m.Signup, signup.id).students == 2
+    assert db.session.get(m.Signup, signup.id).pupils == 2
 
 
 def test_a_cancellation_offers_the_places_by_mail_and_the_group_accepts(client, app, smtp):
     exchange = make_exchange(places=10)
-    leaving = make_signup(exchange, students=5)
-    make_signup(exchange, students=5)
-    make_signup(exchange, students=6, email="big@example.org")
-    waiting = make_signup(exchange, students=4, email="next@example.org", language="en")
+    leaving = make_signup(exchange, pupils=5)
+    make_signup(exchange, pupils=5)
+    make_signup(exchange, pupils=6, email="big@example.org")
+    waiting = make_signup(exchange, pupils=4, email="next@example.org", language="en")
     response = client.post(_link_of(leaving) + "/cancel")
     assert response.status_code == 200
     assert 'data-signup-status="cancelled"' in response.text
@@ -290,7 +290,7 @@ def test_a_cancellation_offers_the_places_by_mail_and_the_group_accepts(client, 
 
 def test_the_api_lists_public_exchanges_with_places_left(client, app):
     exchange = make_exchange(places=30, title_sv="Utbyte", title_en="Exchange")
-    make_signup(exchange, students=4)
+    make_signup(exchange, pupils=4)
     make_exchange(status=m.DRAFT)
     (item,) = client.get("/api/v1/exchanges?lang=en").json
     assert {k: item[k] for k in ("id", "title", "places", "places_left", "status")} == {

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.exchanges import calendar, links, queries, reports, services
 from app.exchanges import models as m
-from app.exchanges import services
-from app.exchanges.services import ExchangeError, SignupError
+from app.exchanges.errors import ExchangeError
 from app.extensions import db
 from app.mail import OutboxMail
 from app.timeutil import utcnow
@@ -28,22 +28,22 @@ def _mails(kind: str) -> list[OutboxMail]:
 
 def test_a_group_that_fits_is_confirmed_whole(app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=10)
+    signup = make_signup(exchange, pupils=10)
     assert signup.status == m.CONFIRMED
-    assert services.places_left(exchange) == 0
+    assert queries.places_left(exchange) == 0
 
 
 def test_a_group_that_does_not_fit_waits_whole(app):
     exchange = make_exchange(places=10)
-    make_signup(exchange, students=8)
-    signup = make_signup(exchange, students=3)
+    make_signup(exchange, pupils=8)
+    signup = make_signup(exchange, pupils=3)
     assert signup.status == m.WAITLISTED
-    assert services.places_left(exchange) == 2
+    assert queries.places_left(exchange) == 2
 
 
 def test_the_sign_up_mail_is_queued_in_the_school_language_with_the_exchange_as_ics(app):
     exchange = make_exchange(places=10, starts_on=date(2031, 5, 4))
-    make_signup(exchange, students=2, language="en")
+    make_signup(exchange, pupils=2, language="en")
     (mail,) = _mails("signup")
     assert mail.language == "en"
     assert "Confirmed" in mail.subject
@@ -66,6 +66,24 @@ def test_the_same_school_signing_up_again_is_pointed_to_its_sign_up_by_mail(app)
     assert reminder.to_addr == "office@hvf.example.org"
 
 
+def test_a_contact_address_is_stored_trimmed_and_lower_cased(app):
+    exchange = make_exchange()
+    outcome = services.sign_up(exchange.id, request_for(email="  Anna.Berg@Skola.Example.ORG "))
+    assert outcome.signup.contact_email == "anna.berg@skola.example.org"
+    assert outcome.signup.school.contact_email == "anna.berg@skola.example.org"
+
+
+@pytest.mark.parametrize("address", ["not an address", "anna@", "anna@skola..example.org"])
+def test_a_sign_up_with_an_address_that_is_not_one_is_refused_on_its_field(app, address):
+    exchange = make_exchange()
+    with pytest.raises(ExchangeError) as err:
+        services.sign_up(exchange.id, request_for(email=address))
+    assert (err.value.code, err.value.field) == ("contact_email", "contact_email")
+    assert err.value.message == "Ange en e-postadress som namn@skola.example.org."
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Signup)) == 0
+
+
 def test_the_database_refuses_a_second_sign_up_of_one_school(app):
     exchange = make_exchange()
     first = make_signup(exchange)
@@ -75,7 +93,7 @@ def test_the_database_refuses_a_second_sign_up_of_one_school(app):
             school_id=first.school_id,
             contact_name="X",
             contact_email="x@example.org",
-            students=1,
+            pupils=1,
             teachers=1,
             status=m.WAITLISTED,
             token_nonce="x",
@@ -99,10 +117,10 @@ def test_a_school_that_cancelled_can_sign_up_again(app):
 
 def test_cancelling_offers_the_places_to_the_first_waiting_group_that_fits(app):
     exchange = make_exchange(places=10)
-    leaving = make_signup(exchange, students=4)
-    make_signup(exchange, students=6)
-    too_big = make_signup(exchange, students=5)
-    fitting = make_signup(exchange, students=3)
+    leaving = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=6)
+    too_big = make_signup(exchange, pupils=5)
+    fitting = make_signup(exchange, pupils=3)
     services.cancel_signup(leaving)
     db.session.commit()
     assert db.session.get(m.Signup, too_big.id).status == m.WAITLISTED
@@ -116,10 +134,10 @@ def test_cancelling_offers_the_places_to_the_first_waiting_group_that_fits(app):
 
 def test_an_unanswered_offer_passes_to_the_next_group_after_its_deadline(app):
     exchange = make_exchange(places=10)
-    leaving = make_signup(exchange, students=4)
-    make_signup(exchange, students=6)
-    first = make_signup(exchange, students=3)
-    second = make_signup(exchange, students=4)
+    leaving = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=6)
+    first = make_signup(exchange, pupils=3)
+    second = make_signup(exchange, pupils=4)
     services.cancel_signup(leaving)
     db.session.commit()
     assert db.session.get(m.Signup, first.id).status == m.OFFERED
@@ -137,8 +155,8 @@ def test_an_unanswered_offer_passes_to_the_next_group_after_its_deadline(app):
 
 def test_running_the_expiry_twice_changes_and_sends_nothing_more(app):
     exchange = make_exchange(places=4)
-    leaving = make_signup(exchange, students=4)
-    make_signup(exchange, students=4)
+    leaving = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=4)
     services.cancel_signup(leaving)
     db.session.commit()
     later = utcnow() + timedelta(hours=80)
@@ -152,70 +170,70 @@ def test_running_the_expiry_twice_changes_and_sends_nothing_more(app):
 
 def test_an_offer_is_accepted_before_its_deadline_but_not_after(app):
     exchange = make_exchange(places=4)
-    leaving = make_signup(exchange, students=4)
-    waiting = make_signup(exchange, students=2)
-    late = make_signup(exchange, students=2)
+    leaving = make_signup(exchange, pupils=4)
+    waiting = make_signup(exchange, pupils=2)
+    late = make_signup(exchange, pupils=2)
     services.cancel_signup(leaving)
     db.session.commit()
     assert services.accept_offer(db.session.get(m.Signup, waiting.id)).status == m.CONFIRMED
     db.session.commit()
-    with pytest.raises(SignupError) as err:
+    with pytest.raises(ExchangeError) as err:
         services.accept_offer(db.session.get(m.Signup, late.id), now=utcnow() + timedelta(days=4))
     assert err.value.code == "offer_lapsed"
 
 
 def test_a_group_that_let_its_offer_lapse_can_rejoin_at_the_end_of_the_queue(app):
     exchange = make_exchange(places=4)
-    leaving = make_signup(exchange, students=4)
-    make_signup(exchange, students=4)
+    leaving = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=4)
     services.cancel_signup(leaving)
     db.session.commit()
     (lapsed,) = services.expire_offers(utcnow() + timedelta(hours=80))
     db.session.commit()
-    make_signup(exchange, students=3)
-    earlier = make_signup(exchange, students=2)
+    make_signup(exchange, pupils=3)
+    earlier = make_signup(exchange, pupils=2)
     back = services.rejoin_waiting_list(db.session.get(m.Signup, lapsed.id))
     db.session.commit()
     assert back.status == m.WAITLISTED
-    assert [s.id for s in services.waiting_list(exchange)] == [earlier.id, lapsed.id]
+    assert [s.id for s in queries.waiting_list(exchange)] == [earlier.id, lapsed.id]
 
 
 def test_a_rise_is_confirmed_only_if_it_fits(app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=4)
-    make_signup(exchange, students=4)
-    with pytest.raises(SignupError) as err:
-        services.change_group(signup, students=7, teachers=1)
+    signup = make_signup(exchange, pupils=4)
+    make_signup(exchange, pupils=4)
+    with pytest.raises(ExchangeError) as err:
+        services.change_group(signup, pupils=7, teachers=1)
     assert err.value.code == "no_room" and err.value.params["left"] == 2
     db.session.rollback()
-    services.change_group(db.session.get(m.Signup, signup.id), students=6, teachers=2)
+    services.change_group(db.session.get(m.Signup, signup.id), pupils=6, teachers=2)
     db.session.commit()
-    assert db.session.get(m.Signup, signup.id).students == 6
+    assert db.session.get(m.Signup, signup.id).pupils == 6
 
 
 def test_a_smaller_group_frees_places_for_the_waiting_list(app):
     exchange = make_exchange(places=10)
-    signup = make_signup(exchange, students=8)
-    waiting = make_signup(exchange, students=3)
-    services.change_group(signup, students=5, teachers=1)
+    signup = make_signup(exchange, pupils=8)
+    waiting = make_signup(exchange, pupils=3)
+    services.change_group(signup, pupils=5, teachers=1)
     db.session.commit()
     assert db.session.get(m.Signup, waiting.id).status == m.OFFERED
 
 
 def test_more_places_are_offered_to_the_waiting_list(app):
     exchange = make_exchange(places=4)
-    make_signup(exchange, students=4)
-    waiting = make_signup(exchange, students=3)
-    offered = services.update_exchange(exchange, places=7)
+    make_signup(exchange, pupils=4)
+    waiting = make_signup(exchange, pupils=3)
+    offered = services.change_exchange(exchange, places=7).offered
     db.session.commit()
     assert [s.id for s in offered] == [waiting.id]
 
 
 def test_places_cannot_drop_below_the_pupils_holding_places(app):
     exchange = make_exchange(places=10)
-    make_signup(exchange, students=6)
+    make_signup(exchange, pupils=6)
     with pytest.raises(ExchangeError) as err:
-        services.update_exchange(exchange, places=5)
+        services.change_exchange(exchange, places=5)
     assert err.value.code == "places_below_held"
     db.session.rollback()
     assert db.session.get(m.Exchange, exchange.id).places == 10
@@ -225,8 +243,8 @@ def test_a_coordinator_moves_a_group_to_another_exchange(app):
     partner = make_partner("Lyon")
     source = make_exchange(partner, places=10)
     target = make_exchange(partner, places=10)
-    signup = make_signup(source, students=4)
-    waiting = make_signup(source, students=8)
+    signup = make_signup(source, pupils=4)
+    waiting = make_signup(source, pupils=8)
     moved = services.move_group(signup, target)
     db.session.commit()
     assert moved.exchange_id == target.id and moved.status == m.CONFIRMED
@@ -236,22 +254,22 @@ def test_a_coordinator_moves_a_group_to_another_exchange(app):
 def test_a_link_is_refused_when_altered_revoked_or_out_of_date(app):
     exchange = make_exchange(places=10)
     signup = make_signup(exchange)
-    token = services.signup_token(signup)
-    assert services.signup_from_token(token).id == signup.id
-    with pytest.raises(SignupError, match="bad_link"):
-        services.signup_from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
-    with pytest.raises(SignupError, match="link_expired"):
-        services.signup_from_token(token, now=utcnow() + timedelta(days=400))
+    token = links.signup_token(signup)
+    assert links.signup_from_token(token).id == signup.id
+    with pytest.raises(ExchangeError, match="bad_link"):
+        links.signup_from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    with pytest.raises(ExchangeError, match="link_expired"):
+        links.signup_from_token(token, now=utcnow() + timedelta(days=400))
     services.cancel_signup(signup)
     db.session.commit()
-    with pytest.raises(SignupError, match="link_revoked"):
-        services.signup_from_token(token)
+    with pytest.raises(ExchangeError, match="link_revoked"):
+        links.signup_from_token(token)
 
 
 def test_exchanges_are_all_day_calendar_events_with_an_exclusive_end(app):
     exchange = make_exchange(starts_on=date(2031, 5, 4), ends_on=date(2031, 5, 4))
     draft = make_exchange(status=m.DRAFT)
-    events = services.exchange_events([exchange, draft])
+    events = calendar.exchange_events([exchange, draft])
     assert [(e.start, e.end) for e in events] == [(date(2031, 5, 4), date(2031, 5, 5))]
 
 
@@ -260,25 +278,25 @@ def test_open_exchanges_leave_out_drafts_and_closed_windows(app):
     open_one = make_exchange()
     make_exchange(status=m.DRAFT)
     make_exchange(signup_opens_at=now - timedelta(days=9), signup_closes_at=now - timedelta(days=1))
-    assert [e.id for e in services.open_exchanges(now)] == [open_one.id]
+    assert [e.id for e in queries.open_exchanges(now)] == [open_one.id]
 
 
 def test_reciprocity_counts_pupils_sent_and_received_per_partner_and_year(app):
     partner = make_partner("Århus")
     out = make_exchange(partner, starts_on=date(2031, 3, 1), direction=m.WE_TRAVEL)
     make_exchange(partner, starts_on=date(2031, 9, 1), direction=m.THEY_VISIT, incoming_pupils=12)
-    make_signup(out, students=4)
-    make_signup(out, students=3)
-    ((found, rows),) = services.reciprocity()
+    make_signup(out, pupils=4)
+    make_signup(out, pupils=3)
+    ((found, rows),) = reports.reciprocity()
     assert found.id == partner.id
     assert [(r.year, r.sent, r.received) for r in rows] == [(2031, 7, 12)]
 
 
 def test_cancelling_the_exchange_tells_every_group_with_a_cancelled_calendar_entry(app):
     exchange = make_exchange(places=4)
-    make_signup(exchange, students=4, email="confirmed@example.org")
-    make_signup(exchange, students=3, email="waiting@example.org")
-    services.update_exchange(exchange, status=m.CANCELLED)
+    make_signup(exchange, pupils=4, email="confirmed@example.org")
+    make_signup(exchange, pupils=3, email="waiting@example.org")
+    services.change_exchange(exchange, status=m.CANCELLED)
     db.session.commit()
     mails = _mails("exchange_cancelled")
     assert sorted(mail.to_addr for mail in mails) == [

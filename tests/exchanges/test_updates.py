@@ -8,8 +8,8 @@ import icalendar
 import sqlalchemy as sa
 
 from app.audit import AuditEntry
+from app.exchanges import links, services
 from app.exchanges import models as m
-from app.exchanges import services
 from app.extensions import db
 from app.mail import OutboxMail
 from tests.exchanges.factories import edit_form, make_exchange, make_signup, signup_form
@@ -17,10 +17,10 @@ from tests.exchanges.factories import edit_form, make_exchange, make_signup, sig
 START = date.today() + timedelta(days=60)
 
 
-def _sign_up_through_the_page(client, exchange, school, email, students, lang="sv"):
+def _sign_up_through_the_page(client, exchange, school, email, pupils, lang="sv"):
     response = client.post(
         f"/exchanges/{exchange.id}/signup?lang={lang}",
-        data=signup_form(school, students, contact_email=email),
+        data=signup_form(school, pupils, contact_email=email),
     )
     assert response.status_code == 200
     return db.session.scalar(sa.select(m.Signup).where(m.Signup.contact_email == email))
@@ -49,7 +49,7 @@ def test_new_dates_reach_every_live_signup_with_a_calendar_entry_that_replaces_t
     leaving = _sign_up_through_the_page(logged_in, exchange, "Cesium", "c@example.org", 2)
     _sign_up_through_the_page(logged_in, exchange, "Betaskolan", "b@example.org", 3)
     _sign_up_through_the_page(logged_in, exchange, "Deltaskolan", "d@example.org", 2, "en")
-    logged_in.post(services.signup_path(leaving) + "/cancel")
+    logged_in.post(links.signup_path(leaving) + "/cancel")
     smtp.wait_for(6)  # four sign-ups, the cancellation, the offer to Deltaskolan
     statuses = {s.contact_email: s.status for s in db.session.scalars(sa.select(m.Signup))}
     assert statuses == {
@@ -136,7 +136,7 @@ def test_an_english_title_change_reaches_only_schools_reading_english(app):
     make_signup(exchange, language="sv")
     english = make_signup(exchange, language="en")
 
-    services.update_exchange(exchange, title_en="Youth exchange in spring")
+    services.change_exchange(exchange, title_en="Youth exchange in spring")
     db.session.commit()
 
     keys = db.session.scalars(
@@ -147,9 +147,9 @@ def test_an_english_title_change_reaches_only_schools_reading_english(app):
 
 def test_raising_the_places_on_the_edit_page_offers_them_to_the_waiting_list(logged_in, app, smtp):
     exchange = make_exchange(places=5, starts_on=START)
-    make_signup(exchange, students=5)
-    too_big = make_signup(exchange, students=4, email="big@example.org")
-    waiting = make_signup(exchange, students=3, email="next@example.org", language="en")
+    make_signup(exchange, pupils=5)
+    too_big = make_signup(exchange, pupils=4, email="big@example.org")
+    waiting = make_signup(exchange, pupils=3, email="next@example.org", language="en")
 
     response = logged_in.post(
         f"/admin/exchanges/{exchange.id}/edit",
@@ -170,7 +170,7 @@ def test_raising_the_places_on_the_edit_page_offers_them_to_the_waiting_list(log
 
 def test_places_below_the_confirmed_pupils_are_refused_and_nothing_is_sent(logged_in, app):
     exchange = make_exchange(places=10, starts_on=START)
-    make_signup(exchange, students=8)
+    make_signup(exchange, pupils=8)
     new_start = START + timedelta(days=3)
 
     response = logged_in.post(
@@ -238,7 +238,7 @@ def test_a_new_partner_town_is_named_in_the_mail_with_the_old_one(app):
     exchange = make_exchange(make_partner("Århus"), starts_on=START)
     signup = make_signup(exchange, language="sv")
 
-    services.update_exchange(exchange, partner_id=make_partner("Lyon").id)
+    services.change_exchange(exchange, partner_id=make_partner("Lyon").id)
     db.session.commit()
 
     mail = db.session.scalar(

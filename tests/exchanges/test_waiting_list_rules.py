@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.exchanges import models as m
 from app.exchanges import services
-from app.exchanges.services import SignupError
+from app.exchanges.errors import ExchangeError
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.exchanges.factories import make_exchange, request_for
@@ -31,12 +31,12 @@ def _check_rules(exchange_id: int, places: int) -> None:
     signups = db.session.scalars(
         db.select(m.Signup).where(m.Signup.exchange_id == exchange_id)
     ).all()
-    held = sum(s.students for s in signups if s.status in m.HOLDING)
+    held = sum(s.pupils for s in signups if s.status in m.HOLDING)
     assert held <= places
     left = places - held
     waiting = [s for s in signups if s.status == m.WAITLISTED]
     # Rule 3: free places never sit idle while a waiting group would fit in them.
-    assert all(s.students > left for s in waiting)
+    assert all(s.pupils > left for s in waiting)
     assert all(s.offer_expires_at is not None for s in signups if s.status == m.OFFERED)
 
 
@@ -58,17 +58,17 @@ def test_any_sequence_of_changes_keeps_the_places_and_the_queue_rule(app, ops):
         pick = (lambda i, ids=ids: db.session.get(m.Signup, ids[i % len(ids)])) if ids else None
         try:
             if op[0] == "sign_up":
-                services.sign_up(exchange_id, request_for(students=op[1]), now=clock)
+                services.sign_up(exchange_id, request_for(pupils=op[1]), now=clock)
             elif op[0] == "cancel" and pick:
                 services.cancel_signup(pick(op[1]), now=clock)
             elif op[0] == "change" and pick:
-                services.change_group(pick(op[1]), students=op[2], teachers=1, now=clock)
+                services.change_group(pick(op[1]), pupils=op[2], teachers=1, now=clock)
             elif op[0] == "accept" and pick:
                 services.accept_offer(pick(op[1]), now=clock)
             elif op[0] == "expire":
                 clock += timedelta(hours=73 if op[1] else 1)
                 services.expire_offers(clock)
             db.session.commit()
-        except SignupError:
+        except ExchangeError:
             db.session.rollback()
         _check_rules(exchange_id, places)

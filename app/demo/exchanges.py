@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time, timedelta
 
 from app.exchanges import models as m
+from app.exchanges.links import new_nonce
 from app.exchanges.models import Exchange, School, Signup
 from app.exchanges.services import create_exchange, school_key
 from app.extensions import db
@@ -42,7 +42,7 @@ def _exchange(partner: Partner, start: date, days: int, **values: object) -> Exc
     )
 
 
-def _group(exchange: Exchange, school: School, students: int, teachers: int = 2) -> None:
+def _group(exchange: Exchange, school: School, pupils: int, teachers: int = 2) -> None:
     db.session.add(
         Signup(
             exchange=exchange,
@@ -50,11 +50,11 @@ def _group(exchange: Exchange, school: School, students: int, teachers: int = 2)
             contact_name="Internationell samordnare",
             contact_email=school.contact_email,
             language="sv",
-            students=students,
+            pupils=pupils,
             teachers=teachers,
             status=m.CONFIRMED,
             queued_at=utcnow(),
-            token_nonce=secrets.token_hex(16),
+            token_nonce=new_nonce(),
         )
     )
 

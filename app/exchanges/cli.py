@@ -1,4 +1,4 @@
-"""The offer sweep as one unit of work, for the command line (the scheduler runs app.scheduler)."""
+"""The exchanges commands: `flask exchanges expire-offers` (the scheduler runs app.scheduler)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.boundary import unit_of_work
 from app.exchanges.services import expire_offers
 from app.timeutil import utcnow
 
-cli = Blueprint("exchanges_cli", __name__, cli_group="exchanges")
+bp = Blueprint("exchanges_cli", __name__, cli_group="exchanges")
 
 
 def sweep_offers(now: datetime | None = None) -> list[int]:
@@ -25,7 +25,7 @@ def sweep_offers(now: datetime | None = None) -> list[int]:
         return [s.id for s in expire_offers(now or utcnow())]
 
 
-@cli.cli.command("expire-offers")
+@bp.cli.command("expire-offers")
 @click.option("--now", "now_text", help="ISO date-time with offset to act as if it were then.")
 def expire_offers_command(now_text: str | None) -> None:
     """Pass on offered places whose deadline has passed."""
