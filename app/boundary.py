@@ -7,8 +7,7 @@ Views and jobs never commit or roll back themselves; services flush, raise a
   SQLite cannot turn a reading transaction into a writing one while another connection
   writes;
 - a request whose view answers below 400 commits; an exception or an error answer rolls
-  everything back, so a refused form leaves nothing half-saved (a view whose error answer
-  must still keep its changes says so with `keep_changes()`);
+  everything back, so a refused form leaves nothing half-saved;
 - a job or CLI command runs inside `unit_of_work()`, with the same rule;
 - mail queued in the transaction is delivered only after the commit (`app.mail`), and a
   failed delivery is left to the outbox sweep.
@@ -22,18 +21,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.dbutil import SAFE_METHODS, begin_write_transaction
 from app.extensions import db
 
 log = logging.getLogger(__name__)
-
-
-def keep_changes() -> None:
-    """Commit this request's changes although its answer has an error status."""
-    g.vanort_keep_changes = True
 
 
 def _deliver_mail() -> None:
@@ -76,9 +70,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _finish_transaction(response: Response) -> Response:
-        if response.status_code >= 400 and not g.get("vanort_keep_changes"):
+        if response.status_code >= 400:
             db.session.rollback()
-            _deliver_mail()  # anything the request committed on purpose before its answer
             return response
         try:
             db.session.commit()

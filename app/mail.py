@@ -154,8 +154,11 @@ def queue_templated(
     """
     with force_locale(language):
         subject = render_template(f"{template}.subject.txt", **context)
-        text = render_template(f"{template}.txt", **context)
-        html = render_template(f"{template}.html", **context)
+        # The HTML part shows the subject as {{ subject }}, escaped like any other value:
+        # including the .txt template there would insert it unescaped.
+        page = {**context, "subject": subject}
+        text = render_template(f"{template}.txt", **page)
+        html = render_template(f"{template}.html", **page)
     return queue_mail(
         key=key,
         to=to,

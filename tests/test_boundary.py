@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from flask import flash, redirect
 
-from app.boundary import keep_changes, unit_of_work
+from app.boundary import unit_of_work
 from app.extensions import db
 from app.mail import OutboxMail, queue_mail
 from app.partners.models import Partner
@@ -43,11 +43,6 @@ def views(app):
         _partner("raised")
         raise RuntimeError("a bug")
 
-    def kept():
-        _partner("kept")
-        keep_changes()
-        return "told, and kept", 409
-
     def commit_fails():
         _partner("twice")
         db.session.add(Partner(name="Twice", slug="twice", kind="partner_city"))
@@ -58,7 +53,7 @@ def views(app):
         _partner("plain")
         return redirect("/")
 
-    for view in (redirected, refused, raised, kept, commit_fails, plain):
+    for view in (redirected, refused, raised, commit_fails, plain):
         app.add_url_rule(f"/_boundary/{view.__name__}", view.__name__, view, methods=["POST"])
     return app
 
@@ -79,11 +74,6 @@ def test_an_error_answer_saves_nothing_and_sends_nothing(views, client, smtp):
 def test_an_exception_in_a_view_answers_500_and_saves_nothing(views, client):
     assert client.post("/_boundary/raised").status_code == 500
     assert not _saved("raised")
-
-
-def test_keep_changes_commits_an_error_answer(views, client):
-    assert client.post("/_boundary/kept").status_code == 409
-    assert _saved("kept")
 
 
 def test_a_commit_that_fails_answers_500_and_forgets_the_saved_message(views, client):

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.agreements.labels import KIND_LABELS
 from app.agreements.models import DEFAULT_LEAD_DAYS
-from app.formfields import DateField
+from app.formfields import DateField, Form
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[DataRequired()])
     kind = SelectField(_l("Kind of agreement"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -35,15 +34,15 @@ class AgreementForm(FlaskForm):
         self.partner_id.choices = [(0, "")] + [(p.id, p.name) for p in partners or []]
 
 
-class RenewForm(FlaskForm):
+class RenewForm(Form):
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
     signatories = TextAreaField(_l("Signatories"), validators=[Length(max=2000)])
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     ended_on = DateField(_l("Ends on"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: the confirmation page's button."""

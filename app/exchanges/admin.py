@@ -129,6 +129,7 @@ def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, statu
             "exchanges/admin/detail.html",
             exchange=exchange,
             signups=signups,
+            duplicates=queries.possible_duplicates(signups),
             holding=[s for s in signups if s.status in m.HOLDING],
             waiting=[s for s in signups if s.status == m.WAITLISTED],
             gone=[s for s in signups if s.status in (m.EXPIRED, m.SIGNUP_CANCELLED)],

@@ -44,6 +44,10 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
         "Sign-up has not opened yet. It opens on %(when)s.", when=_when(p["opens"])
     ),
     "window_closed": lambda p: _("Sign-up closed on %(when)s.", when=_when(p["closed"])),
+    "over": lambda p: _("This exchange is over; sign-up is not possible."),
+    "signed_up_again": lambda p: _(
+        "Your school has signed up for this exchange again since then; use the link of that sign-up."
+    ),
     "school_name": lambda p: _("Enter the name of the school."),
     "contact_email": lambda p: _("Enter an e-mail address such as name@school.example.org."),
     "pupils_range": lambda p: _(

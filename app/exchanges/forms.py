@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -26,26 +24,7 @@ from wtforms.validators import (
 from app.exchanges import models as m
 from app.exchanges.display import DIRECTION_LABELS, SCHOOL_KIND_LABELS, STATUS_LABELS
 from app.exchanges.services import MAX_PUPILS, MAX_TEACHERS
-from app.formfields import DateField
-
-
-class WholeNumberField(IntegerField):
-    """An integer field that says in the page's language when the text is not a number."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        raw = valuelist[0].strip()
-        if raw == "":
-            self.data = None
-            return
-        try:
-            if len(raw) > 12:
-                raise ValueError
-            self.data = int(raw)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a whole number, such as 4."))
+from app.formfields import DateField, Form, WholeNumberField
 
 
 def _pupils_field() -> WholeNumberField:
@@ -76,7 +55,7 @@ def _teachers_field() -> WholeNumberField:
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     school_name = StringField(
         _l("School"),
         validators=[
@@ -116,20 +95,20 @@ class SignupForm(FlaskForm):
             field.data = m.COMPULSORY
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     students = _pupils_field()
     teachers = _teachers_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, accept, rejoin)."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     target = SelectField(_l("Move to exchange"), coerce=int, validators=[InputRequired()])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     subject = StringField(
         _l("Subject"),
         validators=[DataRequired(message=_l("Enter a subject.")), Length(max=200)],
@@ -150,7 +129,7 @@ def _optional_number(label: object, low: int, high: int) -> WholeNumberField:
     )
 
 
-class ExchangeForm(FlaskForm):
+class ExchangeForm(Form):
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[InputRequired()])
     title_sv = StringField(
         _l("Title in Swedish"),

@@ -39,6 +39,7 @@ SIGNUP_CANCELLED = "cancelled"
 SIGNUP_STATUSES = (CONFIRMED, WAITLISTED, OFFERED, EXPIRED, SIGNUP_CANCELLED)
 HOLDING = (CONFIRMED, OFFERED)
 ACTIVE = (CONFIRMED, OFFERED, WAITLISTED)  # still taking part: told of changes, may change
+LIVE_SQL = "status IN ('confirmed', 'offered', 'waitlisted')"  # ACTIVE, for partial indexes
 
 DEFAULT_OFFER_HOURS = 72
 
@@ -160,8 +161,18 @@ class Signup(db.Model):
     school: Mapped[School] = relationship(lazy="joined")
 
     __table_args__ = (
-        # The same school can never hold two sign-ups for one exchange.
-        sa.UniqueConstraint("exchange_id", "school_id"),
+        # One school, through one contact address, holds at most one live sign-up of an
+        # exchange; a stranger typing the school's name with another address gets a sign-up
+        # of its own (flagged to the coordinator), and ended sign-ups are never reused.
+        sa.Index(
+            "ux_signup_live_school_contact",
+            "exchange_id",
+            "school_id",
+            "contact_email",
+            unique=True,
+            sqlite_where=sa.text(LIVE_SQL),
+            postgresql_where=sa.text(LIVE_SQL),
+        ),
         sa.CheckConstraint(_in("status", SIGNUP_STATUSES), name="status_known"),
         sa.CheckConstraint("students >= 1 AND students <= 10000", name="students_range"),
         sa.CheckConstraint("teachers >= 1 AND teachers <= 1000", name="teachers_range"),

@@ -53,7 +53,12 @@ def places_left_for(exchanges: Sequence[Exchange]) -> dict[int, int]:
 
 
 def window_state(exchange: Exchange, now: datetime) -> str:
-    """Return 'not_yet', 'open' or 'closed' for the exchange's sign-up window."""
+    """Return 'over', 'not_yet', 'open' or 'closed' for the exchange's sign-up window.
+
+    An exchange whose last day has passed (in the home zone) is 'over', whatever its window.
+    """
+    if exchange.ends_on < home_today(now):
+        return "over"
     if now < exchange.signup_opens_at:
         return "not_yet"
     if now >= exchange.signup_closes_at:
@@ -80,7 +85,11 @@ def open_exchanges(now: datetime | None = None) -> list[Exchange]:
     return list(
         db.session.scalars(
             sa.select(Exchange)
-            .where(Exchange.status == m.OPEN, Exchange.signup_closes_at > now)
+            .where(
+                Exchange.status == m.OPEN,
+                Exchange.signup_closes_at > now,
+                Exchange.ends_on >= home_today(now),
+            )
             .order_by(Exchange.starts_on, Exchange.id)
         )
     )
@@ -145,3 +154,16 @@ def signups_of(exchange: Exchange) -> list[Signup]:
         .order_by(Signup.queued_at, Signup.id)
     ).all()
     return sorted(rows, key=lambda s: order[s.status])
+
+
+def possible_duplicates(signups: Sequence[Signup]) -> set[int]:
+    """Return the ids of live sign-ups that share their school with another live one.
+
+    The same school name with two contact addresses may be one school twice, or a stranger
+    using its name: both are kept and shown to the coordinator to decide.
+    """
+    by_school: dict[int, list[int]] = {}
+    for signup in signups:
+        if signup.status in m.ACTIVE:
+            by_school.setdefault(signup.school_id, []).append(signup.id)
+    return {i for ids in by_school.values() if len(ids) > 1 for i in ids}

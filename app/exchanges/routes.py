@@ -6,7 +6,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.boundary import keep_changes
 from app.exchanges import display, links, queries, services
 from app.exchanges import models as m
 from app.exchanges.errors import ExchangeError
@@ -107,15 +106,9 @@ def signup(exchange_id: int):
         return _detail_page(exchange, form, 422)
     signup_row = outcome.signup
     if outcome.duplicate:
-        keep_changes()  # the reminder to the address the school gave must still go out
-        return (
-            render_template(
-                "exchanges/duplicate.html",
-                exchange=exchange,
-                school=req.school_name,
-                contact=display.mask_email(signup_row.contact_email),
-            ),
-            409,
+        # Say nothing of the existing sign-up: its link went to the address on file.
+        return render_template(
+            "exchanges/check_mail.html", exchange=exchange, address=signup_row.contact_email
         )
     return render_template(
         "exchanges/result.html",
@@ -221,7 +214,12 @@ def cancel(token: str):
         return _link_error(err)
     ConfirmForm().validate_on_submit()  # the CSRF check itself runs before the view
     lang = _school_language(signup_row)
-    services.cancel_signup(signup_row)
+    try:
+        services.cancel_signup(signup_row)
+    except ExchangeError as err:
+        with force_locale(lang):
+            message = str(err.message)
+        return _signup_page(token, signup_row, status=422, notice=message)
     with force_locale(lang):
         return render_template("exchanges/cancelled.html", exchange=signup_row.exchange)
 

@@ -141,10 +141,23 @@ def _school(req: SignupRequest, email: str) -> School:
     return school
 
 
+def _live_signup(exchange_id: int, school_id: int, email: str) -> Signup | None:
+    """Return the school's live sign-up of the exchange through this address, if any."""
+    return db.session.scalar(
+        sa.select(Signup).where(
+            Signup.exchange_id == exchange_id,
+            Signup.school_id == school_id,
+            Signup.contact_email == email,
+            Signup.status.in_(m.ACTIVE),
+        )
+    )
+
+
 def sign_up(exchange_id: int, req: SignupRequest, now: datetime | None = None) -> SignupOutcome:
     """Sign a school's group up: confirmed whole if it fits, else on the waiting list whole."""
-    now = now or utcnow()
     exchange = _lock(exchange_id)
+    # The queue's order is the order places are decided in: take the time inside the lock.
+    now = now or utcnow()
     if exchange is None or exchange.status == m.DRAFT:
         raise ExchangeError("not_found")
     if exchange.status == m.CANCELLED:
@@ -152,6 +165,8 @@ def sign_up(exchange_id: int, req: SignupRequest, now: datetime | None = None) -
     if exchange.status == m.CLOSED:
         raise ExchangeError("closed")
     state = window_state(exchange, now)
+    if state == "over":
+        raise ExchangeError("over")
     if state == "not_yet":
         raise ExchangeError("not_yet", opens=exchange.signup_opens_at)
     if state == "closed":
@@ -166,12 +181,10 @@ def sign_up(exchange_id: int, req: SignupRequest, now: datetime | None = None) -
     _check_group_size(exchange, req.pupils, req.teachers)
 
     school = _school(req, email)
-    existing = db.session.scalar(
-        sa.select(Signup).where(Signup.exchange_id == exchange.id, Signup.school_id == school.id)
-    )
-    if existing is not None and existing.status in m.ACTIVE:
-        # Point the school to its sign-up without showing it to whoever typed the name:
-        # the link goes again to the address the school gave, at most once an hour.
+    existing = _live_signup(exchange.id, school.id, email)
+    if existing is not None:
+        # Whoever typed the school's name and address learns nothing on the page: the
+        # link goes again to that address (at most once an hour), which the school controls.
         mail_school(existing, "reminder", now.strftime("%Y%m%d%H"), ics=False)
         return SignupOutcome(existing, duplicate=True)
 
@@ -183,35 +196,37 @@ def sign_up(exchange_id: int, req: SignupRequest, now: datetime | None = None) -
         exchange.places, [held], [*queue, allocation.Group("new", req.pupils, arriving=True)]
     )
     status = m.CONFIRMED if result.of("new") == allocation.CONFIRM else m.WAITLISTED
-    before = audit.snapshot(existing) if existing is not None else None
-    signup = existing or Signup(exchange=exchange, school=school)
-    signup.contact_name = " ".join(req.contact_name.split())[:120]
-    signup.contact_email = email
-    signup.language = req.language
-    signup.pupils = req.pupils
-    signup.teachers = req.teachers
-    signup.status = status
-    signup.queued_at = now
-    signup.offer_expires_at = None
-    signup.cancelled_at = None
-    signup.token_nonce = new_nonce()
-    if existing is None:
-        db.session.add(signup)
+    # Always a row of its own: an ended sign-up (cancelled, lapsed) is never taken over.
+    signup = Signup(
+        exchange=exchange,
+        school=school,
+        contact_name=" ".join(req.contact_name.split())[:120],
+        contact_email=email,
+        language=req.language,
+        pupils=req.pupils,
+        teachers=req.teachers,
+        status=status,
+        queued_at=now,
+        token_nonce=new_nonce(),
+    )
+    db.session.add(signup)
     db.session.flush()
     audit.record(
-        audit.UPDATE if existing is not None else audit.CREATE,
-        signup,
-        before=before,
-        summary=f"{school.name} signed up {req.pupils} pupils: {status}",
+        audit.CREATE, signup, summary=f"{school.name} signed up {req.pupils} pupils: {status}"
     )
     mail_school(signup, "signup", f"{signup.token_nonce}:{status}")
     return SignupOutcome(signup)
 
 
 def _locked_signup(signup: Signup) -> tuple[Exchange, Signup]:
-    """Lock the sign-up's exchange, then read the sign-up afresh inside the lock."""
+    """Lock the sign-up's exchange, then read the sign-up afresh inside the lock.
+
+    A cancelled exchange takes no more changes to its groups.
+    """
     signup_id = signup.id
     exchange = _lock(signup.exchange_id)
+    if exchange.status == m.CANCELLED:
+        raise ExchangeError("cancelled")
     return exchange, db.session.get(Signup, signup_id, populate_existing=True)
 
 
@@ -281,12 +296,14 @@ def accept_offer(signup: Signup, now: datetime | None = None) -> Signup:
 
 def rejoin_waiting_list(signup: Signup, now: datetime | None = None) -> Signup:
     """Put a group whose offer lapsed back at the end of the waiting list."""
-    now = now or utcnow()
     exchange, signup = _locked_signup(signup)
+    now = now or utcnow()  # inside the lock: the queue's order is the order of decisions
     if signup.status != m.EXPIRED:
         raise ExchangeError("not_expired")
     if exchange.status not in (m.OPEN, m.CLOSED):
         raise ExchangeError("cancelled")
+    if _live_signup(exchange.id, signup.school_id, signup.contact_email) is not None:
+        raise ExchangeError("signed_up_again")
     before = audit.snapshot(signup)
     signup.status = m.WAITLISTED
     signup.queued_at = now
@@ -480,8 +497,10 @@ def move_group(signup: Signup, target: Exchange, now: datetime | None = None) ->
     if signup.pupils > target.places:
         raise ExchangeError("group_no_room", left=places_left(target))
     taken = db.session.scalar(
-        sa.select(Signup).where(
-            Signup.exchange_id == target.id, Signup.school_id == signup.school_id
+        sa.select(Signup.id).where(
+            Signup.exchange_id == target.id,
+            Signup.school_id == signup.school_id,
+            Signup.status.in_(m.ACTIVE),
         )
     )
     if taken is not None:

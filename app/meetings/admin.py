@@ -8,11 +8,10 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.auth.permissions import require_coordinator, safe_local_target
 from app.extensions import db
-from app.formfields import show_error
+from app.formfields import Form, show_error
 from app.meetings import display, services
 from app.meetings.forms import (
     CancelForm,
@@ -73,7 +72,7 @@ MEETING_FIELDS = (
 )
 
 
-def _form_data(form: FlaskForm, names: tuple[str, ...]) -> dict:
+def _form_data(form: Form, names: tuple[str, ...]) -> dict:
     return {name: getattr(form, name).data for name in names}
 
 
@@ -198,7 +197,7 @@ def _series_for(series_id: int) -> MeetingSeries:
 
 
 def _occurrence_action(
-    series: MeetingSeries, form: FlaskForm, template: str, act: Callable[[], object], done: str
+    series: MeetingSeries, form: Form, template: str, act: Callable[[], object], done: str
 ):
     """Show an occurrence form; on a valid POST run `act`, flash `done` and go back."""
     if request.method == "GET":

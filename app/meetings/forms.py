@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.formfields import DateField
+from app.formfields import DateField, Form
 
 MAX_HOSTS = 8
 
@@ -41,7 +40,7 @@ def _required(message: object) -> InputRequired:
     return InputRequired(message=message)
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
     title_en = StringField(_l("Title in English"), validators=[_max(200)])
     description_sv = TextAreaField(_l("Description in Swedish"), validators=[Optional()])
@@ -99,7 +98,7 @@ for _n in range(1, MAX_HOSTS + 1):
     )
 
 
-class OccurrenceForm(FlaskForm):
+class OccurrenceForm(Form):
     occurrence = SelectField(_l("Meeting"), validate_choice=False)
 
 
@@ -126,7 +125,7 @@ class SwapForm(OccurrenceForm):
     reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
     title_en = StringField(_l("Title in English"), validators=[_max(200)])
     partner_id = SelectField(_l("Partner or network"), validate_choice=False)
@@ -146,14 +145,14 @@ class MeetingForm(FlaskForm):
     published = BooleanField(_l("Published"))
 
 
-class MeetingCancelForm(FlaskForm):
+class MeetingCancelForm(Form):
     reason = StringField(
         _l("Reason for the cancellation"),
         validators=[_required(_l("Say why the meeting is cancelled.")), _max(500)],
     )
 
 
-class DelegateForm(FlaskForm):
+class DelegateForm(Form):
     name = StringField(
         _l("Name"), validators=[_required(_l("Give the delegate's name.")), _max(200)]
     )
@@ -171,5 +170,5 @@ class DelegateForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that posts (with its CSRF token) and nothing else."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,13 +13,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.formfields import Form
 from app.partners.labels import KIND_LABELS
 from app.partners.workspace import PARTNER_FIELDS
 
 YEAR = [Optional(), NumberRange(min=1000, max=2200)]
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Address name"), validators=[Optional(), Length(max=80)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
@@ -51,7 +51,7 @@ class PartnerForm(FlaskForm):
         return {name: self[name].data for name in PARTNER_FIELDS}
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     title_sv = StringField(_l("Title (Swedish)"), validators=[Length(max=200)])
     title_en = StringField(_l("Title (English)"), validators=[Length(max=200)])
     description_sv = TextAreaField(_l("Description (Swedish)"), validators=[Length(max=10000)])
@@ -77,7 +77,7 @@ class ProjectForm(FlaskForm):
         }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     role_sv = StringField(_l("Role (Swedish)"), validators=[Length(max=120)])
     role_en = StringField(_l("Role (English)"), validators=[Length(max=120)])
     organisation = StringField(_l("Organisation"), validators=[Length(max=160)])
@@ -92,5 +92,5 @@ class ContactForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: a confirmation page's button."""

@@ -184,22 +184,46 @@ def test_a_sign_up_with_the_page_csrf_token_goes_through(client, app):
     assert 'data-signup-status="confirmed"' in response.text
 
 
-def test_the_same_school_again_is_told_so_without_seeing_the_link(client, app, smtp):
+def test_the_same_school_and_address_again_is_sent_its_link_and_the_page_says_nothing(
+    client, app, smtp
+):
     exchange = make_exchange()
     make_signup(exchange, school="Hvitfeldtska gymnasiet", email="kansli@hvf.example.org")
     response = client.post(
         f"/exchanges/{exchange.id}/signup",
-        data=signup_form("hvitfeldtska GYMNASIET", contact_email="intruder@example.org"),
+        data=signup_form("hvitfeldtska GYMNASIET", contact_email="kansli@hvf.example.org"),
     )
-    assert response.status_code == 409
-    assert 'data-signup-status="duplicate"' in response.text
+    assert response.status_code == 200
+    assert 'data-signup-status="check-mail"' in response.text
     assert "/signups/" not in response.text
-    assert "k***@hvf.example.org" in response.text
+    assert "redan" not in response.text.lower()  # never "already signed up" on the page
     smtp.wait_for(1)
     (mail,) = smtp.to("kansli@hvf.example.org")
     assert mail["Subject"].startswith("Er anmälan till")
-    assert "/signups/" in mail.get_body(("plain",)).get_content()
-    assert smtp.to("intruder@example.org") == []
+
+
+def test_a_stranger_under_a_schools_name_neither_blocks_nor_learns_nor_takes_over(
+    client, app, smtp
+):
+    exchange = make_exchange()
+    school = make_signup(exchange, school="Hvitfeldtska gymnasiet", email="kansli@hvf.example.org")
+    school_link = _link_of(school)
+    stranger = client.post(
+        f"/exchanges/{exchange.id}/signup",
+        data=signup_form("  HVITFELDTSKA   Gymnasiet ", contact_email="stranger@example.org"),
+    )
+    assert stranger.status_code == 200
+    assert 'data-signup-status="confirmed"' in stranger.text  # like any new sign-up
+    assert "hvf.example.org" not in stranger.text and "k***" not in stranger.text
+    assert smtp.to("kansli@hvf.example.org") == []
+    assert client.get(school_link).status_code == 200  # the school's own link still works
+    assert _count(m.Signup) == 2
+    from tests.factories import make_coordinator
+
+    make_coordinator("office@example.org")
+    client.post("/login", data={"email": "office@example.org", "password": "correct horse battery"})
+    page = client.get(f"/admin/exchanges/{exchange.id}").text
+    assert page.count('data-possible-duplicate="true"') == 2
 
 
 def test_a_tampered_link_is_a_plain_page_not_an_error(client, app):

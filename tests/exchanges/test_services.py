@@ -52,18 +52,55 @@ def test_the_sign_up_mail_is_queued_in_the_school_language_with_the_exchange_as_
     assert b"DTEND;VALUE=DATE:20310511" in mail.ics  # six nights: the end day is exclusive
 
 
-def test_the_same_school_signing_up_again_is_pointed_to_its_sign_up_by_mail(app):
+def test_the_same_school_and_address_again_is_pointed_to_its_sign_up_by_mail(app):
     exchange = make_exchange()
     first = make_signup(exchange, school="Hvitfeldtska gymnasiet", email="office@hvf.example.org")
     outcome = services.sign_up(
         exchange.id,
-        request_for("  HVITFELDTSKA   Gymnasiet ", email="someone.else@example.org"),
+        request_for("  HVITFELDTSKA   Gymnasiet ", email="Office@HVF.example.org"),
     )
     db.session.commit()
     assert outcome.duplicate and outcome.signup.id == first.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Signup)) == 1
     (reminder,) = _mails("reminder")
     assert reminder.to_addr == "office@hvf.example.org"
+
+
+def test_a_stranger_using_a_schools_name_gets_a_sign_up_of_its_own_and_both_are_flagged(app):
+    exchange = make_exchange()
+    school = make_signup(exchange, school="Hvitfeldtska gymnasiet", email="office@hvf.example.org")
+    outcome = services.sign_up(
+        exchange.id, request_for("hvitfeldtska GYMNASIET", email="stranger@example.org")
+    )
+    db.session.commit()
+    assert not outcome.duplicate
+    assert outcome.signup.id != school.id
+    assert outcome.signup.contact_email == "stranger@example.org"
+    assert db.session.get(m.Signup, school.id).contact_email == "office@hvf.example.org"
+    assert _mails("reminder") == []  # the school's link never goes to the stranger
+    signups = queries.signups_of(exchange)
+    assert queries.possible_duplicates(signups) == {school.id, outcome.signup.id}
+
+
+def test_a_stranger_cannot_take_over_the_row_of_a_group_whose_offer_lapsed(app):
+    exchange = make_exchange(places=4)
+    leaving = make_signup(exchange, pupils=4, email="leaving@example.org")
+    waiting = make_signup(
+        exchange, school="Angeredsgymnasiet", pupils=4, email="office@angered.example.org"
+    )
+    services.cancel_signup(leaving)
+    db.session.commit()
+    (lapsed,) = services.expire_offers(utcnow() + timedelta(hours=73))
+    db.session.commit()
+    token = links.signup_token(db.session.get(m.Signup, waiting.id))
+    outcome = services.sign_up(
+        exchange.id, request_for("Angeredsgymnasiet", pupils=2, email="outsider@example.org")
+    )
+    db.session.commit()
+    assert outcome.signup.id != waiting.id
+    kept = db.session.get(m.Signup, waiting.id)
+    assert (kept.status, kept.contact_email) == (m.EXPIRED, "office@angered.example.org")
+    assert links.signup_from_token(token).id == waiting.id  # the school's link still works
 
 
 def test_a_contact_address_is_stored_trimmed_and_lower_cased(app):
@@ -84,7 +121,7 @@ def test_a_sign_up_with_an_address_that_is_not_one_is_refused_on_its_field(app, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Signup)) == 0
 
 
-def test_the_database_refuses_a_second_sign_up_of_one_school(app):
+def test_the_database_refuses_a_second_live_sign_up_of_one_school_and_address(app):
     exchange = make_exchange()
     first = make_signup(exchange)
     db.session.add(
@@ -92,7 +129,7 @@ def test_the_database_refuses_a_second_sign_up_of_one_school(app):
             exchange_id=exchange.id,
             school_id=first.school_id,
             contact_name="X",
-            contact_email="x@example.org",
+            contact_email=first.contact_email,
             pupils=1,
             teachers=1,
             status=m.WAITLISTED,
