@@ -24,7 +24,6 @@ from app.domain import DomainError
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
-MAX_DIGITS = 12
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 _ASCII_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
@@ -52,8 +51,10 @@ def clean_text(value: object) -> object:
     return "\n".join(lines).strip("\n")
 
 
-class WholeNumberField(IntegerField):
-    """A whole number in ASCII digits; anything else is a field error in the page's language."""
+class AsciiIntegerField(IntegerField):
+    """An integer in ASCII digits; anything else is a field error in the page's language."""
+
+    max_digits = 100  # longer is no number anyone means (and int() would work hard on it)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
@@ -62,10 +63,16 @@ class WholeNumberField(IntegerField):
         if raw == "":
             self.data = None
             return
-        if len(raw) > MAX_DIGITS or not _ASCII_WHOLE_NUMBER.fullmatch(raw):
+        if len(raw) > self.max_digits or not _ASCII_WHOLE_NUMBER.fullmatch(raw):
             self.data = None
             raise ValueError(_l("Enter a whole number, such as 4."))
         self.data = int(raw)
+
+
+class WholeNumberField(AsciiIntegerField):
+    """A count people type (pupils, places): at most twelve digits."""
+
+    max_digits = 12
 
 
 class Form(FlaskForm):
@@ -74,9 +81,9 @@ class Form(FlaskForm):
     class Meta:
         def bind_field(self, form: object, unbound_field: UnboundField, options: dict):
             cls = unbound_field.field_class
-            if issubclass(cls, IntegerField) and not issubclass(cls, WholeNumberField):
+            if issubclass(cls, IntegerField) and not issubclass(cls, AsciiIntegerField):
                 unbound_field = UnboundField(
-                    WholeNumberField,
+                    AsciiIntegerField,
                     *unbound_field.args,
                     name=unbound_field.name,
                     **unbound_field.kwargs,

@@ -48,7 +48,7 @@ def test_a_password_is_kept_exactly_as_typed(app):
     assert submit(app, password=" a\u200bb ").password.data == " a\u200bb "
 
 
-@pytest.mark.parametrize("typed", ["٣", "５", "3_000", "1e3", "12345678901234"])
+@pytest.mark.parametrize("typed", ["٣", "５", "3_000", "1e3", "9" * 101])
 def test_numbers_take_only_ascii_digits(app, typed):
     form = submit(app, pupils=typed)
     assert form.pupils.data is None

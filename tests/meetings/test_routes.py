@@ -165,7 +165,7 @@ def test_a_coordinator_creates_a_series(logged_in, nordic):
         ({"timezone": "Europe/Gothenburg"}, "Unknown time zone Europe/Gothenburg."),
         ({"duration_minutes": "0"}, "The duration must be more than zero minutes."),
         ({"duration_minutes": str(30 * 24 * 60 + 1)}, "A meeting may last at most 30 days."),
-        ({"interval": "two"}, "Not a valid integer value."),
+        ({"interval": "two"}, "Enter a whole number, such as 4."),
         ({"host_2": "", "host_3": str(0)}, "Choose hosts from the list of partners."),
     ],
 )
