@@ -12,13 +12,9 @@ Rules worth knowing:
   sending an iTIP message who want a true creation stamp pass ``dtstamp`` explicitly.
 * Timed events are written in ``CalEvent.timezone`` with ``TZID`` (or in UTC with ``Z`` when it is
   ``None``); all-day events use ``VALUE=DATE`` and ignore ``timezone``.
-* Every ``TZID`` used gets exactly one ``VTIMEZONE``, generated here from zoneinfo and not by
-  ``icalendar.Calendar.add_missing_timezones()``: icalendar 7.3 writes the onset of daylight time
-  in the new offset (an hour late, RFC 5545 wants the old one) and lists every transition as
-  ``RDATE``, which Outlook ignores.  Here the onsets are exact to the second, expressed in
-  ``TZOFFSETFROM``, and regular rules are compressed to yearly ``RRULE``s (the current rule is
-  left open-ended, as Google and vzic do).  The zone is described from the year before the
-  earliest to the year after the latest local date the events use with it.
+* Every ``TZID`` used gets exactly one ``VTIMEZONE`` (``app.feeds.vtimezone``), describing the
+  zone from the year before the earliest to the year after the latest local date the events use
+  with it.
 * Events are emitted in the order given; an override (``recurrence_id``) is not moved next to its
   series master.  ``VTIMEZONE`` components come first, sorted by ``TZID``.
 * Text is escaped by icalendar; control characters other than tab and newline are dropped and
@@ -36,26 +32,17 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-import calendar as _calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from icalendar import (
-    Calendar,
-    Event,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vCalAddress,
-    vDuration,
-    vRecur,
-    vText,
-)
+from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
+
+from app.feeds.events import Attendee, CalEvent
+from app.feeds.vtimezone import vtimezone
 
 __all__ = ["PRODID", "Attendee", "CalEvent", "event_to_ical", "events_to_ical"]
 
@@ -85,45 +72,9 @@ _RRULE_PARTS = frozenset(
         "WKST",
     }
 )
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PARAM_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+")
-_SCAN_STEP = 6 * 3600  # seconds between zone probes; no zone changes offset twice in 6 hours
-_EPOCH = datetime(1970, 1, 1)  # naive, for turning POSIX seconds into naive UTC wall time
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """Describe a person invited to, or organising, an event."""
-
-    email: str
-    name: str = ""
-    role: str = "REQ-PARTICIPANT"
-
-
-@dataclass(frozen=True)
-class CalEvent:
-    """Describe one VEVENT: a single event, a series master or an overridden occurrence."""
-
-    uid: str
-    title: str
-    start: datetime | date
-    end: datetime | date
-    timezone: str | None = None
-    description: str = ""
-    location: str = ""
-    url: str | None = None
-    status: str = "CONFIRMED"
-    categories: tuple[str, ...] = ()
-    sequence: int = 0
-    last_modified: datetime | None = None
-    created: datetime | None = None
-    rrule: str | None = None
-    exdates: tuple[datetime | date, ...] = ()
-    recurrence_id: datetime | date | None = None
-    organizer: Attendee | None = None
-    attendees: tuple[Attendee, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,18 +89,6 @@ class _Prepared:
     recurrence_id: datetime | date | None
     rrule: vRecur | None
     status: str
-
-
-@dataclass(frozen=True)
-class _Transition:
-    """Describe one change of a zone's offset, name or daylight flag."""
-
-    utc: datetime  # naive UTC instant of the change
-    onset: datetime  # naive local wall time of the change, expressed in offset_from
-    offset_from: timedelta
-    offset_to: timedelta
-    name: str
-    dst: timedelta
 
 
 def events_to_ical(
@@ -224,7 +163,7 @@ def _serialise(
         cal.add("REFRESH-INTERVAL", interval, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(timedelta(minutes=refresh_minutes)))
     for tzid, (first_year, last_year) in sorted(_zone_years(prepared).items()):
-        cal.add_component(_vtimezone(tzid, first_year, last_year))
+        cal.add_component(vtimezone(tzid, first_year, last_year))
     for item in prepared:
         cal.add_component(_build_event(item, method_name, stamp))
     return cal.to_ical()
@@ -490,143 +429,3 @@ def _zone_years(prepared: list[_Prepared]) -> dict[str, tuple[int, int]]:
             if isinstance(point, datetime):
                 bucket.add(point.astimezone(zone).year)
     return {tzid: (min(ys) - 1, max(ys) + 1) for tzid, ys in years.items()}
-
-
-def _zone_state(zone: ZoneInfo, seconds: int) -> tuple[timedelta, str, timedelta]:
-    """Return (UTC offset, abbreviation, DST amount) of a zone at a POSIX instant."""
-    local = datetime.fromtimestamp(seconds, tz=zone)
-    offset = local.utcoffset() or timedelta(0)
-    dst = local.dst() or timedelta(0)
-    return offset, local.tzname() or _offset_name(offset), dst
-
-
-def _offset_name(offset: timedelta) -> str:
-    """Return an abbreviation like +0530 for a zone without one."""
-    sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
-
-
-@lru_cache(maxsize=256)
-def _zone_history(
-    tzid: str, first_year: int, last_year: int
-) -> tuple[tuple[timedelta, str, timedelta], tuple[_Transition, ...]]:
-    """Return a zone's state on 1 January of first_year and its changes until last_year ends."""
-    zone = ZoneInfo(tzid)
-    begin = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp())
-    stop = int(datetime(last_year + 1, 1, 1, tzinfo=UTC).timestamp())
-    initial = state = _zone_state(zone, begin)
-    transitions: list[_Transition] = []
-    now = begin
-    while now < stop:
-        probe = min(now + _SCAN_STEP, stop)
-        if _zone_state(zone, probe) == state:
-            now = probe
-            continue
-        low, high = now, probe  # state(low) == state, state(high) != state
-        while high - low > 1:
-            middle = (low + high) // 2
-            if _zone_state(zone, middle) == state:
-                low = middle
-            else:
-                high = middle
-        new = _zone_state(zone, high)
-        utc = _EPOCH + timedelta(seconds=high)
-        transitions.append(_Transition(utc, utc + state[0], state[0], new[0], new[1], new[2]))
-        state, now = new, high
-    return initial, tuple(transitions)
-
-
-def _byday_options(onset: datetime) -> set[str]:
-    """Return the BYDAY values (e.g. 2SU, -1SU) that select the onset's day in its month."""
-    weekday = _WEEKDAYS[onset.weekday()]
-    options = set()
-    nth = (onset.day - 1) // 7 + 1
-    if nth <= 4:
-        options.add(f"{nth}{weekday}")
-    if onset.day + 7 > _calendar.monthrange(onset.year, onset.month)[1]:
-        options.add(f"-1{weekday}")
-    return options
-
-
-def _yearly_runs(items: list[_Transition]) -> list[tuple[list[_Transition], str | None]]:
-    """Split same-kind transitions into runs that one yearly BYMONTH/BYDAY rule describes."""
-    runs: list[tuple[list[_Transition], set[str]]] = []
-    for item in items:
-        options = _byday_options(item.onset)
-        if runs:
-            run, common = runs[-1]
-            last = run[-1].onset
-            shared = common & options
-            if (
-                shared
-                and item.onset.year == last.year + 1
-                and item.onset.month == last.month
-                and item.onset.time() == last.time()
-            ):
-                runs[-1] = (run + [item], shared)
-                continue
-        runs.append(([item], options))
-    result: list[tuple[list[_Transition], str | None]] = []
-    for run, common in runs:
-        if len(run) < 2:
-            result.append((run, None))
-        else:
-            negative = sorted(o for o in common if o.startswith("-"))
-            result.append((run, (negative or sorted(common))[0]))
-    return result
-
-
-def _observance(
-    is_dst: bool, onset: datetime, offset_from: timedelta, offset_to: timedelta, name: str
-) -> TimezoneStandard | TimezoneDaylight:
-    """Return a STANDARD or DAYLIGHT sub-component with its required properties."""
-    component = TimezoneDaylight() if is_dst else TimezoneStandard()
-    component.add("DTSTART", onset)
-    component.add("TZOFFSETFROM", offset_from)
-    component.add("TZOFFSETTO", offset_to)
-    component.add("TZNAME", name)
-    return component
-
-
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """Build a VTIMEZONE for an IANA zone that is exact from first_year to last_year."""
-    initial, transitions = _zone_history(tzid, first_year, last_year)
-    # Negative DST (Europe/Dublin, Africa/Casablanca): count DST from the lowest amount seen,
-    # so winter is STANDARD and summer DAYLIGHT, as in the tz "rearguard" data clients expect.
-    base = min([timedelta(0), initial[2], *(t.dst for t in transitions)])
-    parts: list[tuple[datetime, TimezoneStandard | TimezoneDaylight]] = []
-    if not transitions or transitions[0].utc >= datetime(first_year + 1, 1, 1):
-        offset, name, dst = initial
-        onset = datetime(first_year, 1, 1)
-        parts.append((onset, _observance(dst > base, onset, offset, offset, name)))
-    groups: dict[tuple[timedelta, timedelta, str, bool], list[_Transition]] = {}
-    for item in transitions:
-        key = (item.offset_from, item.offset_to, item.name, item.dst > base)
-        groups.setdefault(key, []).append(item)
-    for (offset_from, offset_to, name, is_dst), items in groups.items():
-        runs = _yearly_runs(items)
-        singles: list[_Transition] = []
-        for index, (run, byday) in enumerate(runs):
-            if byday is None:
-                singles.extend(run)
-                continue
-            first = run[0].onset
-            component = _observance(is_dst, first, offset_from, offset_to, name)
-            rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": first.month, "BYDAY": byday}
-            still_running = index == len(runs) - 1 and run[-1].onset.year >= last_year
-            if not still_running:
-                rule["UNTIL"] = run[-1].utc.replace(tzinfo=UTC)
-            component.add("RRULE", vRecur(rule))
-            parts.append((first, component))
-        if singles:
-            first = singles[0].onset
-            component = _observance(is_dst, first, offset_from, offset_to, name)
-            if len(singles) > 1:
-                component.add("RDATE", [single.onset for single in singles[1:]])
-            parts.append((first, component))
-    timezone = Timezone()
-    timezone.add("TZID", tzid)
-    for _onset, component in sorted(parts, key=lambda part: part[0]):
-        timezone.add_component(component)
-    return timezone
