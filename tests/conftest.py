@@ -4,12 +4,14 @@ a real SMTP server, a live server in a thread and a real browser."""
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import shutil
 import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,8 +21,11 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app import models as _all_models  # noqa: F401  (the whole schema on the metadata)
+from app.auth import models as auth_models
 from app.extensions import db
 from tests.factories import PASSWORD
+
+REAL_HASHING_TESTS = Path(__file__).parent / "auth"
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -34,7 +39,13 @@ def free_port() -> int:
 
 def base_config(tmp_path, backend: str) -> dict:
     url = f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else TEST_DATABASE_URL
+    engine_options: dict = {"pool_pre_ping": True}
+    if backend == "postgresql":
+        # A commit need not wait for the disk: what a crash would lose is test data.
+        options = "-c synchronous_commit=off"
+        engine_options["connect_args"] = {"connect_timeout": 5, "options": options}
     return {
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": url,
@@ -49,31 +60,98 @@ def base_config(tmp_path, backend: str) -> dict:
     }
 
 
+class SessionDatabase:
+    """One backend's test database: the schema is built once, rows are removed per test.
+
+    Building the app takes about 0.15 s (werkzeug compiles code for each of its 75 URL
+    rules) and building the schema about as long, so each backend gets one app and one
+    schema per session. Each test starts from empty tables whose ids restart at 1, as if
+    the database were new. The migration tests make empty databases of their own;
+    gunicorn's workers share this one.
+    """
+
+    def __init__(self, backend: str, folder) -> None:
+        self.backend = backend
+        self.config = base_config(folder, backend)
+        self.app = create_app(self.config)
+        # Adding routes or blueprints to an app that served requests fails loudly in Flask;
+        # make it fail from the start, so that no test changes the shared app unnoticed.
+        self.app._got_first_request = True
+        self.tables = db.metadata.sorted_tables
+        with self.app.app_context():
+            if backend == "sqlite":
+                db.create_all()
+            else:
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                    conn.execute(sa.text("CREATE SCHEMA public"))
+                    db.metadata.create_all(conn)
+            self.sequences = {table.name: self._sequences(table) for table in self.tables}
+            db.session.rollback()
+            self._used_tables = self._used_tables_query()
+
+    def _used_tables_query(self) -> sa.CompoundSelect:
+        """Return one query giving the index of every table that has rows or handed out an id."""
+        checks = []
+        for index, table in enumerate(self.tables):
+            used = sa.exists(sa.select(sa.literal_column("1")).select_from(table))
+            for sequence in self.sequences[table.name]:
+                schema, name = sequence.split(".")
+                called = sa.select(sa.column("is_called")).select_from(
+                    sa.table(name, schema=schema)
+                )
+                used = used | called.scalar_subquery()  # moved by any insert, even rolled back
+            checks.append(sa.select(sa.literal_column(str(index))).where(used))
+        return sa.union_all(*checks)
+
+    def _sequences(self, table: sa.Table) -> list[str]:
+        """Return the PostgreSQL sequences that hand out the table's ids."""
+        if self.backend != "postgresql":
+            return []  # SQLite hands out max(rowid) + 1 (no table is AUTOINCREMENT)
+        names = (
+            db.session.scalar(
+                sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": table.name, "column": column.name},
+            )
+            for column in table.primary_key.columns
+        )
+        return [name for name in names if name]
+
+    def empty(self) -> None:
+        """Remove the rows the previous test left and restart its ids, in one transaction.
+
+        Only the tables it used are emptied. PostgreSQL's TRUNCATE gives each table new
+        files, which costs, but unlike DELETE it leaves no free space behind, so rows are
+        stored and read back (without ORDER BY) in the order a new database gives them.
+        SQLite's DELETE keeps that order, as its ids restart too.
+        """
+        with db.engine.begin() as conn:
+            used = [self.tables[index] for index in sorted(conn.scalars(self._used_tables))]
+            if used and self.backend == "postgresql":
+                names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in used)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                return
+            for table in reversed(used):  # children before their parents
+                conn.execute(table.delete())
+
+    def dispose(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def _postgres_schema():
-    """Create the schema once per session on the PostgreSQL test database."""
-    if not TEST_DATABASE_URL:
-        yield
-        return
-    engine = sa.create_engine(create_app_url(TEST_DATABASE_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-        db.metadata.create_all(conn)
-    engine.dispose()
-    yield
+def _test_databases(tmp_path_factory):
+    """Each backend's app and schema, built on first use and kept for the session."""
+    databases: dict[str, SessionDatabase] = {}
 
+    def get(backend: str) -> SessionDatabase:
+        if backend not in databases:
+            databases[backend] = SessionDatabase(backend, tmp_path_factory.mktemp(backend))
+        return databases[backend]
 
-def create_app_url(url: str) -> str:
-    from app.config import normalise_database_url
-
-    return normalise_database_url(url)
-
-
-def _truncate_postgres() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+    yield get
+    for database in databases.values():
+        database.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -82,20 +160,64 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, tmp_path, _postgres_schema):
-    """The application with an empty database, its app context pushed for the test."""
-    application = create_app(base_config(tmp_path, backend))
-    with application.app_context():
-        if backend == "sqlite":
-            db.create_all()
-        else:
-            _truncate_postgres()
-        yield application
-        db.session.rollback()
-        if backend == "postgresql":
-            _truncate_postgres()
-        db.session.remove()
-        db.engine.dispose()
+def app(request, backend, tmp_path, _test_databases):
+    """The application with an empty database, its app context pushed for the test.
+
+    The application is shared by the tests of a session; what a test may change on it
+    (configuration, template folders) is put back afterwards, and it gets its own
+    instance folder and SMTP port.
+    """
+    database = _test_databases(backend)
+    fresh = request.node.get_closest_marker("fresh_app") is not None
+    application = create_app(database.config) if fresh else database.app
+    config = dict(application.config)
+    searchpath = list(application.jinja_loader.searchpath)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    application.instance_path = application.config["INSTANCE_PATH"] = str(instance)
+    application.config["SMTP_PORT"] = free_port()  # nothing listens unless a test starts one
+    try:
+        with application.app_context():
+            database.empty()
+            yield application
+            db.session.rollback()
+            db.session.remove()
+            if fresh:
+                db.engine.dispose()
+    finally:
+        application.config.clear()
+        application.config.update(config)
+        application.instance_path = config["INSTANCE_PATH"]
+        if application.jinja_loader.searchpath != searchpath:
+            application.jinja_loader.searchpath[:] = searchpath
+            application.jinja_env.cache.clear()
+
+
+_real_generate_password_hash = auth_models.generate_password_hash
+_real_check_password_hash = auth_models.check_password_hash
+
+
+@functools.cache
+def _generate_password_hash_once(password: str) -> str:
+    return _real_generate_password_hash(password)
+
+
+@functools.cache
+def _check_password_hash_once(pwhash: str, password: str) -> bool:
+    return _real_check_password_hash(pwhash, password)
+
+
+@pytest.fixture(autouse=True)
+def _password_hashes_remembered(request, monkeypatch):
+    """Hash each password with scrypt once per session instead of once per account and login.
+
+    A scrypt hash costs about as much as a whole test. The same real hash and result are
+    reused (accounts with one password share its salt); tests/auth hashes every time.
+    """
+    if REAL_HASHING_TESTS in request.node.path.parents:
+        return
+    monkeypatch.setattr(auth_models, "generate_password_hash", _generate_password_hash_once)
+    monkeypatch.setattr(auth_models, "check_password_hash", _check_password_hash_once)
 
 
 class IsolatedClient(FlaskClient):

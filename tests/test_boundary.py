@@ -11,6 +11,8 @@ from app.extensions import db
 from app.mail import OutboxMail, queue_mail
 from app.partners.models import Partner
 
+pytestmark = pytest.mark.fresh_app  # adds routes, which a served application refuses
+
 
 def _partner(slug: str) -> Partner:
     partner = Partner(name=slug.title(), slug=slug, kind="partner_city")

@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 from flask import Blueprint
 
@@ -29,6 +30,7 @@ def add_routes(app):
     app.add_url_rule("/api/v1/_test/bad", view_func=api_bad)
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_is_a_500_page_in_the_visitors_language_and_rolls_back(app, client):
     add_routes(app)
     response = client.get("/_test/boom?lang=en")
@@ -39,11 +41,13 @@ def test_unexpected_error_is_a_500_page_in_the_visitors_language_and_rolls_back(
     assert "Never saved" not in names
 
 
+@pytest.mark.fresh_app
 def test_500_page_is_swedish_by_default(app, client):
     add_routes(app)
     assert "Något gick fel" in client.get("/_test/boom").get_data(as_text=True)
 
 
+@pytest.mark.fresh_app
 def test_403_shows_the_translated_reason(app, client):
     add_routes(app)
     response = client.get("/_test/forbidden")
@@ -52,6 +56,7 @@ def test_403_shows_the_translated_reason(app, client):
     assert "Ej tillåtet" in html and "Only the office may do this." in html
 
 
+@pytest.mark.fresh_app
 def test_api_errors_are_json(app, client):
     add_routes(app)
     response = client.get("/api/v1/_test/bad")

@@ -161,6 +161,7 @@ def test_a_stale_sending_row_is_requeued_by_the_sweep(smtp):
     smtp.wait_for(1)
 
 
+@pytest.mark.fresh_app
 def test_mail_queued_by_a_request_is_delivered_after_it(app, smtp):
     from flask import Blueprint
 
