@@ -37,8 +37,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@functools.cache
+def worker_database_url() -> str:
+    """Return the PostgreSQL test database of this pytest-xdist worker (created if need be).
+
+    Under `pytest -n N` each worker builds and empties its own schema, so workers get
+    databases of their own beside TEST_DATABASE_URL's; without xdist it is that database.
+    """
+    from app.config import normalise_database_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return TEST_DATABASE_URL
+    base = sa.engine.make_url(normalise_database_url(TEST_DATABASE_URL))
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not found:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def base_config(tmp_path, backend: str) -> dict:
-    url = f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else TEST_DATABASE_URL
+    url = f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else worker_database_url()
     engine_options: dict = {"pool_pre_ping": True}
     if backend == "postgresql":
         # A commit need not wait for the disk: what a crash would lose is test data.
