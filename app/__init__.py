@@ -94,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.calendar.admin import bp as calendar_admin_bp
+    from app.calendar.routes import bp as calendar_bp
     from app.exchanges.admin import bp as exchanges_admin_bp
     from app.exchanges.cli import bp as exchanges_cli_bp
     from app.exchanges.routes import bp as exchanges_bp
@@ -108,11 +110,13 @@ def _register_blueprints(app: Flask) -> None:
         partners_bp,
         meetings_bp,
         exchanges_bp,
+        calendar_bp,
         admin_bp,
         partners_admin_bp,
         agreements_admin_bp,
         meetings_admin_bp,
         exchanges_admin_bp,
+        calendar_admin_bp,
         api_bp,
         cli.bp,
         exchanges_cli_bp,

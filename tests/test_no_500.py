@@ -32,6 +32,7 @@ def sample_values() -> dict[str, list[str]]:
         "meeting_id": ids(Meeting) + ["999"],
         "series_id": ids(MeetingSeries) + ["999"],
         "delegate_id": ids(Delegate) + ["999"],
+        "token_id": ["1", "999"],
         "token": ["not-a-token", "x" * 300],
         "key": ["20280610T080000Z", "bogus"],
         "filename": ["nothing.pdf"],

@@ -93,6 +93,7 @@ class Agreement(db.Model):
     document_name: Mapped[str] = mapped_column(sa.String(200), default="")
     document_file: Mapped[str] = mapped_column(sa.String(80), default="")
     document_size: Mapped[int | None] = mapped_column()
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -111,6 +112,7 @@ class Agreement(db.Model):
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         sa.CheckConstraint("decision_lead_days >= 0", name="lead_not_negative"),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         sa.CheckConstraint("renews_id IS NULL OR renews_id <> id", name="not_self_renewal"),
         sa.CheckConstraint("ended_on IS NULL OR end_reason <> ''", name="end_has_reason"),
         sa.CheckConstraint(

@@ -152,10 +152,13 @@ def update_agreement(
             "starts_on",
         )
     before = audit.snapshot(agreement)
+    dates = (agreement.ends_on, agreement.decision_lead_days)
     for name, value in values.items():
         setattr(agreement, name, value.strip() if isinstance(value, str) else value)
     if partner is not None:
         agreement.partner = partner
+    if (agreement.ends_on, agreement.decision_lead_days) != dates:
+        agreement.sequence += 1  # its deadlines moved in private calendar feeds
     db.session.flush()
     audit.record(
         audit.UPDATE,

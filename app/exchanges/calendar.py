@@ -10,7 +10,7 @@ from app.exchanges.display import title_in
 from app.exchanges.links import exchange_url
 from app.exchanges.models import Exchange
 from app.feeds.ical import CalEvent, event_to_ical
-from app.feeds.uids import calendar_uid
+from app.installation import calendar_uid
 
 
 def exchange_event(exchange: Exchange, lang: str = "sv") -> CalEvent:

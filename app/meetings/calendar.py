@@ -1,8 +1,18 @@
-"""Meetings as calendar events: series (master, RRULE, EXDATE and RECURRENCE-ID
-overrides, or expanded) and one-off meetings, for the feeds and invitation mails.
+"""Meetings as calendar events, for the feeds, the .ics downloads and invitation mails.
+
+A series whose meetings are all in one zone and place is one VEVENT with an RRULE: the
+cancelled meetings as EXDATE, the moved ones as overrides whose RECURRENCE-ID is written
+in the master's zone. A series whose host city rotates (the Nordic twin-town meeting) is
+one VEVENT per meeting, each with a UID from the series and the meeting's original start,
+up to the series' planned horizon. Version numbers never go back:
+
+- a master's SEQUENCE is the series' plus every change's; its overrides carry the same;
+- a meeting of its own has the series' SEQUENCE plus its own change's and the skips
+  before it (a skip moves every later meeting to the next host);
+- LAST-MODIFIED (and so DTSTAMP) is the latest of the rows the event is made from.
 
 For other areas:
-- `calendar_events(include_unpublished=False, expanded=False, lang=None)` -> list[CalEvent];
+- `calendar_events(include_unpublished=False, lang=None, since=None, partner=None)`;
 - `series_calevents(series, ...)`, `meeting_calevent(meeting, ...)` for one item.
 """
 
@@ -19,10 +29,18 @@ from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent
 from app.i18n import localized
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
-from app.meetings.models import Meeting, MeetingSeries
-from app.meetings.occurrences import SeriesOccurrence, series_occurrences, series_query
+from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
+from app.meetings.occurrences import (
+    SeriesOccurrence,
+    fixed_place,
+    series_occurrences,
+    series_query,
+)
 from app.meetings.recurrence import CANCELLED, MOVED, SKIPPED
+from app.partners.models import Partner
 from app.timeutil import localize
+
+CATEGORY = "meeting"
 
 
 def _organizer() -> Attendee:
@@ -32,10 +50,16 @@ def _organizer() -> Attendee:
 
 
 def meeting_calevent(
-    meeting: Meeting, *, lang: str | None = None, attendees: Iterable[Attendee] = ()
+    meeting: Meeting,
+    *,
+    lang: str | None = None,
+    attendees: Iterable[Attendee] = (),
+    status: str | None = None,
 ) -> CalEvent:
-    """Return the CalEvent of a one-off meeting."""
+    """Return the CalEvent of a one-off meeting (an unpublished one is TENTATIVE)."""
     attendees = tuple(attendees)
+    if status is None:
+        status = "CANCELLED" if meeting.cancelled else _status(meeting.published)
     return CalEvent(
         uid=meeting_uid(meeting),
         title=localized(meeting, "title", lang),
@@ -45,8 +69,8 @@ def meeting_calevent(
         description=meeting.agenda,
         location=meeting.venue or meeting.partner.name,
         url=absolute_url(public_path(meeting)),
-        status="CANCELLED" if meeting.cancelled else "CONFIRMED",
-        categories=("meeting",),
+        status=status,
+        categories=(CATEGORY,),
         sequence=meeting.sequence,
         last_modified=meeting.updated_at,
         created=meeting.created_at,
@@ -55,9 +79,24 @@ def meeting_calevent(
     )
 
 
-def _occurrence_calevent(occ: SeriesOccurrence, lang: str | None, *, as_override: bool) -> CalEvent:
+def _status(published: bool) -> str:
+    return "CONFIRMED" if published else "TENTATIVE"
+
+
+def _latest(*stamps: datetime | None) -> datetime | None:
+    found = [s for s in stamps if s is not None]
+    return max(found) if found else None
+
+
+def _occurrence_calevent(
+    occ: SeriesOccurrence,
+    lang: str | None,
+    *,
+    sequence: int,
+    last_modified: datetime | None,
+    as_override: bool,
+) -> CalEvent:
     series = occ.series
-    host = occ.host.name if occ.host is not None else ""
     return CalEvent(
         uid=series_uid(series) if as_override else occurrence_uid(series, occ.key),
         title=localized(series, "title", lang),
@@ -65,48 +104,67 @@ def _occurrence_calevent(occ: SeriesOccurrence, lang: str | None, *, as_override
         end=occ.end,
         timezone=occ.timezone,
         description=localized(series, "description", lang),
-        location=occ.venue or host,
+        location=occ.venue,
         url=absolute_url(public_path(series, occ.key)),
-        status="CANCELLED" if occ.status in (CANCELLED, SKIPPED) else "CONFIRMED",
-        categories=("meeting",),
-        sequence=series.sequence + occ.occurrence.sequence,
-        last_modified=series.updated_at,
+        status="CANCELLED" if occ.status in (CANCELLED, SKIPPED) else _status(series.published),
+        categories=(CATEGORY,),
+        sequence=sequence,
+        last_modified=last_modified,
         created=series.created_at,
         recurrence_id=occ.occurrence.original_start if as_override else None,
     )
 
 
-def series_calevents(
+def occurrence_calevents(
     series: MeetingSeries,
     *,
     lang: str | None = None,
-    expanded: bool = False,
-    start: datetime | None = None,
+    since: datetime | None = None,
     through: date | None = None,
 ) -> list[CalEvent]:
-    """Return a series as a master (RRULE, EXDATE) plus RECURRENCE-ID overrides, or expanded.
+    """Return each meeting of a series as an event of its own, from `since` to the horizon."""
+    changes = sorted(series.changes, key=lambda c: c.original_start)
+    own: dict[datetime, OccurrenceChange] = {c.original_start: c for c in changes}
+    skips = [c for c in changes if c.skipped]
+    events = []
+    for occ in series_occurrences(series, through=through):
+        if since is not None and occ.end <= since:
+            continue
+        original = occ.occurrence.original_start
+        earlier_skips = [c for c in skips if c.original_start < original]
+        change = own.get(original)
+        sequence = series.sequence + sum(c.sequence for c in earlier_skips)
+        stamps = [series.updated_at, *(c.updated_at for c in earlier_skips)]
+        if change is not None:
+            sequence += change.sequence
+            stamps.append(change.updated_at)
+        events.append(
+            _occurrence_calevent(
+                occ, lang, sequence=sequence, last_modified=_latest(*stamps), as_override=False
+            )
+        )
+    return events
 
-    Overrides are written for the occurrences, up to `through`, that differ from what the
-    RRULE alone says (moved, held in another zone, another venue or host). Expanded,
-    each occurrence from `start` to `through` is an event of its own.
-    """
-    occurrences = series_occurrences(series, through=through, include_removed=not expanded)
-    if expanded:
-        return [
-            _occurrence_calevent(o, lang, as_override=False)
-            for o in occurrences
-            if start is None or o.end > start
-        ]
+
+def _default_place(series: MeetingSeries) -> str:
+    if series.venue:
+        return series.venue
+    hosts = series.rotation
+    return hosts[0].name if hosts else ""
+
+
+def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[CalEvent]:
+    """Return a series as one master (RRULE, EXDATE) and an override per changed meeting."""
+    occurrences = series_occurrences(series, include_removed=True)
+    sequence = series.sequence + sum(c.sequence for c in series.changes)
+    last_modified = _latest(series.updated_at, *(c.updated_at for c in series.changes))
     rule = series.rule
-    first_local = datetime.combine(rule.first_date, rule.start_time)
-    master_start = localize(first_local.date(), first_local.time(), series.timezone)
+    master_start = localize(rule.first_date, rule.start_time, series.timezone)
     rrule_text = rule.ical()
     if rule.until is not None:
         until = localize(rule.until, time(23, 59, 59), series.timezone).astimezone(UTC)
         rrule_text += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ")
-    exdates = tuple(
-        o.occurrence.original_start for o in occurrences if o.status in (CANCELLED, SKIPPED)
-    )
+    place = _default_place(series)
     master = CalEvent(
         uid=series_uid(series),
         title=localized(series, "title", lang),
@@ -114,14 +172,17 @@ def series_calevents(
         end=master_start + series.duration,
         timezone=series.timezone,
         description=localized(series, "description", lang),
-        location=series.venue,
+        location=place,
         url=absolute_url(public_path(series)),
-        categories=("meeting",),
-        sequence=series.sequence,
-        last_modified=series.updated_at,
+        status=_status(series.published),
+        categories=(CATEGORY,),
+        sequence=sequence,
+        last_modified=last_modified,
         created=series.created_at,
         rrule=rrule_text,
-        exdates=exdates,
+        exdates=tuple(
+            o.occurrence.original_start for o in occurrences if o.status in (CANCELLED, SKIPPED)
+        ),
     )
     events = [master]
     for occ in occurrences:
@@ -131,24 +192,43 @@ def series_calevents(
             occ.status == MOVED
             or occ.start != occ.occurrence.original_start
             or occ.timezone != series.timezone
-            or (occ.venue or "") != series.venue
+            or occ.venue != place
         )
         if differs:
-            events.append(_occurrence_calevent(occ, lang, as_override=True))
+            events.append(
+                _occurrence_calevent(
+                    occ, lang, sequence=sequence, last_modified=last_modified, as_override=True
+                )
+            )
     return events
+
+
+def series_calevents(
+    series: MeetingSeries, *, lang: str | None = None, since: datetime | None = None
+) -> list[CalEvent]:
+    """Return a series as feeds write it: a master with overrides, or meeting by meeting."""
+    if fixed_place(series):
+        return master_calevents(series, lang=lang)
+    return occurrence_calevents(series, lang=lang, since=since)
 
 
 def calendar_events(
     *,
     include_unpublished: bool = False,
-    expanded: bool = False,
     lang: str | None = None,
-    start: datetime | None = None,
+    since: datetime | None = None,
+    partner: Partner | None = None,
 ) -> list[CalEvent]:
-    """Return every meeting as CalEvents (for the feeds of the calendar step)."""
+    """Return every meeting as CalEvents: the series, then the one-off meetings.
+
+    `since` leaves out meetings over by then; `partner` keeps the series it takes part
+    in and its own one-off meetings.
+    """
     events: list[CalEvent] = []
     for series in db.session.scalars(series_query(include_unpublished)):
-        events.extend(series_calevents(series, lang=lang, expanded=expanded, start=start))
+        if partner is not None and partner.id not in {p.id for p in series.rotation}:
+            continue
+        events.extend(series_calevents(series, lang=lang, since=since))
     query = (
         sa.select(Meeting)
         .where(Meeting.cancelled_at.is_(None))
@@ -156,7 +236,9 @@ def calendar_events(
     )
     if not include_unpublished:
         query = query.where(Meeting.published.is_(True))
-    if start is not None:
-        query = query.where(Meeting.ends_at > start)
+    if since is not None:
+        query = query.where(Meeting.ends_at > since)
+    if partner is not None:
+        query = query.where(Meeting.partner_id == partner.id)
     events.extend(meeting_calevent(m, lang=lang) for m in db.session.scalars(query))
     return events

@@ -85,7 +85,11 @@ def _mail_context(meeting: Meeting, delegate: Delegate) -> dict:
 
 def _ics_for(meeting: Meeting, delegate: Delegate, method: str) -> bytes:
     attendee = Attendee(email=delegate.email, name=delegate.name)
-    event = meeting_calevent(meeting, lang=delegate.language, attendees=(attendee,))
+    # A CANCEL says the event is off for this delegate, removed or not (RFC 5546 3.2.5).
+    status = "CANCELLED" if method == "CANCEL" else None
+    event = meeting_calevent(
+        meeting, lang=delegate.language, attendees=(attendee,), status=status
+    )
     return event_to_ical(event, method=method, dtstamp=meeting.updated_at)
 
 

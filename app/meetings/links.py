@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.feeds.uids import calendar_uid
+from app.installation import calendar_uid
 from app.meetings.models import Meeting, MeetingSeries
 
 

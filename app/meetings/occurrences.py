@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -24,7 +25,7 @@ from app.meetings.recurrence import CONFIRMED, Occurrence
 from app.partners.models import Partner
 from app.timeutil import is_valid_timezone, to_local, utcnow
 
-HORIZON_YEARS = 10  # how far ahead endless series are expanded
+HORIZON_YEARS = 10  # how many whole years ahead a series of moving meetings is planned
 KIND_MEETING = "meeting"
 PAST_LISTED = timedelta(days=366 * 4)  # how far back a series page lists held meetings
 AHEAD_LISTED = 24  # how many coming meetings a series page lists
@@ -69,6 +70,32 @@ class SeriesOccurrence:
         return self.host.name if self.host is not None else ""
 
 
+def fixed_place(series: MeetingSeries) -> bool:
+    """Return True if every meeting of the series (by its rule) is in one zone and place.
+
+    Such a series is one VEVENT with an RRULE in feeds and is planned without a horizon;
+    a series whose host city, and with it the place and perhaps the zone, rotates is
+    planned meeting by meeting up to `planned_through`.
+    """
+    hosts = series.rotation
+    zones = {series.timezone}
+    if series.in_host_timezone:
+        zones |= {h.timezone for h in hosts if is_valid_timezone(h.timezone)}
+    return len(zones) == 1 and (bool(series.venue) or len({h.id for h in hosts}) <= 1)
+
+
+def planned_through(series: MeetingSeries, today: date | None = None) -> date | None:
+    """Return the last day a series of moving meetings is planned to, or None if unbounded.
+
+    The horizon moves by whole years (31 December, HORIZON_YEARS ahead), so pages, feeds
+    and the API agree on it and an unchanged feed keeps its bytes from one day to the next.
+    """
+    if fixed_place(series):
+        return None
+    year = max((today or utcnow().date()).year, series.first_date.year)
+    return date(year + HORIZON_YEARS, 12, 31)
+
+
 def _instance_index(series: MeetingSeries, through: date) -> dict[datetime, int]:
     return {
         recurrence.original_start(local, series.timezone): k
@@ -79,10 +106,16 @@ def _instance_index(series: MeetingSeries, through: date) -> dict[datetime, int]
 def series_occurrences(
     series: MeetingSeries, *, through: date | None = None, include_removed: bool = False
 ) -> list[SeriesOccurrence]:
-    """Return the occurrences of a series up to `through` (default: the horizon), by start."""
+    """Return the occurrences of a series up to `through` (default: the horizon), by start.
+
+    A series of moving meetings never goes past `planned_through`, whatever is asked.
+    """
+    cap = planned_through(series)
     if through is None:
-        from_day = max(utcnow().date(), series.first_date)
-        through = from_day + timedelta(days=366 * HORIZON_YEARS)
+        year = max(utcnow().date().year, series.first_date.year)
+        through = cap or date(year + HORIZON_YEARS, 12, 31)
+    elif cap is not None:
+        through = min(through, cap)
     rule = series.rule
     changes = {c.original_start: c for c in series.changes}
     last = max([through, *(k.date() + timedelta(days=2) for k in changes)])
@@ -129,6 +162,9 @@ def series_occurrences(
         zone_for=zone_for,
         include_removed=include_removed,
     )
+    if cap is not None:
+        zone = ZoneInfo(series.timezone)
+        occurrences = [o for o in occurrences if o.original_start.astimezone(zone).date() <= cap]
     result = []
     for occ in occurrences:
         host, scheduled = host_of(occ.index)

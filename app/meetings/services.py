@@ -239,10 +239,17 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
 def restore_occurrence(series: MeetingSeries, key: str) -> None:
     """Undo every change to one occurrence (and the swap it takes part in)."""
     original = recurrence.parse_key(key)
+    undone, found = 0, False
     for change in list(series.changes):
         if change.original_start == original or change.swap_with == original:
             audit.record(audit.DELETE, change, summary=f"Changes to occurrence {key} undone")
+            undone += change.sequence or 0
+            found = True
             series.changes.remove(change)
+    if found:
+        # Feeds number each meeting's versions from the series' and its changes' sequences:
+        # raise the series' by what the undone changes carried, so no SEQUENCE goes back.
+        series.sequence += undone + 1
     db.session.flush()
 
 

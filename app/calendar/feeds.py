@@ -1,0 +1,162 @@
+"""What each calendar feed holds, rendered by the one serialiser (`app.feeds.ical`).
+
+Feeds look back to 1 January of last year; series of moving meetings go ahead to their
+planned horizon (whole years too). Nothing here reads the clock finer than the year, so
+an unchanged feed keeps its bytes, and its ETag, from one day to the next.
+
+- `public_feed(kind, lang, year)`: kind is "all", "meetings" or "exchanges";
+- `partner_feed(partner, lang, year)`: the series it takes part in, its own meetings
+  and its exchanges;
+- `private_feed(lang, year)`: everything, with unpublished meetings, draft exchanges
+  (both TENTATIVE) and agreements' decision dates and expiries as all-day events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.agreements.models import Agreement
+from app.exchanges import models as xm
+from app.exchanges.calendar import exchange_event
+from app.exchanges.models import Exchange
+from app.extensions import db
+from app.feeds.ical import CalEvent, events_to_ical
+from app.installation import calendar_uid
+from app.meetings.calendar import calendar_events
+from app.meetings.links import absolute_url
+from app.partners.models import Partner
+
+REFRESH_MINUTES = 60
+KINDS = ("all", "meetings", "exchanges")
+
+
+def since_for(year: int) -> datetime:
+    """Return the first instant a feed of `year` shows: 1 January of the year before."""
+    return datetime(year - 1, 1, 1, tzinfo=UTC)
+
+
+def _exchanges(
+    since: date, lang: str, *, partner: Partner | None = None, drafts: bool = False
+) -> list[CalEvent]:
+    query = sa.select(Exchange).where(Exchange.ends_on >= since)
+    if not drafts:
+        query = query.where(Exchange.status != xm.DRAFT)
+    if partner is not None:
+        query = query.where(Exchange.partner_id == partner.id)
+    events = []
+    for exchange in db.session.scalars(query.order_by(Exchange.starts_on, Exchange.id)):
+        event = exchange_event(exchange, lang)
+        if exchange.status == xm.DRAFT:
+            event = dataclasses.replace(event, status="TENTATIVE")
+        events.append(event)
+    return events
+
+
+def _agreement_events(since: date) -> list[CalEvent]:
+    """Return the decision date and the expiry of every agreement still running."""
+    query = (
+        sa.select(Agreement)
+        .where(Agreement.ended_on.is_(None), Agreement.ends_on >= since)
+        .order_by(Agreement.ends_on, Agreement.id)
+    )
+    events = []
+    for agreement in db.session.scalars(query):
+        if agreement.renewed_by is not None:
+            continue
+        partner = agreement.partner.name
+        common = {
+            "url": absolute_url(f"/admin/agreements/{agreement.id}"),
+            "categories": ("agreement",),
+            "sequence": agreement.sequence,
+            "last_modified": agreement.updated_at,
+            "created": agreement.created_at,
+        }
+        decision = agreement.decision_on
+        if decision >= since:
+            events.append(
+                CalEvent(
+                    uid=calendar_uid("agreement", agreement.id, "decision"),
+                    title=_(
+                        "Decide on renewal: %(title)s (%(partner)s)",
+                        title=agreement.title,
+                        partner=partner,
+                    ),
+                    start=decision,
+                    end=decision + timedelta(days=1),
+                    description=_(
+                        "The last day to decide whether to renew the agreement before it "
+                        "expires on %(day)s.",
+                        day=agreement.ends_on.isoformat(),
+                    ),
+                    **common,
+                )
+            )
+        events.append(
+            CalEvent(
+                uid=calendar_uid("agreement", agreement.id, "expiry"),
+                title=_(
+                    "Agreement expires: %(title)s (%(partner)s)",
+                    title=agreement.title,
+                    partner=partner,
+                ),
+                start=agreement.ends_on,
+                end=agreement.ends_on + timedelta(days=1),
+                **common,
+            )
+        )
+    return events
+
+
+def _render(events: list[CalEvent], name: str, description: str) -> bytes:
+    return events_to_ical(
+        events, name=name, description=description, refresh_minutes=REFRESH_MINUTES
+    )
+
+
+def public_feed(kind: str, lang: str, year: int) -> bytes:
+    """Return the public feed of every event, of meetings, or of exchanges."""
+    since = since_for(year)
+    events: list[CalEvent] = []
+    if kind in ("all", "meetings"):
+        events += calendar_events(lang=lang, since=since)
+    if kind in ("all", "exchanges"):
+        events += _exchanges(since.date(), lang)
+    names = {
+        "all": _("Vänort: meetings and exchanges"),
+        "meetings": _("Vänort: meetings"),
+        "exchanges": _("Vänort: youth exchanges"),
+    }
+    return _render(
+        events,
+        names[kind],
+        _("Meetings with partner cities and youth exchanges of the international office."),
+    )
+
+
+def partner_feed(partner: Partner, lang: str, year: int) -> bytes:
+    """Return the feed of one partner: the series it takes part in, its meetings, its exchanges."""
+    since = since_for(year)
+    events = calendar_events(lang=lang, since=since, partner=partner)
+    events += _exchanges(since.date(), lang, partner=partner)
+    return _render(
+        events,
+        _("Vänort: %(partner)s", partner=partner.name),
+        _("Meetings and youth exchanges with %(partner)s.", partner=partner.name),
+    )
+
+
+def private_feed(lang: str, year: int) -> bytes:
+    """Return the coordinators' feed: unpublished events and agreement deadlines too."""
+    since = since_for(year)
+    events = calendar_events(lang=lang, since=since, include_unpublished=True)
+    events += _exchanges(since.date(), lang, drafts=True)
+    events += _agreement_events(since.date())
+    return _render(
+        events,
+        _("Vänort: coordinators' calendar"),
+        _("Every meeting and exchange, published or not, and agreements' decision dates."),
+    )

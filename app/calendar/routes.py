@@ -1,0 +1,86 @@
+"""Calendar feeds (iCal) that anyone subscribes to, and private ones by token.
+
+Every feed answers text/calendar with a strong ETag from its bytes and a Last-Modified
+from the data version; a matching If-None-Match is a 304. The rendered bytes are kept
+per data version, so an unchanged feed is not rendered again. Only ?lang= is read (the
+calendar's and the events' language); any other query string is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app
+
+from app.calendar import feeds, tokens, version
+from app.calendar.cache import FeedCache
+from app.httpcache import conditional_response
+from app.i18n import current_language
+from app.partners.services import partner_by_slug
+from app.timeutil import utcnow
+
+bp = Blueprint("calendar", __name__)
+
+MAX_AGE = 15 * 60  # seconds a client or proxy may reuse a public feed
+_CACHE = "vanort.feed_cache"
+
+
+def feed_cache() -> FeedCache:
+    """Return this process's cache of rendered feeds."""
+    return current_app.extensions.setdefault(_CACHE, FeedCache())
+
+
+def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = False) -> Response:
+    current = version.current()
+    lang = current_language()
+    year = utcnow().year
+    cache_key = (*key, lang, year, current.key, current_app.config["PUBLIC_BASE_URL"])
+    body = feed_cache().get_or_render(cache_key, lambda: render(lang, year))
+    headers = {
+        "Vary": "Accept-Language",
+        "Content-Disposition": 'inline; filename="vanort.ics"',
+    }
+    if private:
+        headers |= {
+            "Cache-Control": "private, max-age=300",
+            "X-Robots-Tag": "noindex, nofollow",
+            "Referrer-Policy": "no-referrer",
+        }
+    return conditional_response(
+        body,
+        mimetype="text/calendar",
+        last_modified=datetime.fromtimestamp(current.changed_at, UTC),
+        max_age=MAX_AGE,
+        extra_headers=headers,
+    )
+
+
+@bp.get("/calendar.ics")
+def everything():
+    return _answer(("all",), lambda lang, year: feeds.public_feed("all", lang, year))
+
+
+@bp.get("/calendar/meetings.ics")
+def meetings():
+    return _answer(("meetings",), lambda lang, year: feeds.public_feed("meetings", lang, year))
+
+
+@bp.get("/calendar/exchanges.ics")
+def exchanges():
+    return _answer(("exchanges",), lambda lang, year: feeds.public_feed("exchanges", lang, year))
+
+
+@bp.get("/calendar/partners/<slug>.ics")
+def partner(slug: str):
+    found = partner_by_slug(slug)
+    if found is None:
+        abort(404)
+    return _answer(("partner", found.id), lambda lang, year: feeds.partner_feed(found, lang, year))
+
+
+@bp.get("/calendar/private/<token>.ics")
+def private(token: str):
+    if tokens.active_token(token) is None:
+        abort(404)
+    return _answer(("private",), feeds.private_feed, private=True)

@@ -1,0 +1,106 @@
+"""The data version: one counter that moves with every committed change a feed shows.
+
+Feeds are cached by it (`app.calendar.cache`) and take their Last-Modified from it. A
+session listener bumps it in the same transaction as the change, once per transaction,
+so a rolled-back change moves nothing and a committed one (a deletion too) always does.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from itertools import chain
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.agreements.models import Agreement
+from app.calendar.models import DataVersion
+from app.exchanges.models import Exchange
+from app.extensions import db
+from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
+from app.partners.models import Partner
+
+# What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
+TRACKED = (Partner, MeetingSeries, SeriesHost, OccurrenceChange, Meeting, Exchange, Agreement)
+_BUMPED = "vanort.data_version_bumped"
+
+
+@dataclass(frozen=True)
+class Version:
+    """The data version as feeds use it: a cache key and a Last-Modified."""
+
+    key: str
+    changed_at: int  # Unix seconds
+
+
+def current() -> Version:
+    """Return the data version (creating the row on first use)."""
+    row = db.session.execute(
+        sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch).where(
+            DataVersion.id == 1
+        )
+    ).first()
+    if row is None:
+        _insert_row(db.session.connection())
+        row = db.session.execute(
+            sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
+        ).one()
+    return Version(key=f"{row.epoch}.{row.version}", changed_at=int(row.changed_at))
+
+
+def _insert_row(conn: sa.Connection) -> None:
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+        DataVersion
+    )
+    conn.execute(
+        insert.values(
+            id=1, version=0, changed_at=int(time.time()), epoch=secrets.token_hex(8)
+        ).on_conflict_do_nothing()
+    )
+
+
+def bump(conn: sa.Connection) -> None:
+    """Move the version on: +1, and changed_at to now or a second past the last change."""
+    now = int(time.time())
+    table = DataVersion.__table__
+    result = conn.execute(
+        table.update()
+        .where(table.c.id == 1)
+        .values(
+            version=table.c.version + 1,
+            changed_at=sa.case(
+                (table.c.changed_at >= now, table.c.changed_at + 1), else_=sa.literal(now)
+            ),
+        )
+    )
+    if result.rowcount == 0:
+        _insert_row(conn)
+        conn.execute(table.update().where(table.c.id == 1).values(version=table.c.version + 1))
+
+
+def _touches_feeds(session: Session) -> bool:
+    for obj in chain(session.new, session.deleted):
+        if isinstance(obj, TRACKED):
+            return True
+    return any(
+        isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False)
+        for obj in session.dirty
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_change(session: Session, _context: object, _instances: object) -> None:
+    if session.info.get(_BUMPED) or not _touches_feeds(session):
+        return
+    bump(session.connection())
+    session.info[_BUMPED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bump(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:
+        session.info.pop(_BUMPED, None)
