@@ -67,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import boundary, dbutil, errors, i18n, mail
+    from app import boundary, dbutil, errors, i18n, mail, subscribe
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    subscribe.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     boundary.init_app(app)

@@ -107,6 +107,22 @@ def listed_exchanges(now: datetime | None = None) -> list[Exchange]:
     )
 
 
+def coming_for_partner(partner_id: int, now: datetime | None = None) -> list[Exchange]:
+    """Return the public exchanges with a partner that have not ended, cancelled ones left
+    out, soonest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Exchange)
+            .where(
+                Exchange.partner_id == partner_id,
+                Exchange.status.in_((m.OPEN, m.CLOSED)),
+                Exchange.ends_on >= home_today(now),
+            )
+            .order_by(Exchange.starts_on, Exchange.id)
+        )
+    )
+
+
 def all_exchanges() -> list[Exchange]:
     """Return every exchange, the latest first (the coordinators' list)."""
     return list(

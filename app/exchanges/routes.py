@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 
 from app.exchanges import display, links, queries, services
 from app.exchanges import models as m
+from app.exchanges.calendar import exchange_event
 from app.exchanges.errors import ExchangeError
 from app.exchanges.forms import ChangeForm, ConfirmForm, SignupForm
 from app.exchanges.services import SignupRequest
 from app.formfields import show_error
 from app.i18n import current_language, explicit_language
 from app.partners.services import home_timezone
+from app.subscribe import ics_download
 from app.timeutil import utcnow
 
 bp = Blueprint("exchanges", __name__)
@@ -55,6 +57,7 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):
             window=queries.window_state(exchange, now),
             accepts=queries.accepts_signups(exchange, now),
             zone=home_timezone(),
+            event=exchange_event(exchange, current_language()),
         ),
         status,
     )
@@ -78,6 +81,20 @@ def detail(exchange_id: int):
     if exchange is None:
         abort(404)
     return _detail_page(exchange, SignupForm())
+
+
+@bp.get("/exchanges/<int:exchange_id>.ics")
+def download(exchange_id: int):
+    """Answer with an exchange as an .ics file, under the feeds' own UID."""
+    exchange = queries.public_exchange(exchange_id)
+    if exchange is None:
+        abort(404)
+    lang = current_language()
+    return ics_download(
+        [exchange_event(exchange, lang)],
+        name=display.title_in(exchange, lang),
+        filename=f"exchange-{exchange.id}",
+    )
 
 
 @bp.post("/exchanges/<int:exchange_id>/signup")

@@ -5,6 +5,7 @@ For other areas:
 - `upcoming_occurrences(now, limit, include_unpublished=False)` -> list[UpcomingOccurrence]
   (home page, dashboard, /api/v1/events, feeds);
 - `occurrences_between(start, end, include_unpublished=False)` -> the same, in a window.
+- `coming_for_partner(partner, now, limit)` -> the coming ones with a partner (its page).
 """
 
 from __future__ import annotations
@@ -325,3 +326,12 @@ def listed_occurrences(series: MeetingSeries, now: datetime) -> list[SeriesOccur
     past = [o for o in found if o.end <= now and o.end > now - PAST_LISTED]
     coming = [o for o in found if o.end > now][:AHEAD_LISTED]
     return past + coming
+
+
+def coming_for_partner(
+    partner: Partner, now: datetime, limit: int | None = 20
+) -> list[UpcomingOccurrence]:
+    """Return the coming published meetings with a partner: one-off meetings with it and
+    the occurrences of series it hosts."""
+    found = [o for o in occurrences_between(now) if o.host is not None and o.host.id == partner.id]
+    return found if limit is None else found[:limit]

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.feeds.events import CalEvent
+from app.i18n import current_language, localized
 from app.meetings import display
+from app.meetings.calendar import meeting_calevent, series_calevents
+from app.meetings.links import occurrence_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
-from app.meetings.occurrences import UpcomingOccurrence, listed_occurrences, upcoming_occurrences
+from app.meetings.occurrences import (
+    HORIZON_YEARS,
+    SeriesOccurrence,
+    UpcomingOccurrence,
+    find_occurrence,
+    listed_occurrences,
+    upcoming_occurrences,
+)
+from app.meetings.recurrence import CANCELLED, SKIPPED, parse_key
 from app.partners.services import home_partner, home_timezone
+from app.subscribe import ics_download
 from app.timeutil import utcnow
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -81,5 +96,62 @@ def detail(public_id: str):
         now = utcnow()
         context["occurrences"] = listed_occurrences(item, now)
         context["now"] = now
+        context["occurrence_events"] = _coming_events(item, context["occurrences"], now)
         return render_template("meetings/series.html", series=item, **context)
+    context["event"] = meeting_calevent(item, lang=current_language())
     return render_template("meetings/meeting.html", meeting=item, **context)
+
+
+def _coming_events(
+    series: MeetingSeries, listed: list[SeriesOccurrence], now: datetime
+) -> dict[str, CalEvent]:
+    """Return the calendar event of each listed occurrence to come (not called off), by key."""
+    coming = [o for o in listed if o.end > now and o.status not in (CANCELLED, SKIPPED)]
+    if not coming:
+        return {}
+    through = max(o.start for o in coming).date() + timedelta(days=2)
+    events = series_calevents(
+        series, lang=current_language(), expanded=True, start=now, through=through
+    )
+    by_uid = {e.uid: e for e in events}
+    found = {o.key: by_uid.get(occurrence_uid(series, o.key)) for o in coming}
+    return {key: event for key, event in found.items() if event is not None}
+
+
+@bp.get("/<public_id>.ics")
+def download(public_id: str):
+    """Answer with a one-off meeting, or a whole series, as an .ics file."""
+    item = _item_by_public_id(public_id)
+    lang = current_language()
+    if isinstance(item, MeetingSeries):
+        events = series_calevents(item, lang=lang)
+    else:
+        events = [meeting_calevent(item, lang=lang)]
+    title = localized(item, "title", lang)
+    return ics_download(events, name=title, filename=item.public_id)
+
+
+@bp.get("/<public_id>/<key>.ics")
+def occurrence_download(public_id: str, key: str):
+    """Answer with one occurrence of a series as an .ics file, under the feeds' own UID."""
+    item = _item_by_public_id(public_id)
+    original = parse_key(key)
+    if not isinstance(item, MeetingSeries) or original is None:
+        abort(404)
+    # No occurrence lies beyond the horizon pages show; and far years would take long.
+    horizon = max(utcnow().date(), item.first_date) + timedelta(days=366 * (HORIZON_YEARS + 1))
+    if original.date() > horizon:
+        abort(404)
+    occurrence = find_occurrence(item, key)
+    if occurrence is None:
+        abort(404)
+    uid = occurrence_uid(item, occurrence.key)
+    through = max(occurrence.start, occurrence.occurrence.original_start).date()
+    events = series_calevents(
+        item, lang=current_language(), expanded=True, through=through + timedelta(days=2)
+    )
+    found = [e for e in events if e.uid == uid]
+    if not found:
+        abort(404)
+    title = localized(item, "title", current_language())
+    return ics_download(found, name=title, filename=f"{item.public_id}-{occurrence.key}")

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from app.partners.services import linked_from, partner_by_slug, public_partners
+from app.exchanges import queries as exchanges
+from app.meetings import occurrences as meetings
+from app.partners.services import (
+    home_partner,
+    home_timezone,
+    linked_from,
+    partner_by_slug,
+    public_partners,
+)
+from app.timeutil import utcnow
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
+
+COMING_LISTED = 10  # how many coming meetings a partner page lists
 
 
 @bp.get("/")
@@ -19,8 +30,16 @@ def detail(slug: str):
     partner = partner_by_slug(slug)
     if partner is None:
         abort(404)
+    now = utcnow()
+    home = home_partner()
     return render_template(
-        "partners/detail.html", partner=partner, linked_from=linked_from(partner)
+        "partners/detail.html",
+        partner=partner,
+        linked_from=linked_from(partner),
+        meetings=meetings.coming_for_partner(partner, now, limit=COMING_LISTED),
+        exchanges=exchanges.coming_for_partner(partner.id, now),
+        home=home,
+        home_zone=home_timezone(home),
     )
 
 
