@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, url_for
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.feeds.events import CalEvent
 from app.i18n import current_language, localized
 from app.meetings import display
-from app.meetings.calendar import meeting_calevent, series_calevents
+from app.meetings.calendar import meeting_calevent, occurrence_calevents, series_calevents
 from app.meetings.links import occurrence_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.meetings.occurrences import (
@@ -22,6 +22,7 @@ from app.meetings.occurrences import (
     UpcomingOccurrence,
     find_occurrence,
     listed_occurrences,
+    planned_through,
     upcoming_occurrences,
 )
 from app.meetings.recurrence import CANCELLED, SKIPPED, parse_key
@@ -110,9 +111,7 @@ def _coming_events(
     if not coming:
         return {}
     through = max(o.start for o in coming).date() + timedelta(days=2)
-    events = series_calevents(
-        series, lang=current_language(), expanded=True, start=now, through=through
-    )
+    events = occurrence_calevents(series, lang=current_language(), since=now, through=through)
     by_uid = {e.uid: e for e in events}
     found = {o.key: by_uid.get(occurrence_uid(series, o.key)) for o in coming}
     return {key: event for key, event in found.items() if event is not None}
@@ -139,16 +138,16 @@ def occurrence_download(public_id: str, key: str):
     if not isinstance(item, MeetingSeries) or original is None:
         abort(404)
     # No occurrence lies beyond the horizon pages show; and far years would take long.
-    horizon = max(utcnow().date(), item.first_date) + timedelta(days=366 * (HORIZON_YEARS + 1))
-    if original.date() > horizon:
+    year = max(utcnow().year, item.first_date.year)
+    if original.date() > (planned_through(item) or date(year + HORIZON_YEARS, 12, 31)):
         abort(404)
     occurrence = find_occurrence(item, key)
     if occurrence is None:
         abort(404)
     uid = occurrence_uid(item, occurrence.key)
     through = max(occurrence.start, occurrence.occurrence.original_start).date()
-    events = series_calevents(
-        item, lang=current_language(), expanded=True, through=through + timedelta(days=2)
+    events = occurrence_calevents(
+        item, lang=current_language(), through=through + timedelta(days=2)
     )
     found = [e for e in events if e.uid == uid]
     if not found:

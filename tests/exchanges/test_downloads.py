@@ -13,7 +13,7 @@ import pytest
 from app.exchanges import models as m
 from app.exchanges.calendar import exchange_events
 from app.exchanges.queries import listed_exchanges
-from app.feeds.uids import calendar_uid
+from app.installation import calendar_uid
 from tests.exchanges.factories import make_exchange
 from tests.factories import make_partner
 
