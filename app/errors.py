@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
@@ -48,9 +48,11 @@ def error_response(code: int, detail: str | None = None, *, kind: str | None = N
     """Render the error page or JSON error for an HTTP status code (or a named kind of it)."""
     title, message = _messages().get(kind or code, (str(code), ""))
     if wants_json():
-        return jsonify(
+        response = jsonify(
             {"error": {"status": code, "title": title, "message": detail or message}}
-        ), code
+        )
+        response.vary.add("Accept-Language")  # title and message follow the language
+        return response, code
     return render_template(
         "errors/error.html", code=code, title=title, message=detail or message
     ), code
@@ -95,7 +97,11 @@ def init_app(app: Flask) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         detail = exc.description if getattr(exc, "localized", False) else None
-        return error_response(exc.code, detail)
+        response = make_response(error_response(exc.code, detail))
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":  # e.g. Allow, which a 405 must send
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,12 +1,54 @@
-"""Conditional GET for feeds and the API (placeholder until the API branch lands)."""
+"""HTTP caching for answers built whole in memory (the API, the feeds): ETag, 304, Cache-Control.
+
+`conditional_response(body, mimetype=...)` gives the answer a strong ETag made from its
+bytes and answers a conditional GET or HEAD with 304 Not Modified when the client's copy
+is current, following RFC 9110 section 13:
+
+- If-None-Match is compared with the weak comparison function (a `W/` tag matches its
+  strong twin), and `*` matches any answer;
+- If-Modified-Since is consulted only when the request has no If-None-Match at all; a
+  date that does not parse, or lies in the future, is ignored.
+
+Werkzeug's `Response.make_conditional` is not used: it lets an If-None-Match that names
+no usable tag fall back to If-Modified-Since, and it applies If-Match to a GET.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Response, request
-from werkzeug.http import http_date, parse_date
+from werkzeug.http import http_date, parse_date, parse_etags
+
+CONDITIONAL_METHODS = ("GET", "HEAD")
+
+
+def etag_for(body: bytes) -> str:
+    """Return the quoted strong entity tag of a body: its SHA-256 in hex."""
+    return f'"{hashlib.sha256(body).hexdigest()}"'
+
+
+def _whole_seconds(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def is_not_modified(etag: str, last_modified: datetime | None) -> bool:
+    """Tell whether the request's validators say its copy of this answer is current."""
+    if request.method not in CONDITIONAL_METHODS:
+        return False
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:  # present, even empty: If-Modified-Since is ignored
+        tags = parse_etags(if_none_match)
+        return tags.contains_weak(etag.strip('"'))  # also true for `*`
+    if last_modified is None:
+        return False
+    since = parse_date(request.headers.get("If-Modified-Since"))
+    if since is None or since > datetime.now(UTC):  # absent, malformed, or in the future
+        return False
+    return _whole_seconds(last_modified) <= since.astimezone(UTC)
 
 
 def conditional_response(
@@ -17,18 +59,21 @@ def conditional_response(
     max_age: int = 300,
     extra_headers: dict[str, str] | None = None,
 ) -> Response:
-    etag = hashlib.sha256(body).hexdigest()
-    headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={max_age}"}
+    """Return the body with ETag, Last-Modified and Cache-Control, or a 304 if the client has it.
+
+    The 304 carries the same validators, Cache-Control and extra headers (such as Vary)
+    as the full answer would, and no body.
+    """
+    etag = etag_for(body)
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if last_modified is not None:
-        headers["Last-Modified"] = http_date(last_modified)
+        headers["Last-Modified"] = http_date(_whole_seconds(last_modified))
     headers.update(extra_headers or {})
-    inm = request.headers.get("If-None-Match")
-    if inm is not None:
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
-        if "*" in tags or f'"{etag}"' in tags:
-            return Response(status=304, headers=headers)
-    elif last_modified is not None:
-        since = parse_date(request.headers.get("If-Modified-Since"))
-        if since is not None and int(last_modified.timestamp()) <= int(since.timestamp()):
-            return Response(status=304, headers=headers)
-    return Response(body, mimetype=mimetype, headers=headers)
+    if is_not_modified(etag, last_modified):
+        response = Response(status=304)
+        del response.headers["Content-Type"]  # a 304 has no body to describe
+        response.headers.update(headers)
+        return response
+    response = Response(body, mimetype=mimetype)
+    response.headers.update(headers)
+    return response

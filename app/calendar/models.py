@@ -15,8 +15,8 @@ from app.timeutil import UTCDateTime, utcnow
 class DataVersion(db.Model):
     """One row counting every committed change to what a calendar feed shows.
 
-    `changed_at` (Unix seconds) only moves forward, and moves by at least a second on
-    every change, so a feed's Last-Modified never goes back, even after a deletion.
+    `changed_at` (Unix milliseconds) only moves forward, by at least a millisecond on
+    every change, so a feed's Last-Modified never goes back, and a deletion moves it too.
     `epoch` is drawn anew whenever the row is created, so cached feeds of an emptied
     database are never served again.
     """

@@ -50,7 +50,7 @@ def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = 
     return conditional_response(
         body,
         mimetype="text/calendar",
-        last_modified=datetime.fromtimestamp(current.changed_at, UTC),
+        last_modified=current.last_modified(datetime.now(UTC)),
         max_age=MAX_AGE,
         extra_headers=headers,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import chain
 
 import sqlalchemy as sa
@@ -34,7 +35,12 @@ class Version:
     """The data version as feeds use it: a cache key and a Last-Modified."""
 
     key: str
-    changed_at: int  # Unix seconds
+    changed_at_ms: int  # Unix milliseconds
+
+    def last_modified(self, now: datetime) -> datetime:
+        """Return Last-Modified: the last change's second, never later than `now` (RFC 9110)."""
+        changed = datetime.fromtimestamp(self.changed_at_ms // 1000, UTC)
+        return min(changed, now.replace(microsecond=0))
 
 
 def current() -> Version:
@@ -49,7 +55,7 @@ def current() -> Version:
         row = db.session.execute(
             sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
         ).one()
-    return Version(key=f"{row.epoch}.{row.version}", changed_at=int(row.changed_at))
+    return Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
 
 
 def _insert_row(conn: sa.Connection) -> None:
@@ -58,14 +64,18 @@ def _insert_row(conn: sa.Connection) -> None:
     )
     conn.execute(
         insert.values(
-            id=1, version=0, changed_at=int(time.time()), epoch=secrets.token_hex(8)
+            id=1, version=0, changed_at=_now_ms(), epoch=secrets.token_hex(8)
         ).on_conflict_do_nothing()
     )
 
 
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 def bump(conn: sa.Connection) -> None:
-    """Move the version on: +1, and changed_at to now or a second past the last change."""
-    now = int(time.time())
+    """Move the version on: +1, and changed_at to now or a millisecond past the last change."""
+    now = _now_ms()
     table = DataVersion.__table__
     result = conn.execute(
         table.update()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -121,6 +121,16 @@ def coming_for_partner(partner_id: int, now: datetime | None = None) -> list[Exc
             .order_by(Exchange.starts_on, Exchange.id)
         )
     )
+
+
+def exchanges_between(first: date, last: date, partner_id: int | None = None) -> list[Exchange]:
+    """Return the public exchanges with a day from `first` to `last`, soonest first (the API)."""
+    query = sa.select(Exchange).where(
+        Exchange.status != m.DRAFT, Exchange.starts_on <= last, Exchange.ends_on >= first
+    )
+    if partner_id is not None:
+        query = query.where(Exchange.partner_id == partner_id)
+    return list(db.session.scalars(query.order_by(Exchange.starts_on, Exchange.id)))
 
 
 def all_exchanges() -> list[Exchange]:
