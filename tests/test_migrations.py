@@ -54,3 +54,40 @@ def test_migrations_have_a_single_head():
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_an_installation_that_sent_uids_keeps_them_and_a_new_one_gets_its_own(
+    empty_database_url, tmp_path
+):
+    from flask_migrate import downgrade
+
+    app = create_app(
+        {
+            "DATABASE_URL": empty_database_url,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path),
+            "PUBLIC_BASE_URL": "https://planner.goteborg.example.org",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        fresh = db.session.execute(sa.text("SELECT uid_domain FROM installation")).scalar_one()
+        assert fresh.endswith(".vanort") and "example.org" not in fresh
+        db.session.rollback()
+        downgrade(revision="0007")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO meeting_series (title_sv, title_en, description_sv, "
+                "description_en, freq, interval, first_date, start_time, duration_minutes, "
+                "timezone, in_host_timezone, venue, published, sequence, created_at, "
+                "updated_at) VALUES ('Möte', 'Meeting', '', '', 'years', 2, '2030-06-10', "
+                "'10:00:00', 60, 'Europe/Stockholm', false, 'Online', true, 0, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        kept = db.session.execute(sa.text("SELECT uid_domain FROM installation")).scalar_one()
+        db.session.rollback()
+        db.engine.dispose()
+    assert kept == "planner.goteborg.example.org"  # the host its UIDs were sent with

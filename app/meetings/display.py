@@ -3,7 +3,7 @@ language."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.dates import format_date, format_time
 
@@ -47,3 +47,8 @@ def span(start: datetime, end: datetime, zone: str, lang: str | None = None) -> 
     if day(start, zone, lang) == day(end, zone, lang):
         return f"{when(start, zone, lang)}–{clock(end, zone, lang)}"
     return f"{when(start, zone, lang)} – {when(end, zone, lang)}"
+
+
+def long_date(value: date, lang: str | None = None) -> str:
+    """Return a date as the page's language writes it in full, e.g. "31 december 2036"."""
+    return format_date(value, "long", locale=lang or current_language())

@@ -39,6 +39,7 @@ def _meeting_helpers() -> dict:
         "meeting_time": display,
         "meeting_statuses": _status_labels,
         "occurrence_url": occurrence_url,
+        "planned_through": planned_through,
     }
 
 

@@ -332,3 +332,19 @@ def test_a_query_string_with_control_characters_is_refused_clearly(client):
     response = client.get("/calendar.ics?x=%00")
     assert response.status_code == 400
     assert b"Traceback" not in response.data
+
+
+def test_a_series_page_says_how_far_ahead_its_rotating_meetings_are_planned(client, nordic):
+    rotating = make_series(rotation(nordic), first_date=date(2026, 6, 10))
+    fixed = make_series(
+        rotation(nordic), first_date=date(2026, 6, 10), in_host_timezone=False, venue="Online"
+    )
+    horizon = date(datetime.now(UTC).year + 10, 12, 31)
+    page = client.get(f"/meetings/{rotating.public_id}?lang=en").text
+    assert f'data-planned-through="{horizon.isoformat()}"' in page
+    assert f"planned through December 31, {horizon.year}" in page
+    swedish = client.get(f"/meetings/{rotating.public_id}?lang=sv").text
+    assert f"planerade till och med 31 december {horizon.year}" in swedish
+    assert "data-planned-through" not in client.get(f"/meetings/{fixed.public_id}").text
+    listed = series_occurrences(rotating)
+    assert listed[-1].start.year == horizon.year

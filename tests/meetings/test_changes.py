@@ -254,6 +254,7 @@ def test_removing_an_invited_delegate_sends_them_a_cancel(invited, logged_in, sm
     event = _event(removal, "CANCEL")
     assert str(event["UID"]) == meeting_uid(invited)
     assert event["SEQUENCE"] == 1
+    assert str(event["STATUS"]) == "CANCELLED"  # RFC 5546: the event is off for Anna
     assert [str(a) for a in [event["ATTENDEE"]]] == [f"mailto:{ANNA}"]
     assert len(smtp.to(JOHN)) == 1
 
