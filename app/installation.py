@@ -43,6 +43,18 @@ def new_uid_domain() -> str:
     return f"{secrets.token_hex(8)}.vanort"
 
 
+def ensure(conn: sa.Connection) -> None:
+    """Store this installation's row if it is missing (a new database)."""
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+        Installation
+    )
+    conn.execute(
+        insert.values(
+            id=1, uid_domain=new_uid_domain(), created_at=utcnow()
+        ).on_conflict_do_nothing()
+    )
+
+
 def uid_domain() -> str:
     """Return the installation's UID domain, creating the row if it is missing.
 

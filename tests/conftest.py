@@ -19,9 +19,10 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, installation
 from app import models as _all_models  # noqa: F401  (the whole schema on the metadata)
 from app.auth import models as auth_models
+from app.calendar import version as data_version
 from app.extensions import db
 from tests.factories import PASSWORD
 
@@ -100,7 +101,10 @@ class SessionDatabase:
         # Adding routes or blueprints to an app that served requests fails loudly in Flask;
         # make it fail from the start, so that no test changes the shared app unnoticed.
         self.app._got_first_request = True
-        self.tables = db.metadata.sorted_tables
+        # The installation's identity and the data version's row stay, as in production
+        # (migrations store both once); the version gets a new epoch between tests.
+        kept = ("installation", "data_version")
+        self.tables = [t for t in db.metadata.sorted_tables if t.name not in kept]
         with self.app.app_context():
             if backend == "sqlite":
                 db.create_all()
@@ -109,6 +113,9 @@ class SessionDatabase:
                     conn.execute(sa.text("DROP SCHEMA public CASCADE"))
                     conn.execute(sa.text("CREATE SCHEMA public"))
                     db.metadata.create_all(conn)
+            with db.engine.begin() as conn:
+                installation.ensure(conn)
+                data_version.ensure(conn)
             self.sequences = {table.name: self._sequences(table) for table in self.tables}
             db.session.rollback()
             self._used_tables = self._used_tables_query()
@@ -153,9 +160,11 @@ class SessionDatabase:
             if used and self.backend == "postgresql":
                 names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in used)
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-                return
-            for table in reversed(used):  # children before their parents
-                conn.execute(table.delete())
+            else:
+                for table in reversed(used):  # children before their parents
+                    conn.execute(table.delete())
+            # A new epoch: no feed rendered for the previous test's data is served again.
+            data_version.new_epoch(conn)
 
     def dispose(self) -> None:
         with self.app.app_context():

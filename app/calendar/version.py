@@ -1,8 +1,9 @@
 """The data version: one counter that moves with every committed change a feed shows.
 
 Feeds are cached by it (`app.calendar.cache`) and take their Last-Modified from it. A
-session listener bumps it in the same transaction as the change, once per transaction,
-so a rolled-back change moves nothing and a committed one (a deletion too) always does.
+session listener notes a change to anything a feed shows and bumps the version as the
+transaction commits, once: a rolled-back change moves nothing and a committed one (a
+deletion too) always does.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from app.partners.models import Partner
 
 # What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
 TRACKED = (Partner, MeetingSeries, SeriesHost, OccurrenceChange, Meeting, Exchange, Agreement)
-_BUMPED = "vanort.data_version_bumped"
+_TOUCHED = "vanort.feeds_touched"
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,16 @@ def current() -> Version:
             DataVersion.id == 1
         )
     ).first()
-    if row is None:
-        _insert_row(db.session.connection())
+    if row is None:  # only if migrations did not make it (they do)
+        ensure(db.session.connection())
         row = db.session.execute(
             sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
         ).one()
     return Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
 
 
-def _insert_row(conn: sa.Connection) -> None:
+def ensure(conn: sa.Connection) -> None:
+    """Store the version row if it is missing, with an epoch of its own."""
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
         DataVersion
     )
@@ -67,6 +69,13 @@ def _insert_row(conn: sa.Connection) -> None:
             id=1, version=0, changed_at=_now_ms(), epoch=secrets.token_hex(8)
         ).on_conflict_do_nothing()
     )
+
+
+def new_epoch(conn: sa.Connection) -> None:
+    """Start the version afresh, as for a new database (tests that empty the tables)."""
+    table = DataVersion.__table__
+    conn.execute(table.update().values(version=0, epoch=secrets.token_hex(8)))
+    ensure(conn)
 
 
 def _now_ms() -> int:
@@ -88,7 +97,7 @@ def bump(conn: sa.Connection) -> None:
         )
     )
     if result.rowcount == 0:
-        _insert_row(conn)
+        ensure(conn)
         conn.execute(table.update().where(table.c.id == 1).values(version=table.c.version + 1))
 
 
@@ -103,14 +112,21 @@ def _touches_feeds(session: Session) -> bool:
 
 
 @event.listens_for(Session, "before_flush")
-def _bump_on_change(session: Session, _context: object, _instances: object) -> None:
-    if session.info.get(_BUMPED) or not _touches_feeds(session):
-        return
-    bump(session.connection())
-    session.info[_BUMPED] = True
+def _note_change(session: Session, _context: object, _instances: object) -> None:
+    if not session.info.get(_TOUCHED) and _touches_feeds(session):
+        session.info[_TOUCHED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    # Bumped at commit, after every other lock the transaction takes, so the one row is
+    # held for the shortest time and never waited on while holding it (no deadlock).
+    session.flush()
+    if session.info.pop(_TOUCHED, False):
+        bump(session.connection())
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_bump(session: Session, transaction: object) -> None:
+def _forget_change(session: Session, transaction: object) -> None:
     if getattr(transaction, "parent", None) is None:
-        session.info.pop(_BUMPED, None)
+        session.info.pop(_TOUCHED, None)

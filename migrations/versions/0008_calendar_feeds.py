@@ -12,6 +12,7 @@ Create Date: 2026-11-30 15:30:00
 """
 import os
 import secrets
+import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -44,7 +45,7 @@ def upgrade():
     sa.CheckConstraint("uid_domain <> ''", name=op.f('ck_installation_uid_domain_not_empty')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_installation'))
     )
-    op.create_table('data_version',
+    data_version = op.create_table('data_version',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.Column('changed_at', sa.BigInteger(), nullable=False),
@@ -86,6 +87,10 @@ def upgrade():
     op.bulk_insert(
         installation,
         [{"id": 1, "uid_domain": domain, "created_at": datetime.now(UTC).replace(tzinfo=None)}],
+    )
+    op.bulk_insert(
+        data_version,
+        [{"id": 1, "version": 0, "changed_at": time.time_ns() // 1_000_000, "epoch": secrets.token_hex(8)}],
     )
 
 
