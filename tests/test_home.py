@@ -1,11 +1,11 @@
 import re
 
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 
 def test_home_page_shows_coming_meetings_open_exchanges_and_partners(client):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     html = client.get("/?lang=en").get_data(as_text=True)
     meetings = html[html.index('id="meetings-heading"') : html.index('id="exchanges-heading"')]

@@ -4,15 +4,16 @@ import re
 
 import pytest
 
-from app.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD, seed
+from app.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
 from app.extensions import db
+from tests.conftest import seed_demo
 
 BAD_IDS = ["2147483648", "99999999999999999999", "%D9%A3"]  # the last is Arabic-Indic 3
 
 
 @pytest.fixture
 def coordinator_client(app, client):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     client.post(
         "/login", data={"email": DEMO_COORDINATOR_EMAIL, "password": DEMO_COORDINATOR_PASSWORD}

@@ -15,7 +15,7 @@ from tests.conftest import TEST_DATABASE_URL
 
 
 @pytest.fixture
-def empty_database_url(backend, tmp_path):
+def empty_database_url(backend, tmp_path, _dropped_later):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
@@ -27,9 +27,7 @@ def empty_database_url(backend, tmp_path):
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _dropped_later(admin, name)
 
 
 def test_upgrade_to_head_matches_the_models(empty_database_url, tmp_path):

@@ -5,8 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 GARBAGE_VALUES = ["", "-1", "0", "abc", "9" * 30, "x" * 10_000, "2026-13-45", "<script>", "ÅÄÖ\x00"]
 
@@ -58,7 +58,7 @@ def urls(app) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def demo(app):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
 
 

@@ -3,13 +3,13 @@ meetings and exchanges as partnership activity."""
 
 import pytest
 
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 
 @pytest.fixture
 def demo(app):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
 
 

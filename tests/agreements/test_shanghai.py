@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from app.agreements.models import MEMORANDUM, Agreement
-from app.demo import seed
 from app.extensions import db
 from app.partners.models import Partner
+from tests.conftest import seed_demo
 
 
 @pytest.fixture
 def demo(app):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 
 @pytest.fixture
 def demo(app):
     """The app over Göteborg's demo data (committed)."""
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     return app

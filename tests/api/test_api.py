@@ -3,12 +3,12 @@ import re
 import pytest
 
 from app.api.openapi import document
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 
 def test_partners_api_lists_public_partners_with_contract_fields(client):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     data = client.get("/api/v1/partners").get_json()
     by_slug = {p["slug"]: p for p in data}

@@ -75,11 +75,11 @@ def test_bad_input_in_the_browser_is_announced_next_to_the_field(page, live_serv
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_exchange_pages_have_no_wcag_violations(page, live_server, app, lang):
-    from app.demo import seed
     from app.exchanges.queries import open_exchanges
+    from tests.conftest import seed_demo
     from tests.factories import make_coordinator
 
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     make_coordinator("office@example.org")
     exchange_ids = [e.id for e in open_exchanges()]

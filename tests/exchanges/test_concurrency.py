@@ -36,8 +36,23 @@ STATUS_RE = re.compile(r'data-signup-status="(\w+)"')
 LEFT_RE = re.compile(r'data-places-left="(\d+)"')
 
 
+# Each worker process opens its own connections: those of the master, which built the app
+# once (--preload) and checked the database, must not be shared by the forked workers.
+GUNICORN_HOOKS = """
+def post_fork(server, worker):
+    from app.extensions import db
+
+    with server.app.wsgi().app_context():
+        db.engine.dispose(close=False)
+"""
+
+
 class Gunicorn:
-    """gunicorn with several worker processes, on loopback, sharing the test database."""
+    """gunicorn with several worker processes, on loopback, sharing the test database.
+
+    The app is built once in the master and forked (--preload): four workers boot in
+    about the time of one.
+    """
 
     def __init__(
         self,
@@ -49,14 +64,17 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / "gunicorn.log"
+        # Without a listener on the port mail stays queued.
+        self.smtp_port = smtp_port or free_port()
+        hooks = workdir / "gunicorn_hooks.py"
+        hooks.write_text(GUNICORN_HOOKS)
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "SECRET_KEY": secret,
             "VANORT_INSTANCE_PATH": str(workdir / "instance"),
             "SMTP_HOST": "127.0.0.1",
-            # Without a port nobody listens and mail stays queued.
-            "SMTP_PORT": str(smtp_port or free_port()),
+            "SMTP_PORT": str(self.smtp_port),
             "PUBLIC_BASE_URL": self.url,
             "DEFAULT_LANGUAGE": "en",
         }
@@ -65,6 +83,9 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [
                     str(gunicorn),
+                    "--config",
+                    str(hooks),
+                    "--preload",
                     "--workers",
                     "4",
                     "--threads",
@@ -93,10 +114,16 @@ class Gunicorn:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
+                time.sleep(0.05)
         raise RuntimeError(f"gunicorn did not start: {self.log.read_text()[-3000:]}")
 
+    def running(self) -> bool:
+        return self.process.poll() is None
+
     def stop(self) -> None:
+        """Stop gracefully: the workers finish their requests and the mail sent after them."""
+        if not self.running():
+            return
         self.process.terminate()
         try:
             self.process.wait(15)
@@ -105,17 +132,38 @@ class Gunicorn:
             self.process.wait(5)
 
 
-@pytest.fixture
-def server(app, tmp_path):
-    """The real server; stopped before the app fixture empties the database."""
-    db.session.commit()
-    db.session.commit()
-    gunicorn = Gunicorn(app.config["DATABASE_URL"], tmp_path)
+@pytest.fixture(scope="module")
+def _servers(tmp_path_factory):
+    """Each database's gunicorn, started on first use and shared by the module's tests."""
+    started: dict[str, Gunicorn] = {}
+
+    def get(app) -> Gunicorn:
+        url = app.config["DATABASE_URL"]
+        if url not in started or not started[url].running():
+            started[url] = Gunicorn(
+                url, tmp_path_factory.mktemp("gunicorn"), secret=app.config["SECRET_KEY"]
+            )
+            started[url].wait_until_up()
+        return started[url]
+
     try:
-        gunicorn.wait_until_up()
-        yield gunicorn
+        yield get
     finally:
-        gunicorn.stop()
+        for gunicorn in started.values():
+            gunicorn.stop()
+
+
+@pytest.fixture
+def server(app, _servers):
+    """The real server on the test's database; the app (and `smtp`) mail to its SMTP port.
+
+    Between tests it keeps running: emptying the tables needs no more than its idle
+    connections allow (they hold no locks).
+    """
+    db.session.commit()
+    gunicorn = _servers(app)
+    app.config["SMTP_PORT"] = gunicorn.smtp_port  # put back by the app fixture
+    return gunicorn
 
 
 def _sign_up(base: str, exchange_id: int, n: int, pupils: int, barrier: threading.Barrier):
@@ -210,7 +258,7 @@ def _school_link(base: str, path: str, action: str, data: dict, barrier: threadi
         return action, err.code
 
 
-def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app, smtp, tmp_path):
+def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app, server, smtp):
     """Sign-ups, changes and cancellations at once, each mailing after its commit: the
     SMTP server receives every mail exactly once, and no place is double-booked."""
     from app.exchanges import links
@@ -228,14 +276,8 @@ def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app,
     ]
     paths = [links.signup_path(s) for s in existing]
     db.session.commit()
-    server = Gunicorn(
-        app.config["DATABASE_URL"],
-        tmp_path,
-        smtp_port=app.config["SMTP_PORT"],
-        secret=app.config["SECRET_KEY"],
-    )
+    assert app.config["SMTP_PORT"] == server.smtp_port  # `smtp` listens where gunicorn mails
     try:
-        server.wait_until_up()
         rng = random.Random(20261130)
         sizes = [rng.randint(1, 4) for _ in range(SIGNUPS)]
         jobs = [
@@ -256,6 +298,7 @@ def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app,
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             results = list(pool.map(lambda job: job(b=barrier), jobs))
     finally:
+        # A graceful stop: every request has sent its mail before the sweep below runs.
         server.stop()
 
     answers = [r[2] if len(r) == 4 else r[1] for r in results]

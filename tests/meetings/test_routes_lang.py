@@ -1,9 +1,9 @@
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 
 
 def test_meeting_links_keep_the_chosen_language(client):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
     for page in ("/?lang=en", "/meetings/?lang=en"):
         html = client.get(page).get_data(as_text=True)

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from app.demo import seed
 from app.extensions import db
+from tests.conftest import seed_demo
 from tests.factories import make_partner
 
 GOTEBORG_PARTNERS = ["Shanghai", "Nelson Mandela Bay", "Chicago", "Lyon", "Århus", "Åbo", "Bergen"]
@@ -11,7 +11,7 @@ GOTEBORG_PARTNERS = ["Shanghai", "Nelson Mandela Bay", "Chicago", "Lyon", "Århu
 
 @pytest.fixture
 def goteborg(app):
-    seed("goteborg")
+    seed_demo("goteborg")
     db.session.commit()
 
 
