@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Before any rule is added: ids beyond the database's integer range name no page (404).
     app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
+    from app import logsecrets
+
+    logsecrets.install()  # secrets in URLs stay out of the access logs
     if app.config.get("CHECK_DATABASE_ON_START", test_config is None):
         _check_database(app)
     return app

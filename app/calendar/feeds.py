@@ -28,6 +28,7 @@ from app.feeds.ical import CalEvent, events_to_ical
 from app.installation import calendar_uid
 from app.meetings.calendar import calendar_events
 from app.meetings.links import absolute_url
+from app.meetings.occurrences import HORIZON_YEARS
 from app.partners.models import Partner
 
 REFRESH_MINUTES = 60
@@ -111,9 +112,13 @@ def _agreement_events(since: date) -> list[CalEvent]:
     return events
 
 
-def _render(events: list[CalEvent], name: str, description: str) -> bytes:
+def _render(events: list[CalEvent], name: str, description: str, year: int) -> bytes:
     return events_to_ical(
-        events, name=name, description=description, refresh_minutes=REFRESH_MINUTES
+        events,
+        name=name,
+        description=description,
+        refresh_minutes=REFRESH_MINUTES,
+        through_year=year + HORIZON_YEARS,
     )
 
 
@@ -134,6 +139,7 @@ def public_feed(kind: str, lang: str, year: int) -> bytes:
         events,
         names[kind],
         _("Meetings with partner cities and youth exchanges of the international office."),
+        year,
     )
 
 
@@ -146,6 +152,7 @@ def partner_feed(partner: Partner, lang: str, year: int) -> bytes:
         events,
         _("Vänort: %(partner)s", partner=partner.name),
         _("Meetings and youth exchanges with %(partner)s.", partner=partner.name),
+        year,
     )
 
 
@@ -159,4 +166,5 @@ def private_feed(lang: str, year: int) -> bytes:
         events,
         _("Vänort: coordinators' calendar"),
         _("Every meeting and exchange, published or not, and agreements' decision dates."),
+        year,
     )

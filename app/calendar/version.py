@@ -29,6 +29,7 @@ from app.partners.models import Partner
 # What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
 TRACKED = (Partner, MeetingSeries, SeriesHost, OccurrenceChange, Meeting, Exchange, Agreement)
 _TOUCHED = "vanort.feeds_touched"
+PROCESS_STARTED = datetime.now(UTC)  # this code, config and catalogues serve from now on
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,17 @@ class Version:
     changed_at_ms: int  # Unix milliseconds
 
     def last_modified(self, now: datetime) -> datetime:
-        """Return Last-Modified: the last change's second, never later than `now` (RFC 9110)."""
+        """Return Last-Modified, never later than `now` (RFC 9110 8.8.2.1).
+
+        A feed also changes, with no data changed, when the year turns (it looks back and
+        ahead by whole years) and when this process starts (new code, translations or
+        PUBLIC_BASE_URL): Last-Modified is the latest of the three, so a client asking
+        only If-Modified-Since never keeps a stale feed.
+        """
         changed = datetime.fromtimestamp(self.changed_at_ms // 1000, UTC)
-        return min(changed, now.replace(microsecond=0))
+        new_year = datetime(now.year, 1, 1, tzinfo=UTC)
+        latest = max(changed, new_year, PROCESS_STARTED.replace(microsecond=0))
+        return min(latest, now.replace(microsecond=0))
 
 
 def current() -> Version:

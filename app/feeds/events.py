@@ -37,5 +37,8 @@ class CalEvent:
     rrule: str | None = None
     exdates: tuple[datetime | date, ...] = ()
     recurrence_id: datetime | date | None = None
+    # The zone the RECURRENCE-ID is written in: its master's DTSTART zone, when the
+    # override itself is held in another one (clients match by local clock text).
+    recurrence_timezone: str | None = None
     organizer: Attendee | None = None
     attendees: tuple[Attendee, ...] = ()

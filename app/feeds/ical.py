@@ -99,8 +99,13 @@ def events_to_ical(
     method: str | None = None,
     refresh_minutes: int | None = 60,
     dtstamp: datetime | None = None,
+    through_year: int | None = None,
 ) -> bytes:
-    """Serialise events into one VCALENDAR, e.g. a subscription feed."""
+    """Serialise events into one VCALENDAR, e.g. a subscription feed.
+
+    `through_year` is the last year the feed covers: VTIMEZONEs of open-ended rules are
+    exact up to it (default: ten years after each such rule starts).
+    """
     return _serialise(
         list(events),
         name=name,
@@ -108,6 +113,7 @@ def events_to_ical(
         method=method,
         refresh_minutes=refresh_minutes,
         dtstamp=dtstamp,
+        through_year=through_year,
     )
 
 
@@ -116,7 +122,13 @@ def event_to_ical(
 ) -> bytes:
     """Serialise one event into a VCALENDAR, e.g. an invitation attachment."""
     return _serialise(
-        [event], name=None, description="", method=method, refresh_minutes=None, dtstamp=dtstamp
+        [event],
+        name=None,
+        description="",
+        method=method,
+        refresh_minutes=None,
+        dtstamp=dtstamp,
+        through_year=None,
     )
 
 
@@ -128,6 +140,7 @@ def _serialise(
     method: str | None,
     refresh_minutes: int | None,
     dtstamp: datetime | None,
+    through_year: int | None,
 ) -> bytes:
     """Validate everything, then build the calendar and return its bytes."""
     method_name = _check_method(method)
@@ -162,7 +175,7 @@ def _serialise(
         interval = vDuration(timedelta(minutes=refresh_minutes))
         cal.add("REFRESH-INTERVAL", interval, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(timedelta(minutes=refresh_minutes)))
-    for tzid, (first_year, last_year) in sorted(_zone_years(prepared).items()):
+    for tzid, (first_year, last_year) in sorted(_zone_years(prepared, through_year).items()):
         cal.add_component(vtimezone(tzid, first_year, last_year))
     for item in prepared:
         cal.add_component(_build_event(item, method_name, stamp))
@@ -223,10 +236,13 @@ def _prepare(event: CalEvent) -> _Prepared:
     )
     if exdates and not event.rrule:
         raise ValueError(f"{label}: exdates need an rrule")
+    rid_zone = zone
+    if event.recurrence_timezone is not None and not all_day:
+        rid_zone = _zone(event.recurrence_timezone, f"{label} recurrence_timezone")
     recurrence_id = (
         None
         if event.recurrence_id is None
-        else _point(event.recurrence_id, all_day, zone, f"{label} recurrence_id")
+        else _point(event.recurrence_id, all_day, rid_zone, f"{label} recurrence_id")
     )
     rrule = None if event.rrule is None else _parse_rrule(event.rrule, start, label)
     for stamp, field in ((event.last_modified, "last_modified"), (event.created, "created")):
@@ -412,8 +428,24 @@ def _stamp(event: CalEvent, dtstamp: datetime | None) -> datetime:
     return datetime.combine(event.start, time(), UTC)
 
 
-def _zone_years(prepared: list[_Prepared]) -> dict[str, tuple[int, int]]:
-    """Return, per TZID used, the first and last year its VTIMEZONE must describe."""
+def _last_year(item: _Prepared, through_year: int | None) -> int:
+    """Return the last year an RRULE without UNTIL meets (COUNT), or the feed's horizon."""
+    start = item.start
+    assert isinstance(start, datetime) and item.rrule is not None
+    if "COUNT" in item.rrule:
+        rule = rrulestr(item.rrule.to_ical().decode("ascii"), dtstart=start.replace(tzinfo=None))
+        return max(start.year, *(d.year for d in rule))
+    return max(start.year, through_year if through_year is not None else start.year + 10)
+
+
+def _zone_years(
+    prepared: list[_Prepared], through_year: int | None = None
+) -> dict[str, tuple[int, int]]:
+    """Return, per TZID used, the first and last year its VTIMEZONE must describe.
+
+    An open-ended RRULE is described to `through_year` (the feed's horizon), so a zone
+    that later drops or starts daylight saving time is exact over the whole feed.
+    """
     years: dict[str, set[int]] = {}
     for item in prepared:
         if item.tzid is None:
@@ -428,4 +460,10 @@ def _zone_years(prepared: list[_Prepared]) -> dict[str, tuple[int, int]]:
         for point in points:
             if isinstance(point, datetime):
                 bucket.add(point.astimezone(zone).year)
+        if item.rrule is not None and "UNTIL" not in item.rrule:
+            bucket.add(_last_year(item, through_year))
+        rid = item.recurrence_id
+        if isinstance(rid, datetime) and rid.tzinfo is not None and rid.tzinfo is not UTC:
+            rid_tzid = str(rid.tzinfo.key)  # the master's zone, when not the override's own
+            years.setdefault(rid_tzid, set()).add(rid.year)
     return {tzid: (min(ys) - 1, max(ys) + 1) for tzid, ys in years.items()}

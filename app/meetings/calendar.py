@@ -19,7 +19,7 @@ For other areas:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 
 import sqlalchemy as sa
@@ -112,6 +112,7 @@ def _occurrence_calevent(
         last_modified=last_modified,
         created=series.created_at,
         recurrence_id=occ.occurrence.original_start if as_override else None,
+        recurrence_timezone=series.timezone if as_override else None,
     )
 
 
@@ -201,6 +202,27 @@ def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[
                 )
             )
     return events
+
+
+def one_occurrence_calevent(
+    series: MeetingSeries, occ: SeriesOccurrence, *, lang: str | None = None
+) -> CalEvent | None:
+    """Return one meeting of a series under the UID the feeds give it (downloads, mails).
+
+    A meeting of a rotating series is an event of its own; a meeting of a series in one
+    zone and place is written as the feed's override of it: the series' UID with the
+    meeting's RECURRENCE-ID in the master's form, and the master's SEQUENCE.
+    """
+    if fixed_place(series):
+        sequence = series.sequence + sum(c.sequence for c in series.changes)
+        last_modified = _latest(series.updated_at, *(c.updated_at for c in series.changes))
+        return _occurrence_calevent(
+            occ, lang, sequence=sequence, last_modified=last_modified, as_override=True
+        )
+    through = max(occ.start, occ.occurrence.original_start).date() + timedelta(days=2)
+    uid = occurrence_uid(series, occ.key)
+    found = [e for e in occurrence_calevents(series, lang=lang, through=through) if e.uid == uid]
+    return found[0] if found else None
 
 
 def series_calevents(

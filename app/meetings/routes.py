@@ -13,7 +13,12 @@ from app.extensions import db
 from app.feeds.events import CalEvent
 from app.i18n import current_language, localized
 from app.meetings import display
-from app.meetings.calendar import meeting_calevent, occurrence_calevents, series_calevents
+from app.meetings.calendar import (
+    meeting_calevent,
+    occurrence_calevents,
+    one_occurrence_calevent,
+    series_calevents,
+)
 from app.meetings.links import occurrence_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.meetings.occurrences import (
@@ -145,13 +150,9 @@ def occurrence_download(public_id: str, key: str):
     occurrence = find_occurrence(item, key)
     if occurrence is None:
         abort(404)
-    uid = occurrence_uid(item, occurrence.key)
-    through = max(occurrence.start, occurrence.occurrence.original_start).date()
-    events = occurrence_calevents(
-        item, lang=current_language(), through=through + timedelta(days=2)
-    )
-    found = [e for e in events if e.uid == uid]
-    if not found:
+    event = one_occurrence_calevent(item, occurrence, lang=current_language())
+    if event is None:
         abort(404)
+    found = [event]
     title = localized(item, "title", current_language())
     return ics_download(found, name=title, filename=f"{item.public_id}-{occurrence.key}")

@@ -236,16 +236,46 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
     )
 
 
+def _keeps_other_changes(change: OccurrenceChange) -> bool:
+    """Tell whether a change row still moves, calls off or re-hosts its meeting."""
+    return bool(
+        change.cancelled
+        or change.skipped
+        or change.new_date
+        or change.new_time
+        or change.new_timezone
+        or change.venue
+        or change.host_id
+        or change.swap_with
+    )
+
+
 def restore_occurrence(series: MeetingSeries, key: str) -> None:
     """Undo every change to one occurrence (and the swap it takes part in)."""
     original = recurrence.parse_key(key)
+    # The swap this meeting takes part in is undone on both sides: the earlier meeting's
+    # row names the later one in swap_with, the later one's row only has the reason.
+    partners = {original}
+    for change in series.changes:
+        if change.original_start == original and change.swap_with is not None:
+            partners.add(change.swap_with)
+        if change.swap_with == original:
+            partners.add(change.original_start)
     undone, found = 0, False
     for change in list(series.changes):
-        if change.original_start == original or change.swap_with == original:
-            audit.record(audit.DELETE, change, summary=f"Changes to occurrence {key} undone")
-            undone += change.sequence or 0
-            found = True
-            series.changes.remove(change)
+        if change.original_start not in partners:
+            continue
+        found = True
+        if change.original_start != original:  # the other meeting of the swap
+            before = audit.snapshot(change)
+            change.swap_with, change.swap_reason = None, ""
+            if _keeps_other_changes(change):
+                change.sequence = (change.sequence or 0) + 1
+                audit.record(audit.UPDATE, change, before=before, summary=f"Swap with {key} undone")
+                continue
+        audit.record(audit.DELETE, change, summary=f"Changes to occurrence {key} undone")
+        undone += change.sequence or 0
+        series.changes.remove(change)
     if found:
         # Feeds number each meeting's versions from the series' and its changes' sequences:
         # raise the series' by what the undone changes carried, so no SEQUENCE goes back.

@@ -65,6 +65,7 @@ def _change_the_nordic_series(nordic, **fields):
     services.cancel_occurrence(series, found[4].key, reason="Rotation waits", skip=True)
     services.swap_hosts(series, found[5].key, found[6].key, reason="Anniversary")
     services.move_occurrence(series, found[7].key, venue="Konserthuset")
+    services.move_occurrence(series, found[8].key, new_timezone="Europe/London")
     db.session.commit()
     return series
 
@@ -98,6 +99,7 @@ def test_feed_expands_to_the_occurrences_the_app_lists(client, nordic, fixed):
         assert len(masters[0]["EXDATE"] if isinstance(masters[0]["EXDATE"], list) else [1]) >= 1
         overrides = [v for v in vevents if "RECURRENCE-ID" in v]
         assert overrides
+        assert "Europe/London" in {str(o["DTSTART"].params["TZID"]) for o in overrides}
         for override in overrides:  # written exactly as the master's DTSTART is
             assert override["RECURRENCE-ID"].params["TZID"] == masters[0]["DTSTART"].params["TZID"]
             assert override["RECURRENCE-ID"].to_ical()[8:9] == b"T"
@@ -348,3 +350,54 @@ def test_a_series_page_says_how_far_ahead_its_rotating_meetings_are_planned(clie
     assert "data-planned-through" not in client.get(f"/meetings/{fixed.public_id}").text
     listed = series_occurrences(rotating)
     assert listed[-1].start.year == horizon.year
+
+
+def test_every_vtimezone_agrees_with_the_tz_database_over_the_whole_feed(client, nordic):
+    """Mexico City dropped daylight saving time in 2022: a rule from 2020 must say so."""
+    from zoneinfo import ZoneInfo
+
+    make_series(
+        rotation(nordic),
+        first_date=date(2020, 7, 15),
+        freq="months",
+        interval=6,
+        in_host_timezone=False,
+        timezone="America/Mexico_City",
+        venue="Online",
+    )
+    _change_the_nordic_series(nordic)
+    cal = parse(client.get("/calendar/meetings.ics").data)
+    horizon = datetime.now(UTC).year + 10
+    checked = 0
+    for vtimezone in cal.walk("VTIMEZONE"):
+        tzid = str(vtimezone["TZID"])
+        embedded, real = vtimezone.to_tz(), ZoneInfo(tzid)
+        for year in range(2020, horizon + 1):
+            for month in (1, 4, 7, 10):
+                local = datetime(year, month, 15, 12)
+                assert local.replace(tzinfo=embedded).utcoffset() == local.replace(
+                    tzinfo=real
+                ).utcoffset(), (tzid, local)
+                checked += 1
+    assert checked > 100
+
+
+def test_one_meeting_downloads_under_the_uid_the_feed_gives_it(client, nordic):
+    fixed = make_series(
+        rotation(nordic), first_date=date(2027, 3, 31), in_host_timezone=False, venue="Online"
+    )
+    rotating = make_series(rotation(nordic), first_date=date(2027, 6, 10))
+    feed = parse(client.get("/calendar/meetings.ics").data)
+    (master,) = [v for v in feed.walk("VEVENT") if "RRULE" in v]
+    feed_uids = {str(v["UID"]) for v in feed.walk("VEVENT")}
+    for series in (fixed, rotating):
+        occ = series_occurrences(series)[1]
+        cal = parse(client.get(f"/meetings/{series.public_id}/{occ.key}.ics").data)
+        (event,) = cal.walk("VEVENT")
+        assert str(event["UID"]) in feed_uids
+        assert event["DTSTART"].dt.astimezone(UTC) == occ.start.astimezone(UTC)
+        if series is fixed:  # the feed's own override of that meeting
+            assert str(event["UID"]) == str(master["UID"])
+            assert event["RECURRENCE-ID"].params["TZID"] == master["DTSTART"].params["TZID"]
+            assert event["RECURRENCE-ID"].dt.astimezone(UTC) == occ.occurrence.original_start
+            assert int(event["SEQUENCE"]) == int(master["SEQUENCE"])

@@ -141,6 +141,23 @@ def test_restoring_an_occurrence_undoes_its_changes(nordic):
     assert [o.host.name for o in _occurrences(series)[:2]] == ["Göteborg", "Århus"]
 
 
+@pytest.mark.parametrize("which", [0, 1], ids=["earlier", "later"])
+def test_restoring_either_meeting_of_a_swap_undoes_the_swap_on_both_sides(nordic, which):
+    series = make_series(rotation(nordic))
+    occurrences = _occurrences(series)
+    services.swap_hosts(series, occurrences[0].key, occurrences[1].key, reason="Jubilee")
+    services.move_occurrence(series, occurrences[1 - which].key, venue="Konserthuset")
+    db.session.commit()
+    services.restore_occurrence(series, occurrences[which].key)
+    db.session.commit()
+    after = _occurrences(series)
+    assert [o.host.name for o in after[:2]] == ["Göteborg", "Århus"]
+    assert after[0].swap_reason == after[1].swap_reason == ""
+    # The other meeting keeps what was changed on it besides the swap.
+    assert after[1 - which].venue == "Konserthuset"
+    assert len(series.changes) == 1
+
+
 def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
