@@ -34,7 +34,9 @@ from app.exchanges.notices import (
 )
 from app.exchanges.queries import held_pupils, places_left, waiting_list, window_state
 from app.extensions import db
+from app.partners.models import Partner
 from app.partners.services import home_today
+from app.partners.signals import place_changed
 from app.timeutil import utcnow
 
 MAX_PUPILS = 500
@@ -522,3 +524,17 @@ def move_group(signup: Signup, target: Exchange, now: datetime | None = None) ->
     _reallocate(source, now)
     _reallocate(target, now)
     return signup
+
+
+@place_changed.connect
+def _partner_renamed(partner: Partner, *, name_changed: bool, **_: object) -> None:
+    """Raise the SEQUENCE of exchanges held in a partner city that was just renamed."""
+    if not name_changed:
+        return
+    for exchange in db.session.scalars(
+        sa.select(Exchange).where(
+            Exchange.partner_id == partner.id, Exchange.direction == m.WE_TRAVEL
+        )
+    ):
+        exchange.sequence = (exchange.sequence or 0) + 1
+    db.session.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import audit
@@ -44,6 +45,7 @@ from app.meetings.validation import (
     series_values,
 )
 from app.partners.models import Partner
+from app.partners.signals import place_changed
 from app.timeutil import utcnow
 
 # --- taking rows for writing ------------------------------------------------------------
@@ -421,3 +423,24 @@ def remove_delegate(delegate: Delegate) -> OutboxMail | None:
     db.session.delete(delegate)
     db.session.flush()
     return mail
+
+
+@place_changed.connect
+def _partner_moved(partner: Partner, *, name_changed: bool, **_: object) -> None:
+    """Raise the SEQUENCE of every series and meeting whose time or place just moved.
+
+    A series held in its hosts' zones moves when a host's zone changes, and its meetings
+    are named after the host when there is no venue; a one-off meeting without a venue
+    carries its partner's name as its place.
+    """
+    for series in db.session.scalars(
+        sa.select(MeetingSeries).join(SeriesHost).where(SeriesHost.partner_id == partner.id)
+    ).unique():
+        if series.in_host_timezone or (name_changed and not series.venue):
+            series.sequence += 1
+    if name_changed:
+        for meeting in db.session.scalars(
+            sa.select(Meeting).where(Meeting.partner_id == partner.id, Meeting.venue == "")
+        ):
+            meeting.sequence += 1
+    db.session.flush()

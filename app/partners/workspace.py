@@ -16,6 +16,7 @@ from app.domain import DomainError
 from app.extensions import db
 from app.partners import services as partners
 from app.partners.models import KINDS, Contact, Partner, Project, Theme
+from app.partners.signals import place_changed
 from app.timeutil import is_valid_timezone
 
 PARTNER_FIELDS = (
@@ -120,10 +121,18 @@ def _delete_audited(obj, summary: str) -> None:
 
 
 def update_partner(partner: Partner, **values: object) -> Partner:
-    """Change a partner's fields, recording before and after."""
-    return _update_audited(
+    """Change a partner's fields, recording before and after.
+
+    A new name or time zone moves the meetings and exchanges held there: `place_changed`
+    tells the areas that show them, so their calendar entries get a higher SEQUENCE.
+    """
+    place = (partner.name, partner.timezone)
+    updated = _update_audited(
         partner, PARTNER_FIELDS, lambda v: _check_partner(v, partner), values, lambda p: p.name
     )
+    if (updated.name, updated.timezone) != place:
+        place_changed.send(updated, name_changed=updated.name != place[0])
+    return updated
 
 
 def delete_partner(partner: Partner) -> None:

@@ -401,3 +401,19 @@ def test_one_meeting_downloads_under_the_uid_the_feed_gives_it(client, nordic):
             assert event["RECURRENCE-ID"].params["TZID"] == master["DTSTART"].params["TZID"]
             assert event["RECURRENCE-ID"].dt.astimezone(UTC) == occ.occurrence.original_start
             assert int(event["SEQUENCE"]) == int(master["SEQUENCE"])
+
+
+def test_renaming_or_rezoning_a_host_raises_the_sequence_of_what_is_held_there(client, nordic):
+    from app.partners import workspace
+
+    make_series(rotation(nordic), first_date=date(2027, 6, 10))
+    make_meeting(nordic["bergen"], venue="", start_date=date(2027, 9, 1))
+    make_exchange(nordic["bergen"], direction="we_travel", starts_on=date(2027, 4, 12))
+    before = sequences(parse(client.get("/calendar.ics").data))
+    workspace.update_partner(nordic["bergen"], name="Bergen (Vestland)", timezone="Europe/London")
+    db.session.commit()
+    body = client.get("/calendar.ics").data
+    after = sequences(parse(body))
+    assert "Bergen (Vestland)" in body.decode()
+    assert set(after) == set(before)
+    assert all(after[k] > before[k] for k in before), {k: (before[k], after[k]) for k in before}
