@@ -287,6 +287,11 @@ def _point(
     if not isinstance(value, datetime):
         raise ValueError(f"{field}: expected an aware datetime like the event start, got a date")
     _require_aware(value, field)
+    if zone is not None and isinstance(value.tzinfo, ZoneInfo) and value.tzinfo.key == zone.key:
+        # Already a wall time in the zone: kept as given, so a series' first meeting set at
+        # a time the clocks skip that day (02:30 on the spring-forward night) keeps its
+        # nominal time, which the RRULE repeats (RFC 5545 3.3.5 shifts that one day).
+        return value
     return value.astimezone(zone if zone is not None else UTC)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -160,7 +161,8 @@ def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[
     sequence = series.sequence + sum(c.sequence for c in series.changes)
     last_modified = _latest(series.updated_at, *(c.updated_at for c in series.changes))
     rule = series.rule
-    master_start = localize(rule.first_date, rule.start_time, series.timezone)
+    # The nominal wall time, even on a day the clocks skip it (see app.feeds.ical._point).
+    master_start = datetime.combine(rule.first_date, rule.start_time, ZoneInfo(series.timezone))
     rrule_text = rule.ical()
     if rule.until is not None:
         until = localize(rule.until, time(23, 59, 59), series.timezone).astimezone(UTC)
@@ -170,7 +172,7 @@ def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[
         uid=series_uid(series),
         title=localized(series, "title", lang),
         start=master_start,
-        end=master_start + series.duration,
+        end=localize(rule.first_date, rule.start_time, series.timezone) + series.duration,
         timezone=series.timezone,
         description=localized(series, "description", lang),
         location=place,

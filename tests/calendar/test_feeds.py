@@ -417,3 +417,21 @@ def test_renaming_or_rezoning_a_host_raises_the_sequence_of_what_is_held_there(c
     assert "Bergen (Vestland)" in body.decode()
     assert set(after) == set(before)
     assert all(after[k] > before[k] for k in before), {k: (before[k], after[k]) for k in before}
+
+
+def test_a_series_first_set_in_the_spring_forward_gap_keeps_its_time_in_feeds(client, nordic):
+    """02:30 does not exist in Stockholm on 29 March 2026; every later month it does."""
+    make_series(
+        rotation(nordic),
+        first_date=date(2026, 3, 29),
+        start_time=time(2, 30),
+        freq="months",
+        interval=1,
+        count=6,
+        in_host_timezone=False,
+        venue="Rum 1",
+        duration_minutes=60,
+    )
+    body = client.get("/calendar/meetings.ics").data
+    assert b"DTSTART;TZID=Europe/Stockholm:20260329T023000" in body
+    assert _expanded(body) == _listed()
