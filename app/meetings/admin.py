@@ -50,7 +50,11 @@ SERIES_FIELDS = (
     "first_date",
     "until_date",
     "count",
+    "by_weekday",
+    "by_setpos",
     "start_time",
+    "days",
+    "end_time",
     "duration_minutes",
     "timezone",
     "in_host_timezone",
@@ -112,7 +116,6 @@ def series_new():
         form.interval.data = form.interval.data or 2
         form.freq.data = "years"
         form.in_host_timezone.data = True
-        form.duration_minutes.data = 6 * 60
     form.set_partner_choices(_partner_choices())
     if form.validate_on_submit():
         try:
@@ -135,6 +138,7 @@ def series_edit(series_id: int):
     if request.method == "GET":
         for entry, host in zip(form.hosts, series.hosts, strict=False):
             entry.data = str(host.partner_id)
+        form.days.data, form.end_time.data = display.series_days_and_end(series)
     if form.validate_on_submit():
         try:
             services.update_series(

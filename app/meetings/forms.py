@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.dates import get_day_names
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.formfields import DateField, Form
+from app.i18n import current_language
 
 MAX_HOSTS = 8
 
@@ -56,14 +58,31 @@ class SeriesForm(Form):
     first_date = DateField(
         _l("First date"), validators=[_required(_l("Give the date of the first meeting."))]
     )
+    by_setpos = SelectField(
+        _l("On a weekday of the month"),
+        choices=choices(
+            [
+                ("", _l("No: on the first date's day of the month")),
+                ("1", _l("the first")),
+                ("2", _l("the second")),
+                ("3", _l("the third")),
+                ("4", _l("the fourth")),
+                ("-1", _l("the last")),
+            ]
+        ),
+        validate_choice=False,
+        default="",
+    )
+    by_weekday = SelectField(_l("Weekday"), validate_choice=False, default="")
     until_date = DateField(_l("Last possible date"), validators=[Optional()])
     count = IntegerField(_l("Number of meetings"), validators=[Optional()])
     start_time = TimeField(
         _l("Local start time"), validators=[_required(_l("Give the time the meeting starts."))]
     )
-    duration_minutes = IntegerField(
-        _l("Duration in minutes"), validators=[_required(_l("Give the duration in minutes."))]
-    )
+    days = IntegerField(_l("Number of days"), validators=[Optional()], default=1)
+    end_time = TimeField(_l("Local end time, on the last day"), validators=[Optional()])
+    # Kept for scripts and older forms: used when no end time is given.
+    duration_minutes = IntegerField(_l("Duration in minutes"), validators=[Optional()])
     timezone = StringField(
         _l("Time zone"),
         validators=[Optional()],
@@ -72,6 +91,13 @@ class SeriesForm(Form):
     in_host_timezone = BooleanField(_l("Hold each meeting in its host city's time zone"))
     venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
     published = BooleanField(_l("Published"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        names = get_day_names("wide", locale=current_language())
+        self.by_weekday.choices = choices(
+            [("", "–"), *((str(n), names[n].capitalize()) for n in range(7))]
+        )
 
     @property
     def hosts(self) -> list[SelectField]:

@@ -32,6 +32,10 @@ class MeetingSeries(db.Model):
     first_date: Mapped[date] = mapped_column(sa.Date)
     until_date: Mapped[date | None] = mapped_column(sa.Date)
     count: Mapped[int | None] = mapped_column()
+    # A weekday of the month instead of first_date's day: the by_setpos-th (-1: last)
+    # by_weekday (0 = Monday), in first_date's month for a yearly series.
+    by_weekday: Mapped[int | None] = mapped_column()
+    by_setpos: Mapped[int | None] = mapped_column()
     start_time: Mapped[time] = mapped_column(sa.Time)
     duration_minutes: Mapped[int] = mapped_column()
     # The series' own zone: identity of occurrences and iCal master. With
@@ -71,6 +75,11 @@ class MeetingSeries(db.Model):
         sa.CheckConstraint("title_sv <> '' OR title_en <> ''", name="has_title"),
         sa.CheckConstraint("timezone <> ''", name="timezone_not_empty"),
         sa.CheckConstraint("sequence >= 0", name="sequence"),
+        sa.CheckConstraint(
+            "(by_weekday IS NULL AND by_setpos IS NULL) OR "
+            "(by_weekday BETWEEN 0 AND 6 AND by_setpos IN (1, 2, 3, 4, -1))",
+            name="weekday_rule",
+        ),
     )
 
     @property
@@ -86,6 +95,8 @@ class MeetingSeries(db.Model):
             start_time=self.start_time,
             until=self.until_date,
             count=self.count,
+            by_weekday=self.by_weekday,
+            by_setpos=self.by_setpos,
         )
 
     @property

@@ -11,6 +11,15 @@ gap's length (02:30 becomes 03:30), an ambiguous time is taken at its first occu
 Rules of RFC 5545 hold, as rrule applies them: a monthly series on the 31st skips the
 months that have no 31st, and a yearly series on 29 February only meets in leap years.
 
+A series may instead meet on a weekday of the month: the k-th (1 to 4) or the last
+(-1) Monday..Sunday (`by_weekday` 0..6, `by_setpos`). A yearly rule takes its month
+from `first_date` ("the second Tuesday of June every other year" is
+FREQ=YEARLY;INTERVAL=2;BYMONTH=6;BYDAY=2TU); a monthly one meets every N months from
+first_date's month (FREQ=MONTHLY;INTERVAL=N;BYDAY=-1FR). A fifth weekday is refused:
+no month has one every time. `first_date` must itself be such a day, so that it is the
+first instance, as RFC 5545 wants of DTSTART, and the identity of every occurrence is
+the same in the app and in any calendar expanding the RRULE.
+
 Each occurrence has an identity that never changes when it is moved: its ORIGINAL start,
 i.e. the rrule instance localized in the series' own (reference) zone, in UTC. The key
 `20280612T080000Z` (see `occurrence_key`) names it in URLs, and the same instant is the
@@ -23,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dateutil.rrule import MONTHLY, YEARLY, rrule
+from dateutil.rrule import MONTHLY, YEARLY, rrule, weekday
 
 from app.timeutil import is_valid_timezone, localize
 
@@ -33,6 +42,10 @@ FREQS = {YEARS: YEARLY, MONTHS: MONTHLY}
 ICAL_FREQS = {YEARS: "YEARLY", MONTHS: "MONTHLY"}
 
 MAX_DURATION = timedelta(days=30)
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+LAST = -1
+SETPOS = (1, 2, 3, 4, LAST)  # first to fourth, last; a fifth is not in every month
 
 CONFIRMED = "confirmed"
 MOVED = "moved"
@@ -50,6 +63,12 @@ class Rule:
     start_time: time
     until: date | None = None  # last possible date, inclusive
     count: int | None = None
+    by_weekday: int | None = None  # 0 = Monday .. 6 = Sunday; None: on first_date's day
+    by_setpos: int | None = None  # 1..4 or -1 (last) with by_weekday
+
+    @property
+    def on_weekday(self) -> bool:
+        return self.by_weekday is not None or self.by_setpos is not None
 
     def problems(self) -> list[tuple[str, str]]:
         """Return (field, message) for each way this rule is unusable; empty when fine."""
@@ -64,14 +83,50 @@ class Rule:
             found.append(("count", "count must be at least 1"))
         if self.until is not None and self.count is not None:
             found.append(("count", "until and count exclude each other"))
+        if self.on_weekday:
+            if self.by_weekday not in range(7):
+                found.append(("by_weekday", "weekday must be 0 (Monday) to 6 (Sunday)"))
+            elif self.by_setpos not in SETPOS:
+                found.append(("by_setpos", "position must be 1 to 4 or -1 (last)"))
+            elif not matches(self.first_date, self.by_weekday, self.by_setpos):
+                found.append(("first_date", "first date is not such a weekday"))
         return found
+
+    def month_weekday(self) -> weekday:
+        """Return the weekday pattern as dateutil writes it, e.g. TU(+2)."""
+        assert self.by_weekday is not None and self.by_setpos is not None
+        return weekday(self.by_weekday, self.by_setpos)
 
     def ical(self) -> str:
         """Return the RRULE value, without UNTIL (the caller adds it in UTC)."""
         parts = [f"FREQ={ICAL_FREQS[self.freq]}", f"INTERVAL={self.interval}"]
+        if self.on_weekday:
+            if self.freq == YEARS:
+                parts.append(f"BYMONTH={self.first_date.month}")
+            parts.append(f"BYDAY={self.by_setpos}{WEEKDAY_CODES[self.by_weekday or 0]}")
         if self.count is not None:
             parts.append(f"COUNT={self.count}")
         return ";".join(parts)
+
+
+def matches(day: date, by_weekday: int, by_setpos: int) -> bool:
+    """Tell whether a day is the `by_setpos`-th (-1: last) `by_weekday` of its month."""
+    if day.weekday() != by_weekday:
+        return False
+    if by_setpos == LAST:
+        return (day + timedelta(days=7)).month != day.month
+    return (day.day - 1) // 7 + 1 == by_setpos
+
+
+def nth_weekday(year: int, month: int, by_weekday: int, by_setpos: int) -> date | None:
+    """Return the `by_setpos`-th (-1: last) `by_weekday` of a month, or None if it has none."""
+    if by_setpos == LAST:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        last = following - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - by_weekday) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(by_weekday - first.weekday()) % 7 + 7 * (by_setpos - 1))
+    return day if day.month == month else None
 
 
 def local_starts(rule: Rule, *, through: date | None = None) -> Iterator[datetime]:
@@ -85,6 +140,10 @@ def local_starts(rule: Rule, *, through: date | None = None) -> Iterator[datetim
         "interval": rule.interval,
         "dtstart": datetime.combine(rule.first_date, rule.start_time),
     }
+    if rule.on_weekday:
+        kwargs["byweekday"] = rule.month_weekday()
+        if rule.freq == YEARS:
+            kwargs["bymonth"] = rule.first_date.month
     if rule.count is not None:
         kwargs["count"] = rule.count  # rrule takes COUNT or UNTIL, never both
     elif last is not None:

@@ -87,7 +87,17 @@ def create_series(*, host_ids: Sequence[int], **values: object) -> MeetingSeries
     return series
 
 
-_TIMING = ("freq", "interval", "first_date", "until_date", "count", "start_time", "timezone")
+_TIMING = (
+    "freq",
+    "interval",
+    "first_date",
+    "until_date",
+    "count",
+    "by_weekday",
+    "by_setpos",
+    "start_time",
+    "timezone",
+)
 
 
 def update_series(
@@ -107,6 +117,8 @@ def update_series(
             start_time=fields["start_time"],
             until=fields["until_date"],
             count=fields["count"],
+            by_weekday=fields["by_weekday"],
+            by_setpos=fields["by_setpos"],
         )
         last = max(c.original_start for c in series.changes).date() + timedelta(days=2)
         keys = {

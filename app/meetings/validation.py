@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.domain import DomainError
 from app.extensions import db
-from app.meetings import recurrence
+from app.i18n import current_language
+from app.meetings import display, recurrence
 from app.meetings.models import MAX_DURATION_MINUTES
 from app.meetings.recurrence import Rule
 from app.partners.models import Partner
@@ -20,6 +21,7 @@ from app.timeutil import is_valid_timezone, localize
 
 MAX_INTERVAL = 100
 MAX_COUNT = 1000
+MAX_DAYS = 30
 
 
 class MeetingError(DomainError):
@@ -63,6 +65,79 @@ def check_rule(rule: Rule) -> None:
         raise MeetingError(_l("The number of meetings must be between 1 and 1000."), field="count")
     if rule.until is not None and rule.count is not None:
         raise MeetingError(_l("Give an end date or a number of meetings, not both."), field="count")
+    if rule.on_weekday:
+        check_weekday_rule(rule)
+
+
+def _small_int(value: object) -> int | None:
+    """Return a select's value as an int ('' or None: None); refuse anything else as -99."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) < 4:
+        return int(text)
+    return -99
+
+
+def check_weekday_rule(rule: Rule) -> None:
+    """Refuse a weekday of the month that is not in every month, or a first date off it."""
+    if rule.by_weekday is None or rule.by_weekday not in range(7):
+        raise MeetingError(_l("Choose a weekday from the list."), field="by_weekday")
+    if rule.by_setpos is None:
+        raise MeetingError(
+            _l("Choose which of the month's weekdays: first to fourth, or last."),
+            field="by_setpos",
+        )
+    lang = current_language()
+    weekday = display.weekday_name(rule.by_weekday, lang)
+    if rule.by_setpos == 5:
+        if rule.freq == recurrence.YEARS:
+            message = _l(
+                "Not every %(month)s has a fifth %(weekday)s. "
+                "Choose “last” to meet on the last %(weekday)s of %(month)s.",
+                month=display.month_name(rule.first_date.month, lang),
+                weekday=weekday,
+            )
+        else:
+            message = _l(
+                "Not every month has a fifth %(weekday)s. "
+                "Choose “last” to meet on the last %(weekday)s of the month.",
+                weekday=weekday,
+            )
+        raise MeetingError(message, field="by_setpos")
+    if rule.by_setpos not in recurrence.SETPOS:
+        raise MeetingError(
+            _l("Choose which of the month's weekdays: first to fourth, or last."),
+            field="by_setpos",
+        )
+    if not recurrence.matches(rule.first_date, rule.by_weekday, rule.by_setpos):
+        raise MeetingError(display.weekday_mismatch(rule, lang), field="first_date")
+
+
+def series_duration(values: dict) -> int:
+    """Return a series' length in minutes: from days and an end time when given (09:00 on
+    the first day to 16:00 on the last), else from the minutes given."""
+    end_time, start_time = values.get("end_time"), values.get("start_time")
+    if not isinstance(end_time, time):
+        if values.get("duration_minutes") is None:
+            raise MeetingError(_l("Give the time the meeting ends."), field="end_time")
+        return check_duration(values.get("duration_minutes"))
+    if not isinstance(start_time, time):
+        raise MeetingError(_l("Give the time the meeting starts."), field="start_time")
+    days = values.get("days")
+    days = 1 if days is None else days
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise MeetingError(_l("A meeting lasts from 1 to 30 days."), field="days")
+    first = values.get("first_date") or date(2000, 1, 1)
+    # Wall-clock difference: the meeting ends at end_time local, across daylight saving.
+    starts = datetime.combine(first, start_time)
+    ends = datetime.combine(first + timedelta(days=days - 1), end_time)
+    minutes = int((ends - starts).total_seconds() // 60)
+    if minutes <= 0:
+        raise MeetingError(_l("The meeting must end after it starts."), field="end_time")
+    return check_duration(minutes, field="end_time")
 
 
 def check_titles(title_sv: str, title_en: str) -> None:
@@ -94,6 +169,8 @@ def series_values(values: dict, zone_if_none: str) -> dict:
         start_time=values["start_time"],
         until=values.get("until_date"),
         count=values.get("count"),
+        by_weekday=_small_int(values.get("by_weekday")),
+        by_setpos=_small_int(values.get("by_setpos")),
     )
     check_rule(rule)
     return {
@@ -106,8 +183,10 @@ def series_values(values: dict, zone_if_none: str) -> dict:
         "first_date": rule.first_date,
         "until_date": rule.until,
         "count": rule.count,
+        "by_weekday": rule.by_weekday,
+        "by_setpos": rule.by_setpos,
         "start_time": rule.start_time,
-        "duration_minutes": check_duration(values.get("duration_minutes")),
+        "duration_minutes": series_duration(values),
         "timezone": check_timezone((values.get("timezone") or "").strip() or zone_if_none),
         "in_host_timezone": bool(values.get("in_host_timezone")),
         "venue": (values.get("venue") or "").strip(),
