@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from app.meetings import services
+from app.meetings import delegates, services
+from app.meetings.models import REPLY_ACCEPTED, REPLY_DECLINED, MeetingSeries
 from app.meetings.occurrences import series_occurrences
 from app.partners.models import Partner
-from app.timeutil import local_today
+from app.timeutil import local_today, utcnow
 
 NORDIC_ROTATION = ("goteborg", "aarhus", "turku", "bergen")
+# Role addresses only (example.org): never real people's contacts.
+NORDIC_DELEGATION = (
+    ("Internationella utskottet, ordförande", "Chair", "international.committee@example.org", "sv"),
+    ("Internationella utskottet, vice ordförande", "Vice chair", "vice.chair@example.org", "sv"),
+    ("Internationella avdelningen", "Coordinator", "international.office@example.org", "sv"),
+    ("Kommunstyrelsens kansli", "Secretariat", "council.secretariat@example.org", "en"),
+)
 
 
 def seed_demo(city: str, partners: dict[str, Partner]) -> None:
@@ -66,6 +74,8 @@ def _goteborg(p: dict[str, Partner]) -> None:
             f"celebrates its jubilee in {after.start.year}"
         ),
     )
+
+    _nordic_delegation(nordic, today)
 
     shanghai_day = _in_days("Asia/Shanghai", 45)
     shanghai = services.create_meeting(
@@ -128,3 +138,25 @@ def _molndal(p: dict[str, Partner]) -> None:
         end_time=time(16, 0),
         published=True,
     )
+
+
+def _nordic_delegation(nordic: MeetingSeries, today: date) -> None:
+    """Give the series its standing delegation; the 2028 meeting (or the next) invites it."""
+    for name, role, email, language in NORDIC_DELEGATION:
+        delegates.add_standing_delegate(
+            nordic,
+            name=name,
+            role=role,
+            organisation="Göteborgs Stad",
+            city="Göteborg",
+            email=email,
+            language=language,
+        )
+    coming = [o for o in series_occurrences(nordic) if o.start.date() > today]
+    chosen = next((o for o in coming if o.start.year == 2028), coming[0])
+    invited = delegates.copy_standing_delegation(nordic, chosen.key)
+    delegates.invite_occurrence_delegates(nordic, chosen.key)
+    now = utcnow()
+    replies = (REPLY_ACCEPTED, REPLY_ACCEPTED, REPLY_DECLINED)
+    for delegate, reply in zip(invited[: len(replies)], replies, strict=True):
+        delegate.reply, delegate.replied_at = reply, now

@@ -32,6 +32,7 @@ from app.meetings.occurrences import (
     listed_occurrences,
     series_occurrences,
 )
+from app.meetings.replies import reply_totals
 from app.meetings.validation import MeetingError
 from app.partners.models import Partner
 from app.timeutil import timezone_choices, to_local, utcnow
@@ -371,7 +372,12 @@ def meeting_edit(meeting_id: int):
 
 def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200):
     html = render_template(
-        "meetings/admin/meeting.html", meeting=meeting, form=form, confirm=ConfirmForm()
+        "meetings/admin/meeting.html",
+        meeting=meeting,
+        form=form,
+        confirm=ConfirmForm(),
+        totals=reply_totals(meeting.delegates),
+        now=utcnow(),
     )
     return html, status
 
@@ -400,6 +406,23 @@ def meeting_cancel(meeting_id: int):
             return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     html = render_template("meetings/admin/meeting_cancel.html", meeting=meeting, form=form)
     return html, _status()
+
+
+@bp.post("/meeting/<int:meeting_id>/reinstate")
+def meeting_reinstate(meeting_id: int):
+    meeting = services.meeting_for_update(meeting_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            mails = services.reinstate_meeting(meeting)
+        except MeetingError as error:
+            show_error(form, error)
+            flash(str(error.message), "error")
+            return _meeting_admin_page(meeting, DelegateForm(), 422)
+        flash(_("The meeting is back as planned."), "success")
+        if mails:
+            flash(_("Updated invitations were sent to %(n)s delegates.", n=len(mails)), "success")
+    return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
 
 
 @bp.post("/meeting/<int:meeting_id>/delegates")

@@ -13,13 +13,15 @@ up to the series' planned horizon. Version numbers never go back:
 
 For other areas:
 - `calendar_events(include_unpublished=False, lang=None, since=None, partner=None)`;
-- `series_calevents(series, ...)`, `meeting_calevent(meeting, ...)` for one item.
+- `series_calevents(series, ...)`, `meeting_calevent(meeting, ...)` for one item;
+- `invitation_calevent(occurrence, ...)`: one occurrence with the feeds' UID and SEQUENCE.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -125,27 +127,71 @@ def occurrence_calevents(
     through: date | None = None,
 ) -> list[CalEvent]:
     """Return each meeting of a series as an event of its own, from `since` to the horizon."""
-    changes = sorted(series.changes, key=lambda c: c.original_start)
-    own: dict[datetime, OccurrenceChange] = {c.original_start: c for c in changes}
-    skips = [c for c in changes if c.skipped]
     events = []
     for occ in series_occurrences(series, through=through):
         if since is not None and occ.end <= since:
             continue
-        original = occ.occurrence.original_start
-        earlier_skips = [c for c in skips if c.original_start < original]
-        change = own.get(original)
-        sequence = series.sequence + sum(c.sequence for c in earlier_skips)
-        stamps = [series.updated_at, *(c.updated_at for c in earlier_skips)]
-        if change is not None:
-            sequence += change.sequence
-            stamps.append(change.updated_at)
+        sequence, last_modified = _own_version(series, occ.occurrence.original_start)
         events.append(
             _occurrence_calevent(
-                occ, lang, sequence=sequence, last_modified=_latest(*stamps), as_override=False
+                occ, lang, sequence=sequence, last_modified=last_modified, as_override=False
             )
         )
     return events
+
+
+def _own_version(series: MeetingSeries, original: datetime) -> tuple[int, datetime | None]:
+    """Return the SEQUENCE and LAST-MODIFIED of a meeting of its own (see the docstring)."""
+    own: OccurrenceChange | None = None
+    sequence = series.sequence
+    stamps = [series.updated_at]
+    for change in series.changes:
+        if change.original_start == original:
+            own = change
+        elif change.skipped and change.original_start < original:
+            sequence += change.sequence
+            stamps.append(change.updated_at)
+    if own is not None:
+        sequence += own.sequence
+        stamps.append(own.updated_at)
+    return sequence, _latest(*stamps)
+
+
+def _master_version(series: MeetingSeries) -> tuple[int, datetime | None]:
+    """Return the SEQUENCE and LAST-MODIFIED of a series' master and its overrides."""
+    sequence = series.sequence + sum(c.sequence for c in series.changes)
+    return sequence, _latest(series.updated_at, *(c.updated_at for c in series.changes))
+
+
+def invitation_calevent(
+    occ: SeriesOccurrence,
+    *,
+    lang: str | None = None,
+    attendees: Iterable[Attendee] = (),
+    status: str | None = None,
+) -> CalEvent:
+    """Return one occurrence as the feeds show it, for an invitation to that meeting alone.
+
+    A meeting of its own keeps its UID and SEQUENCE; a meeting of a series written as one
+    master is an instance of it: the series' UID, the meeting's original start as its
+    RECURRENCE-ID and the master's SEQUENCE, as the feeds write an override.
+    """
+    series = occ.series
+    as_override = fixed_place(series)
+    if as_override:
+        sequence, last_modified = _master_version(series)
+    else:
+        sequence, last_modified = _own_version(series, occ.occurrence.original_start)
+    event = _occurrence_calevent(
+        occ, lang, sequence=sequence, last_modified=last_modified, as_override=as_override
+    )
+    attendees = tuple(attendees)
+    return replace(
+        event,
+        status=status or event.status,
+        organizer=_organizer() if attendees else None,
+        attendees=attendees,
+    )
 
 
 def _default_place(series: MeetingSeries) -> str:
@@ -158,8 +204,7 @@ def _default_place(series: MeetingSeries) -> str:
 def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[CalEvent]:
     """Return a series as one master (RRULE, EXDATE) and an override per changed meeting."""
     occurrences = series_occurrences(series, include_removed=True)
-    sequence = series.sequence + sum(c.sequence for c in series.changes)
-    last_modified = _latest(series.updated_at, *(c.updated_at for c in series.changes))
+    sequence, last_modified = _master_version(series)
     rule = series.rule
     # The nominal wall time, even on a day the clocks skip it (see app.feeds.ical._point).
     master_start = datetime.combine(rule.first_date, rule.start_time, ZoneInfo(series.timezone))
@@ -208,23 +253,10 @@ def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[
 
 def one_occurrence_calevent(
     series: MeetingSeries, occ: SeriesOccurrence, *, lang: str | None = None
-) -> CalEvent | None:
-    """Return one meeting of a series under the UID the feeds give it (downloads, mails).
-
-    A meeting of a rotating series is an event of its own; a meeting of a series in one
-    zone and place is written as the feed's override of it: the series' UID with the
-    meeting's RECURRENCE-ID in the master's form, and the master's SEQUENCE.
-    """
-    if fixed_place(series):
-        sequence = series.sequence + sum(c.sequence for c in series.changes)
-        last_modified = _latest(series.updated_at, *(c.updated_at for c in series.changes))
-        return _occurrence_calevent(
-            occ, lang, sequence=sequence, last_modified=last_modified, as_override=True
-        )
-    through = max(occ.start, occ.occurrence.original_start).date() + timedelta(days=2)
-    uid = occurrence_uid(series, occ.key)
-    found = [e for e in occurrence_calevents(series, lang=lang, through=through) if e.uid == uid]
-    return found[0] if found else None
+) -> CalEvent:
+    """Return one meeting of a series under the UID and SEQUENCE the feeds give it (the
+    .ics download of one occurrence): `invitation_calevent` without attendees."""
+    return invitation_calevent(occ, lang=lang)
 
 
 def series_calevents(

@@ -198,3 +198,9 @@ class DelegateForm(Form):
 
 class ConfirmForm(Form):
     """A button that posts (with its CSRF token) and nothing else."""
+
+
+class ReplyForm(Form):
+    """A delegate's answer, sent by one of two buttons named `answer`."""
+
+    answer = StringField(_l("Answer"), validators=[Optional()])

@@ -11,7 +11,8 @@ from app.feeds.ical import Attendee, event_to_ical
 from app.mail import OutboxMail, queue_templated
 from app.meetings.calendar import meeting_calevent
 from app.meetings.links import absolute_url, public_path
-from app.meetings.models import Delegate, Meeting
+from app.meetings.models import REPLY_ACCEPTED, REPLY_DECLINED, Delegate, Meeting
+from app.meetings.replies import reply_url
 from app.partners.services import home_timezone
 
 
@@ -87,15 +88,14 @@ def _ics_for(meeting: Meeting, delegate: Delegate, method: str) -> bytes:
     attendee = Attendee(email=delegate.email, name=delegate.name)
     # A CANCEL says the event is off for this delegate, removed or not (RFC 5546 3.2.5).
     status = "CANCELLED" if method == "CANCEL" else None
-    event = meeting_calevent(
-        meeting, lang=delegate.language, attendees=(attendee,), status=status
-    )
+    event = meeting_calevent(meeting, lang=delegate.language, attendees=(attendee,), status=status)
     return event_to_ical(event, method=method, dtstamp=meeting.updated_at)
 
 
 def queue_invitation(meeting: Meeting, delegate: Delegate, **extra: object) -> OutboxMail:
     """Queue the invitation (or update) of this version of the meeting to one delegate."""
-    template = "meetings/mail/update" if extra.get("changes") else "meetings/mail/invitation"
+    updated = extra.get("changes") or extra.get("reinstated")
+    template = "meetings/mail/update" if updated else "meetings/mail/invitation"
     mail = queue_templated(
         key=invitation_key(meeting, delegate),
         to=delegate.email,
@@ -104,6 +104,8 @@ def queue_invitation(meeting: Meeting, delegate: Delegate, **extra: object) -> O
         ics=_ics_for(meeting, delegate, "REQUEST"),
         ics_method="REQUEST",
         ics_filename="invitation.ics",
+        accept_url=reply_url(delegate, REPLY_ACCEPTED),
+        decline_url=reply_url(delegate, REPLY_DECLINED),
         **_mail_context(meeting, delegate),
         **extra,
     )

@@ -3,13 +3,14 @@ meetings and their delegates. Times are stored in UTC beside an IANA zone name."
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.meetings.recurrence import Change, Rule
+from app.meetings.recurrence import Change, Rule, occurrence_key
 from app.partners.models import Partner
 from app.timeutil import UTCDateTime, utcnow
 
@@ -60,6 +61,9 @@ class MeetingSeries(db.Model):
         order_by="OccurrenceChange.original_start",
         lazy="selectin",
         foreign_keys="OccurrenceChange.series_id",
+    )
+    standing_delegates: Mapped[list[StandingDelegate]] = relationship(
+        back_populates="series", cascade="all, delete-orphan", order_by="StandingDelegate.id"
     )
 
     __table_args__ = (
@@ -234,27 +238,90 @@ class Meeting(db.Model):
         return f"<Meeting {self.id} {self.title_en or self.title_sv!r}>"
 
 
+REPLY_ACCEPTED, REPLY_DECLINED = "accepted", "declined"
+REPLIES = (REPLY_ACCEPTED, REPLY_DECLINED)
+
+
+def new_nonce() -> str:
+    """Return a fresh nonce for a delegate's reply links (a new row never takes an old link)."""
+    return secrets.token_hex(16)
+
+
 class Delegate(db.Model):
-    """A person taking part in a one-off meeting, invited by mail in their language."""
+    """A person taking part in a one-off meeting or in one occurrence of a series.
+
+    One table for both, so invitations, replies and their links work the same way: a
+    delegate belongs to a meeting (meeting_id) or to an occurrence (series_id and the
+    occurrence's original start), never both.
+    """
 
     __tablename__ = "meeting_delegate"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meeting_series.id", ondelete="CASCADE")
+    )
+    original_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(200), default="")
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     city: Mapped[str] = mapped_column(sa.String(120), default="")
     email: Mapped[str] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(5), default="sv")
-    # The meeting's sequence in the last invitation or update this delegate was sent
-    # (None: never invited, so never sent updates or a cancellation either).
+    # The sequence (the meeting's, or the occurrence's as the feeds show it) of the last
+    # invitation, update or cancellation this delegate was sent (None: never invited,
+    # so never sent updates or a cancellation either).
     invited_sequence: Mapped[int | None] = mapped_column()
+    # The answer given through the reply links, and when; None: no answer yet.
+    reply: Mapped[str | None] = mapped_column(sa.String(10))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_nonce, server_default="")
 
-    meeting: Mapped[Meeting] = relationship(back_populates="delegates")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="delegates")
+    series: Mapped[MeetingSeries | None] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "email"),
+        sa.UniqueConstraint("series_id", "original_start", "email"),
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+        sa.CheckConstraint("email <> ''", name="email_not_empty"),
+        sa.CheckConstraint("language IN ('sv', 'en')", name="language_known"),
+        sa.CheckConstraint(
+            "(meeting_id IS NULL AND series_id IS NOT NULL AND original_start IS NOT NULL)"
+            " OR (meeting_id IS NOT NULL AND series_id IS NULL AND original_start IS NULL)",
+            name="one_owner",
+        ),
+        sa.CheckConstraint(
+            "reply IS NULL OR reply IN ('accepted', 'declined')", name="reply_known"
+        ),
+    )
+
+    @property
+    def occurrence_key(self) -> str | None:
+        if self.original_start is None:
+            return None
+        return occurrence_key(self.original_start)
+
+
+class StandingDelegate(db.Model):
+    """A member of a series' standing delegation, copied to each coming occurrence."""
+
+    __tablename__ = "meeting_series_delegate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(200), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="standing_delegates")
+
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "email"),
         sa.CheckConstraint("name <> ''", name="name_not_empty"),
         sa.CheckConstraint("email <> ''", name="email_not_empty"),
         sa.CheckConstraint("language IN ('sv', 'en')", name="language_known"),

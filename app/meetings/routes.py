@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.domain import DomainError
 from app.extensions import db
 from app.feeds.events import CalEvent
-from app.i18n import current_language, localized
+from app.formfields import show_error
+from app.i18n import current_language, explicit_language, localized
 from app.meetings import display
 from app.meetings.calendar import (
     meeting_calevent,
@@ -19,6 +22,7 @@ from app.meetings.calendar import (
     one_occurrence_calevent,
     series_calevents,
 )
+from app.meetings.forms import ReplyForm
 from app.meetings.links import occurrence_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.meetings.occurrences import (
@@ -31,6 +35,14 @@ from app.meetings.occurrences import (
     upcoming_occurrences,
 )
 from app.meetings.recurrence import CANCELLED, SKIPPED, parse_key
+from app.meetings.replies import (
+    BAD_LINK,
+    STARTED,
+    ReplyLinkError,
+    ReplyTarget,
+    open_reply,
+    record_reply,
+)
 from app.partners.services import home_partner, home_timezone
 from app.subscribe import ics_download
 from app.timeutil import utcnow
@@ -156,3 +168,62 @@ def occurrence_download(public_id: str, key: str):
     found = [event]
     title = localized(item, "title", current_language())
     return ics_download(found, name=title, filename=f"{item.public_id}-{occurrence.key}")
+
+
+# --- a delegate's reply links --------------------------------------------------------------
+
+LINK_STATUS = {BAD_LINK: 404, STARTED: 409}  # removed, called off: 410
+
+
+def _reply_link_error(error: ReplyLinkError):
+    language = explicit_language() or error.language or current_language()
+    with force_locale(language):
+        status = LINK_STATUS.get(error.code, 410)
+        html = render_template(
+            "meetings/reply_error.html", message=error.message, view=error.view, code=error.code
+        )
+        return html, status
+
+
+def _reply_page(token: str, target: ReplyTarget, form: ReplyForm, status: int = 200):
+    with force_locale(explicit_language() or target.delegate.language):
+        html = render_template(
+            "meetings/reply.html",
+            token=token,
+            delegate=target.delegate,
+            view=target.view,
+            form=form,
+            chosen=request.args.get("answer"),
+            home_zone=home_timezone(),
+        )
+        return html, status
+
+
+@bp.get("/replies/<token>")
+def reply(token: str):
+    """Show a delegate the meeting and their answer; only the buttons change anything."""
+    try:
+        target = open_reply(token)
+    except ReplyLinkError as error:
+        return _reply_link_error(error)
+    return _reply_page(token, target, ReplyForm(formdata=None))
+
+
+@bp.post("/replies/<token>")
+def reply_send(token: str):
+    try:
+        target = open_reply(token, for_update=True)
+    except ReplyLinkError as error:
+        return _reply_link_error(error)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            record_reply(target, form.answer.data or "")
+        except DomainError as error:
+            with force_locale(explicit_language() or target.delegate.language):
+                show_error(form, error)
+        else:
+            with force_locale(explicit_language() or target.delegate.language):
+                flash(_("Thank you: your answer is saved."), "success")
+            return redirect(url_for(".reply", token=token))
+    return _reply_page(token, target, form, 422)

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.dbutil import begin_write_transaction, lock_for_update
-from app.emails import normalise_email
 from app.extensions import db
 from app.mail import OutboxMail
 from app.meetings import recurrence
@@ -24,22 +23,24 @@ from app.meetings.invitations import (
     MeetingVersion,
     meeting_changes,
     queue_cancellation,
+    queue_invitation,
     send_updates,
 )
 from app.meetings.models import (
-    LANGUAGES,
     Delegate,
     Meeting,
     MeetingSeries,
     OccurrenceChange,
     SeriesHost,
 )
+from app.meetings.occurrence_invitations import invited_versions, sync_occurrences
 from app.meetings.occurrences import SeriesOccurrence, find_occurrence
 from app.meetings.recurrence import Rule
 from app.meetings.validation import (
     MeetingError,
     check_timezone,
     default_zone,
+    delegate_values,
     meeting_values,
     rotation_partners,
     series_values,
@@ -108,6 +109,7 @@ def update_series(
     fields = series_values(values, default_zone(partners[0]))
     before = audit.snapshot(series)
     before["hosts"] = [p.slug for p in series.rotation]
+    versions = invited_versions(series)
     timing_changed = any(getattr(series, f) != fields[f] for f in _TIMING)
     if timing_changed and series.changes:
         probe_rule = Rule(
@@ -143,6 +145,7 @@ def update_series(
     after = audit.snapshot(series)
     after["hosts"] = [p.slug for p in partners]
     audit.record(audit.UPDATE, series, before=before, after=after, summary="Meeting series changed")
+    sync_occurrences(series, versions)
     return series
 
 
@@ -150,7 +153,8 @@ def _change_for(series: MeetingSeries, original: datetime) -> OccurrenceChange:
     for change in series.changes:
         if change.original_start == original:
             return change
-    change = OccurrenceChange(series=series, original_start=original, sequence=0)
+    # Appended once: passing series= as well would put it in the list twice (backref).
+    change = OccurrenceChange(original_start=original, sequence=0)
     series.changes.append(change)
     return change
 
@@ -181,6 +185,7 @@ def move_occurrence(
         new_timezone = check_timezone(new_timezone, "new_timezone")
     if not (new_date or new_time or new_timezone or venue or host):
         raise MeetingError(_l("Give a new date, time, time zone, venue or host."), field="new_date")
+    versions = invited_versions(series)
     change = _change_for(series, occ.occurrence.original_start)
     before = audit.snapshot(change) if change.id else None
     change.new_date = new_date or change.new_date
@@ -197,6 +202,7 @@ def move_occurrence(
         before=before,
         summary=f"Occurrence {occ.key} of series {series.id} moved",
     )
+    sync_occurrences(series, versions, only=[occ.occurrence.original_start])
     moved = find_occurrence(series, occ.key)
     assert moved is not None  # the identity never changes
     return moved
@@ -209,6 +215,7 @@ def cancel_occurrence(
     occ = _occurrence_or_error(series, key)
     if skip and occ.swap_reason:
         raise MeetingError(_l("A meeting whose host was swapped cannot be skipped."), field="skip")
+    versions = invited_versions(series)
     change = _change_for(series, occ.occurrence.original_start)
     before = audit.snapshot(change) if change.id else None
     change.cancelled = not skip
@@ -222,6 +229,8 @@ def cancel_occurrence(
         before=before,
         summary=f"Occurrence {occ.key} of series {series.id} {'skipped' if skip else 'cancelled'}",
     )
+    # A skip gives every later meeting the next host: their delegates hear of it too.
+    sync_occurrences(series, versions, only=None if skip else [occ.occurrence.original_start])
     return change
 
 
@@ -236,6 +245,7 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
     if a.swap_reason or b.swap_reason:
         raise MeetingError(_l("One of these meetings has already swapped its host."), field="other")
     first, second = sorted((a, b), key=lambda o: o.occurrence.original_start)
+    versions = invited_versions(series)
     change = _change_for(series, first.occurrence.original_start)
     other = _change_for(series, second.occurrence.original_start)
     change.swap_with = second.occurrence.original_start
@@ -247,6 +257,11 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
         audit.UPDATE,
         change,
         summary=f"Hosts of {first.key} and {second.key} of series {series.id} swapped",
+    )
+    sync_occurrences(
+        series,
+        versions,
+        only=[first.occurrence.original_start, second.occurrence.original_start],
     )
 
 
@@ -265,8 +280,13 @@ def _keeps_other_changes(change: OccurrenceChange) -> bool:
 
 
 def restore_occurrence(series: MeetingSeries, key: str) -> None:
-    """Undo every change to one occurrence (and the swap it takes part in)."""
+    """Undo every change to one occurrence (and the swap it takes part in).
+
+    This also reinstates a cancelled or skipped meeting: its invited delegates get the
+    meeting again (METHOD:REQUEST) at a higher SEQUENCE than their cancellation.
+    """
     original = recurrence.parse_key(key)
+    versions = invited_versions(series)
     # The swap this meeting takes part in is undone on both sides: the earlier meeting's
     # row names the later one in swap_with, the later one's row only has the reason.
     partners = {original}
@@ -276,10 +296,13 @@ def restore_occurrence(series: MeetingSeries, key: str) -> None:
         if change.swap_with == original:
             partners.add(change.original_start)
     undone, found = 0, False
+    affected: set[datetime] | None = {p for p in partners if p is not None}
     for change in list(series.changes):
         if change.original_start not in partners:
             continue
         found = True
+        if change.skipped:
+            affected = None  # every later meeting gets its host back
         if change.original_start != original:  # the other meeting of the swap
             before = audit.snapshot(change)
             change.swap_with, change.swap_reason = None, ""
@@ -295,6 +318,8 @@ def restore_occurrence(series: MeetingSeries, key: str) -> None:
         # raise the series' by what the undone changes carried, so no SEQUENCE goes back.
         series.sequence += undone + 1
     db.session.flush()
+    if found:
+        sync_occurrences(series, versions, only=affected)
 
 
 def set_published(item: MeetingSeries | Meeting, published: bool) -> None:
@@ -380,36 +405,45 @@ def cancel_meeting(meeting: Meeting, *, reason: str) -> list[OutboxMail]:
     return mails
 
 
+def reinstate_meeting(meeting: Meeting) -> list[OutboxMail]:
+    """Hold a cancelled one-off meeting after all; invited delegates get it again.
+
+    Its sequence rises past the cancellation's, so calendars take the METHOD:REQUEST.
+    """
+    if not meeting.cancelled:
+        raise MeetingError(_l("This meeting has not been cancelled."), field=None)
+    if meeting.ends_at <= utcnow():
+        raise MeetingError(_l("This meeting is over and cannot be reinstated."), field=None)
+    before = audit.snapshot(meeting)
+    previous = MeetingVersion.of(meeting)
+    meeting.cancelled_at = None
+    meeting.cancel_reason = ""
+    meeting.sequence += 1
+    db.session.flush()
+    mails = [
+        queue_invitation(meeting, d, reinstated=True, previous=previous, changes=())
+        for d in meeting.delegates
+        if d.invited_sequence is not None
+    ]
+    audit.record(
+        audit.UPDATE,
+        meeting,
+        before=before,
+        summary=f"Meeting reinstated; invitations queued for {len(mails)} delegates",
+    )
+    return mails
+
+
 def add_delegate(meeting: Meeting, **values: str) -> Delegate:
     """Add a delegate to a one-off meeting."""
     _refuse_if_cancelled(meeting, "name")
-    name = (values.get("name") or "").strip()
-    email = (values.get("email") or "").strip()
-    if not name:
-        raise MeetingError(_l("Give the delegate's name."), field="name")
-    try:
-        email = normalise_email(email)
-    except ValueError:
-        raise MeetingError(
-            _l("Give one valid e-mail address, such as name@example.org."), field="email"
-        )
-    if any(d.email.casefold() == email.casefold() for d in meeting.delegates):
-        raise MeetingError(_l("This delegate is already on the list."), field="email")
-    language = values.get("language") or "sv"
-    if language not in LANGUAGES:
-        raise MeetingError(_l("Choose Swedish or English."), field="language")
-    delegate = Delegate(
-        meeting=meeting,
-        name=name,
-        email=email,
-        role=(values.get("role") or "").strip(),
-        organisation=(values.get("organisation") or "").strip(),
-        city=(values.get("city") or "").strip(),
-        language=language,
-    )
+    fields = delegate_values(values, [d.email for d in meeting.delegates])
+    delegate = Delegate(meeting=meeting, **fields)
     db.session.add(delegate)
     db.session.flush()
-    audit.record(audit.CREATE, delegate, summary=f"Delegate {name} added to meeting {meeting.id}")
+    audit.record(
+        audit.CREATE, delegate, summary=f"Delegate {fields['name']} added to meeting {meeting.id}"
+    )
     return delegate
 
 

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.domain import DomainError
+from app.emails import normalise_email
 from app.extensions import db
 from app.i18n import current_language
 from app.meetings import display, recurrence
-from app.meetings.models import MAX_DURATION_MINUTES
+from app.meetings.models import LANGUAGES, MAX_DURATION_MINUTES
 from app.meetings.recurrence import Rule
 from app.partners.models import Partner
 from app.partners.services import home_timezone
@@ -238,3 +239,28 @@ def meeting_values(values: dict) -> dict:
         "ends_at": ends.astimezone(UTC),
         "published": bool(values.get("published")),
     }
+
+
+DELEGATE_TEXT_FIELDS = ("role", "organisation", "city")
+
+
+def delegate_values(values: dict, taken: Sequence[str]) -> dict:
+    """Return a delegate's fields cleaned, refusing an address already in `taken`."""
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise MeetingError(_l("Give the delegate's name."), field="name")
+    try:
+        email = normalise_email((values.get("email") or "").strip())
+    except ValueError:
+        raise MeetingError(
+            _l("Give one valid e-mail address, such as name@example.org."), field="email"
+        ) from None
+    if any(other.casefold() == email.casefold() for other in taken):
+        raise MeetingError(_l("This delegate is already on the list."), field="email")
+    language = values.get("language") or "sv"
+    if language not in LANGUAGES:
+        raise MeetingError(_l("Choose Swedish or English."), field="language")
+    fields = {"name": name, "email": email, "language": language}
+    for text in DELEGATE_TEXT_FIELDS:
+        fields[text] = (values.get(text) or "").strip()
+    return fields

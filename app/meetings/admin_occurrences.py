@@ -1,0 +1,190 @@
+"""Coordinators' pages of one occurrence of a series (its delegates, their invitations and
+replies) and of a series' standing delegation, under /admin/meetings/series/<id>/."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.permissions import require_coordinator
+from app.extensions import db
+from app.formfields import show_error
+from app.meetings import delegates as service
+from app.meetings import services
+from app.meetings.calendar import invitation_calevent
+from app.meetings.forms import ConfirmForm, DelegateForm
+from app.meetings.models import Delegate, MeetingSeries, StandingDelegate
+from app.meetings.occurrence_invitations import occurrence_delegates
+from app.meetings.occurrences import SeriesOccurrence, find_occurrence
+from app.meetings.replies import reply_totals
+from app.meetings.validation import MeetingError
+from app.timeutil import utcnow
+
+bp = require_coordinator(
+    Blueprint("meetings_occurrences", __name__, url_prefix="/admin/meetings/series")
+)
+
+
+def _series(series_id: int) -> MeetingSeries:
+    """Return a series, locked for writing when a form is sent."""
+    if request.method == "POST":
+        return services.series_for_update(series_id) or abort(404)
+    return db.get_or_404(MeetingSeries, series_id)
+
+
+def _occurrence(series: MeetingSeries, key: str) -> SeriesOccurrence:
+    return find_occurrence(series, key, include_removed=True) or abort(404)
+
+
+def _delegate_values(form: DelegateForm) -> dict:
+    names = ("name", "role", "organisation", "city", "email", "language")
+    return {name: getattr(form, name).data for name in names}
+
+
+def _occurrence_page(
+    series: MeetingSeries, occ: SeriesOccurrence, form: DelegateForm, status: int = 200
+):
+    delegates = occurrence_delegates(series, occ.occurrence.original_start)
+    on_list = {d.email.casefold() for d in delegates}
+    now = utcnow()
+    html = render_template(
+        "meetings/admin/occurrence.html",
+        series=series,
+        occ=occ,
+        delegates=delegates,
+        totals=reply_totals(delegates),
+        sequence=invitation_calevent(occ).sequence,
+        called_off=service.is_called_off(occ),
+        coming=occ.start > now,
+        now=now,
+        missing_standing=[
+            m for m in series.standing_delegates if m.email.casefold() not in on_list
+        ],
+        form=form,
+        confirm=ConfirmForm(),
+    )
+    return html, status
+
+
+def _back(series: MeetingSeries, key: str):
+    return redirect(url_for(".occurrence_admin", series_id=series.id, key=key))
+
+
+@bp.get("/<int:series_id>/occurrences/<key>")
+def occurrence_admin(series_id: int, key: str):
+    series = _series(series_id)
+    return _occurrence_page(series, _occurrence(series, key), DelegateForm())
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/delegates")
+def occurrence_delegate_add(series_id: int, key: str):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    form = DelegateForm()
+    if form.validate_on_submit():
+        try:
+            service.add_occurrence_delegate(series, occ.key, **_delegate_values(form))
+        except MeetingError as error:
+            show_error(form, error)
+        else:
+            flash(_("The delegate was added."), "success")
+            return _back(series, occ.key)
+    return _occurrence_page(series, occ, form, 422)
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/delegates/<int:delegate_id>/delete")
+def occurrence_delegate_delete(series_id: int, key: str, delegate_id: int):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    delegate = db.get_or_404(Delegate, delegate_id)
+    if (delegate.series_id, delegate.original_start) != (series.id, occ.occurrence.original_start):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        mail = service.remove_occurrence_delegate(series, delegate)
+        flash(_("The delegate was removed."), "success")
+        if mail is not None:
+            flash(_("A cancellation was sent to the delegate."), "success")
+    return _back(series, occ.key)
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/invite")
+def occurrence_invite(series_id: int, key: str):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not occurrence_delegates(series, occ.occurrence.original_start):
+            flash(_("Add delegates first: nobody to invite."), "error")
+            return _back(series, occ.key)
+        try:
+            mails = service.invite_occurrence_delegates(series, occ.key)
+        except MeetingError as error:
+            show_error(form, error)
+            return _occurrence_page(series, occ, DelegateForm(), 422)
+        if mails:
+            flash(_("Invitations queued for %(n)s delegates.", n=len(mails)), "success")
+        else:
+            flash(_("Every delegate has already been invited."), "success")
+    return _back(series, occ.key)
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/copy-delegation")
+def occurrence_copy_delegation(series_id: int, key: str):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    if ConfirmForm().validate_on_submit():
+        try:
+            added = service.copy_standing_delegation(series, occ.key)
+        except MeetingError as error:
+            form = DelegateForm()
+            show_error(form, error)
+            return _occurrence_page(series, occ, form, 422)
+        if added:
+            flash(
+                _("%(n)s delegates of the standing delegation were added.", n=len(added)), "success"
+            )
+        else:
+            flash(_("The whole standing delegation is already on the list."), "success")
+    return _back(series, occ.key)
+
+
+# --- the standing delegation -------------------------------------------------------------
+
+
+def _delegation_page(series: MeetingSeries, form: DelegateForm, status: int = 200):
+    html = render_template(
+        "meetings/admin/delegation.html", series=series, form=form, confirm=ConfirmForm()
+    )
+    return html, status
+
+
+@bp.get("/<int:series_id>/delegation")
+def delegation(series_id: int):
+    return _delegation_page(_series(series_id), DelegateForm())
+
+
+@bp.post("/<int:series_id>/delegation")
+def delegation_add(series_id: int):
+    series = _series(series_id)
+    form = DelegateForm()
+    if form.validate_on_submit():
+        try:
+            service.add_standing_delegate(series, **_delegate_values(form))
+        except MeetingError as error:
+            show_error(form, error)
+        else:
+            flash(_("The delegate was added."), "success")
+            return redirect(url_for(".delegation", series_id=series.id))
+    return _delegation_page(series, form, 422)
+
+
+@bp.post("/<int:series_id>/delegation/<int:member_id>/delete")
+def delegation_delete(series_id: int, member_id: int):
+    series = _series(series_id)
+    member = db.get_or_404(StandingDelegate, member_id)
+    if member.series_id != series.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        service.remove_standing_delegate(series, member)
+        flash(_("The delegate was removed."), "success")
+    return redirect(url_for(".delegation", series_id=series.id))
