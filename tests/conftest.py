@@ -163,23 +163,37 @@ class SessionDatabase:
         return [name for name in names if name]
 
     def empty(self) -> None:
-        """Remove the rows the previous test left and restart its ids, in one transaction.
+        """Remove the rows the previous test left and restart its ids.
 
-        Only the tables it used are emptied. PostgreSQL's TRUNCATE gives each table new
-        files, which costs, but unlike DELETE it leaves no free space behind, so rows are
-        stored and read back (without ORDER BY) in the order a new database gives them.
+        Only the tables it used are emptied. On PostgreSQL the rows are deleted and the
+        tables vacuumed, which frees their pages to nothing (as TRUNCATE does, at a tenth
+        of its cost: TRUNCATE gives each table new files), so rows are stored and read back
+        (without ORDER BY) in the order a new database gives them; then the ids restart.
         SQLite's DELETE keeps that order, as its ids restart too.
         """
+        if self.backend == "postgresql":
+            self._empty_postgresql()
+            return
         with db.engine.begin() as conn:
             used = [self.tables[index] for index in sorted(conn.scalars(self._used_tables))]
-            if used and self.backend == "postgresql":
-                names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in used)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(used):  # children before their parents
-                    conn.execute(table.delete())
+            for table in reversed(used):  # children before their parents
+                conn.execute(table.delete())
             # A new epoch: no feed rendered for the previous test's data is served again.
             data_version.new_epoch(conn)
+
+    def _empty_postgresql(self) -> None:
+        # Autocommit: VACUUM cannot run in a transaction; each statement commits at once.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            used = [self.tables[index] for index in sorted(conn.scalars(self._used_tables))]
+            for table in reversed(used):  # children before their parents
+                conn.execute(table.delete())
+            for table in used:
+                for sequence in self.sequences[table.name]:
+                    conn.execute(sa.text("SELECT setval(:s, 1, false)"), {"s": sequence})
+            data_version.new_epoch(conn)
+            if used:
+                names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in used)
+                conn.execute(sa.text(f"VACUUM {names}"))
 
     def is_new(self) -> bool:
         """Tell whether no table has rows or handed out an id, in the current transaction."""

@@ -158,15 +158,14 @@ def _delegation_page(series: MeetingSeries, form: DelegateForm, status: int = 20
     return html, status
 
 
-@bp.get("/<int:series_id>/delegation")
+# One rule for both methods: Werkzeug answers an id out of range with 405, not 404, when
+# a path has a GET rule and a POST rule of its own.
+@bp.route("/<int:series_id>/delegation", methods=["GET", "POST"])
 def delegation(series_id: int):
-    return _delegation_page(_series(series_id), DelegateForm())
-
-
-@bp.post("/<int:series_id>/delegation")
-def delegation_add(series_id: int):
     series = _series(series_id)
     form = DelegateForm()
+    if request.method == "GET":
+        return _delegation_page(series, form)
     if form.validate_on_submit():
         try:
             service.add_standing_delegate(series, **_delegate_values(form))

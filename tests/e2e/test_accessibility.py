@@ -12,7 +12,8 @@ def sample_arguments() -> dict[str, list[str]]:
 
     from app.exchanges.models import Exchange
     from app.extensions import db
-    from app.meetings.models import Meeting, MeetingSeries
+    from app.meetings.models import Delegate, Meeting, MeetingSeries
+    from app.meetings.replies import reply_token
     from app.partners.services import public_partners
 
     return {
@@ -20,6 +21,9 @@ def sample_arguments() -> dict[str, list[str]]:
         "public_id": [s.public_id for s in db.session.scalars(sa.select(MeetingSeries))]
         + [m.public_id for m in db.session.scalars(sa.select(Meeting))],
         "exchange_id": [str(i) for i in db.session.scalars(sa.select(Exchange.id))],
+        # A delegate's reply page, from a demo delegate's link, and a tampered link's page.
+        "token": [reply_token(d) for d in db.session.scalars(sa.select(Delegate).limit(1))]
+        + ["tampered"],
     }
 
 
