@@ -14,7 +14,13 @@ GARBAGE_VALUES = ["", "-1", "0", "abc", "9" * 30, "x" * 10_000, "2026-13-45", "<
 def sample_values() -> dict[str, list[str]]:
     from app.agreements.models import Agreement
     from app.exchanges.models import Exchange, Signup
-    from app.meetings.models import Delegate, Meeting, MeetingSeries, StandingDelegate
+    from app.meetings.models import (
+        Delegate,
+        Meeting,
+        MeetingSeries,
+        OccurrenceDocument,
+        StandingDelegate,
+    )
     from app.partners.models import Contact, Partner, Project
 
     def ids(model):
@@ -33,6 +39,7 @@ def sample_values() -> dict[str, list[str]]:
         "series_id": ids(MeetingSeries) + ["999"],
         "delegate_id": ids(Delegate) + ["999"],
         "member_id": ids(StandingDelegate) + ["999"],
+        "document_id": ids(OccurrenceDocument) + ["1", "999"],
         "token_id": ["1", "999"],
         "token": ["not-a-token", "x" * 300],
         "key": ["20280610T080000Z", "bogus"],

@@ -28,6 +28,7 @@ from app.agreements.models import STATUSES, Agreement, term_end
 from app.agreements.timeline import Term, timeline_svg
 from app.auth.permissions import require_coordinator
 from app.csvutil import excel_csv
+from app.documents import read_upload
 from app.extensions import db
 from app.formfields import show_error
 from app.partners.models import Partner
@@ -56,11 +57,7 @@ def _partners() -> list[Partner]:
 
 
 def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
-    upload = form.document.data
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    return upload.filename, upload.stream.read(limit + 1)
+    return read_upload(form.document.data, current_app.config["UPLOAD_MAX_BYTES"])
 
 
 @bp.errorhandler(RequestEntityTooLarge)

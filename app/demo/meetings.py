@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from app.meetings import delegates, services
+from app.meetings import delegates, documents, services
+from app.meetings.calendar import invitation_calevent
 from app.meetings.models import REPLY_ACCEPTED, REPLY_DECLINED, MeetingSeries
 from app.meetings.occurrences import series_occurrences
 from app.partners.models import Partner
@@ -17,6 +18,15 @@ NORDIC_DELEGATION = (
     ("Internationella utskottet, vice ordförande", "Vice chair", "vice.chair@example.org", "sv"),
     ("Internationella avdelningen", "Coordinator", "international.office@example.org", "sv"),
     ("Kommunstyrelsens kansli", "Secretariat", "council.secretariat@example.org", "en"),
+)
+
+
+NORDIC_AGENDA = (
+    "1. Välkommen / Welcome\n"
+    "2. Rapporter från städerna / Reports from the cities\n"
+    "3. Ungdomsutbyten 2029 / Youth exchanges 2029\n"
+    "4. Klimat och hamnar / Climate and ports\n"
+    "5. Nästa möte och värdstad / Next meeting and host city"
 )
 
 
@@ -154,9 +164,15 @@ def _nordic_delegation(nordic: MeetingSeries, today: date) -> None:
         )
     coming = [o for o in series_occurrences(nordic) if o.start.date() > today]
     chosen = next((o for o in coming if o.start.year == 2028), coming[0])
+    documents.set_agenda(nordic, chosen, NORDIC_AGENDA, public=True)
     invited = delegates.copy_standing_delegation(nordic, chosen.key)
-    delegates.invite_occurrence_delegates(nordic, chosen.key)
+    # Shown as invited, as if the invitations had gone out, but nothing is queued: the
+    # addresses are example.org's, and `make run` has no mail server to deliver to.
+    # Later changes to the meeting mail these delegates updates, as for any invitation.
+    sequence = invitation_calevent(chosen).sequence
     now = utcnow()
+    for delegate in invited:
+        delegate.invited_sequence = sequence
     replies = (REPLY_ACCEPTED, REPLY_ACCEPTED, REPLY_DECLINED)
     for delegate, reply in zip(invited[: len(replies)], replies, strict=True):
         delegate.reply, delegate.replied_at = reply, now

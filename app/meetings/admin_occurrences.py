@@ -1,19 +1,37 @@
-"""Coordinators' pages of one occurrence of a series (its delegates, their invitations and
-replies) and of a series' standing delegation, under /admin/meetings/series/<id>/."""
+"""Coordinators' pages of one occurrence of a series (its agenda and documents, its
+delegates, their invitations and replies) and of a series' standing delegation, under
+/admin/meetings/series/<id>/."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import require_coordinator
+from app.documents import pdf_download, read_upload
 from app.extensions import db
 from app.formfields import show_error
 from app.meetings import delegates as service
-from app.meetings import services
+from app.meetings import documents, services
 from app.meetings.calendar import invitation_calevent
-from app.meetings.forms import ConfirmForm, DelegateForm
-from app.meetings.models import Delegate, MeetingSeries, StandingDelegate
+from app.meetings.forms import (
+    AgendaForm,
+    ConfirmForm,
+    DelegateForm,
+    DocumentForm,
+    DocumentPublicForm,
+)
+from app.meetings.models import Delegate, MeetingSeries, OccurrenceDocument, StandingDelegate
 from app.meetings.occurrence_invitations import occurrence_delegates
 from app.meetings.occurrences import SeriesOccurrence, find_occurrence
 from app.meetings.replies import reply_totals
@@ -42,11 +60,21 @@ def _delegate_values(form: DelegateForm) -> dict:
 
 
 def _occurrence_page(
-    series: MeetingSeries, occ: SeriesOccurrence, form: DelegateForm, status: int = 200
+    series: MeetingSeries,
+    occ: SeriesOccurrence,
+    form: DelegateForm,
+    status: int = 200,
+    *,
+    agenda_form: AgendaForm | None = None,
+    document_form: DocumentForm | None = None,
 ):
-    delegates = occurrence_delegates(series, occ.occurrence.original_start)
+    original = occ.occurrence.original_start
+    delegates = occurrence_delegates(series, original)
     on_list = {d.email.casefold() for d in delegates}
     now = utcnow()
+    if agenda_form is None:
+        detail = documents.occurrence_detail(series, original)
+        agenda_form = AgendaForm(formdata=None, obj=detail)
     html = render_template(
         "meetings/admin/occurrence.html",
         series=series,
@@ -61,13 +89,16 @@ def _occurrence_page(
             m for m in series.standing_delegates if m.email.casefold() not in on_list
         ],
         form=form,
-        confirm=ConfirmForm(),
+        confirm=ConfirmForm(formdata=None),
+        agenda_form=agenda_form,
+        document_form=document_form or DocumentForm(formdata=None),
+        documents=documents.occurrence_documents(series, original),
     )
     return html, status
 
 
-def _back(series: MeetingSeries, key: str):
-    return redirect(url_for(".occurrence_admin", series_id=series.id, key=key))
+def _back(series: MeetingSeries, key: str, anchor: str | None = None):
+    return redirect(url_for(".occurrence_admin", series_id=series.id, key=key, _anchor=anchor))
 
 
 @bp.get("/<int:series_id>/occurrences/<key>")
@@ -146,6 +177,99 @@ def occurrence_copy_delegation(series_id: int, key: str):
         else:
             flash(_("The whole standing delegation is already on the list."), "success")
     return _back(series, occ.key)
+
+
+# --- the agenda and documents ------------------------------------------------------------
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/agenda")
+def occurrence_agenda(series_id: int, key: str):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    form = AgendaForm()
+    if form.validate_on_submit():
+        documents.set_agenda(series, occ, form.agenda.data or "", form.agenda_public.data)
+        flash(_("The agenda was saved."), "success")
+        return _back(series, occ.key, "agenda-heading")
+    return _occurrence_page(series, occ, DelegateForm(), 422, agenda_form=form)
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/documents")
+def occurrence_document_add(series_id: int, key: str):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        name, data = read_upload(form.document.data, limit) or ("", b"")
+        try:
+            documents.add_document(series, occ, name, data, limit, form.public.data)
+        except MeetingError as error:
+            show_error(form, error)
+        else:
+            flash(_("The document was added."), "success")
+            return _back(series, occ.key, "documents-heading")
+    return _occurrence_page(series, occ, DelegateForm(), 422, document_form=form)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge):
+    """Show the occurrence page again with the size limit, rather than a bare error page."""
+    args = request.view_args or {}
+    series = db.session.get(MeetingSeries, args.get("series_id") or 0)
+    occ = find_occurrence(series, args.get("key") or "", include_removed=True) if series else None
+    if occ is None:
+        return exc
+    form = DocumentForm(formdata=None)
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    form.document.errors = [
+        _(
+            "The file is too large; at most %(max)s MB is accepted. Nothing was saved.",
+            max=f"{limit / 1_048_576:.1f}",
+        )
+    ]
+    # Nothing of the refused request is read again: its body is what was too large.
+    return _occurrence_page(series, occ, DelegateForm(formdata=None), 413, document_form=form)
+
+
+def _document(series: MeetingSeries, occ: SeriesOccurrence, document_id: int):
+    document = db.get_or_404(OccurrenceDocument, document_id)
+    if (document.series_id, document.original_start) != (series.id, occ.occurrence.original_start):
+        abort(404)
+    return document
+
+
+@bp.get("/<int:series_id>/occurrences/<key>/documents/<int:document_id>")
+def occurrence_document(series_id: int, key: str, document_id: int):
+    series = _series(series_id)
+    document = _document(series, _occurrence(series, key), document_id)
+    return pdf_download(documents.document_path(document), document.name, public=False)
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/documents/<int:document_id>/public")
+def occurrence_document_public(series_id: int, key: str, document_id: int):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    document = _document(series, occ, document_id)
+    form = DocumentPublicForm()
+    if form.validate_on_submit():
+        documents.set_document_public(document, form.public.data)
+        if document.public:
+            flash(_("%(name)s is now linked from the public page.", name=document.name), "success")
+        else:
+            flash(_("%(name)s is no longer public.", name=document.name), "success")
+    return _back(series, occ.key, "documents-heading")
+
+
+@bp.post("/<int:series_id>/occurrences/<key>/documents/<int:document_id>/delete")
+def occurrence_document_delete(series_id: int, key: str, document_id: int):
+    series = _series(series_id)
+    occ = _occurrence(series, key)
+    document = _document(series, occ, document_id)
+    if ConfirmForm().validate_on_submit():
+        documents.delete_document(document)
+        flash(_("The document was deleted."), "success")
+    return _back(series, occ.key, "documents-heading")
 
 
 # --- the standing delegation -------------------------------------------------------------

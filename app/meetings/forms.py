@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from babel.dates import get_day_names
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -194,6 +195,26 @@ class DelegateForm(Form):
         choices=choices([("sv", "Svenska"), ("en", "English")]),
         default="sv",
     )
+
+
+class AgendaForm(Form):
+    """The agenda of one occurrence of a series and whether the public page shows it."""
+
+    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=20000)])
+    agenda_public = BooleanField(_l("Show the agenda on the public page"))
+
+
+class DocumentForm(Form):
+    """A PDF for one occurrence; the file is checked by the service (`app.documents`)."""
+
+    document = FileField(_l("PDF file"), render_kw={"accept": ".pdf,application/pdf"})
+    public = BooleanField(_l("Public: linked from the public page"))
+
+
+class DocumentPublicForm(Form):
+    """Show a document on the public page, or take it off."""
+
+    public = BooleanField()
 
 
 class ConfirmForm(Form):

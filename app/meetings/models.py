@@ -326,3 +326,54 @@ class StandingDelegate(db.Model):
         sa.CheckConstraint("email <> ''", name="email_not_empty"),
         sa.CheckConstraint("language IN ('sv', 'en')", name="language_known"),
     )
+
+
+class OccurrenceDetail(db.Model):
+    """The agenda of one occurrence of a series (keyed like its delegates), public or not.
+
+    One text, as a one-off meeting's agenda: delegates of one meeting read one language.
+    """
+
+    __tablename__ = "meeting_occurrence_detail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    agenda_public: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("series_id", "original_start"),)
+
+
+class OccurrenceDocument(db.Model):
+    """A PDF attached to one occurrence of a series, stored under the instance folder.
+
+    A public record: shown on the public page only when `public`, and its removal audited.
+    """
+
+    __tablename__ = "meeting_occurrence_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    file: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    size: Mapped[int] = mapped_column()
+    public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("coordinator.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("name <> ''", name="name_not_empty"),
+        sa.CheckConstraint("file <> ''", name="file_not_empty"),
+        sa.CheckConstraint("size >= 0", name="size_not_negative"),
+        sa.Index("ix_meeting_occurrence_document_occurrence", "series_id", "original_start"),
+        sa.Index("ix_meeting_occurrence_document_created_by_id", "created_by_id"),
+    )
+
+    @property
+    def occurrence_key(self) -> str:
+        return occurrence_key(self.original_start)

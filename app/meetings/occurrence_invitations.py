@@ -21,6 +21,7 @@ from app.extensions import db
 from app.feeds.ical import Attendee, event_to_ical
 from app.mail import OutboxMail, queue_templated
 from app.meetings.calendar import invitation_calevent
+from app.meetings.documents import occurrence_agenda
 from app.meetings.invitations import MeetingVersion, meeting_changes
 from app.meetings.models import REPLY_ACCEPTED, REPLY_DECLINED, Delegate, MeetingSeries
 from app.meetings.occurrences import SeriesOccurrence, find_occurrence
@@ -67,14 +68,18 @@ def queue_occurrence_invitation(
     delegate: Delegate,
     *,
     previous: MeetingVersion | None = None,
-    agenda: str = "",
+    agenda: str | None = None,
 ) -> OutboxMail:
     """Queue this version of an occurrence (METHOD:REQUEST) to one delegate, with reply links.
 
-    With `previous`, the mail is an update saying what changed since that version.
+    With `previous`, the mail is an update saying what changed since that version. The
+    mail carries the occurrence's agenda (public or not: delegates are invited to it)
+    unless `agenda` is given.
     """
     attendee = Attendee(email=delegate.email, name=delegate.name)
     event = invitation_calevent(occ, lang=delegate.language, attendees=(attendee,))
+    if agenda is None:
+        agenda = occurrence_agenda(occ.series, occ.occurrence.original_start)
     view = MeetingView.of_occurrence(occ, agenda)
     extra: dict[str, object] = {}
     template = "meetings/mail/invitation"

@@ -10,12 +10,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.documents import pdf_download
 from app.domain import DomainError
 from app.extensions import db
 from app.feeds.events import CalEvent
 from app.formfields import show_error
 from app.i18n import current_language, explicit_language, localized
-from app.meetings import display
+from app.meetings import display, documents
 from app.meetings.calendar import (
     meeting_calevent,
     occurrence_calevents,
@@ -116,6 +117,7 @@ def detail(public_id: str):
         context["occurrences"] = listed_occurrences(item, now)
         context["now"] = now
         context["occurrence_events"] = _coming_events(item, context["occurrences"], now)
+        context["extras"] = documents.public_extras(item)
         return render_template("meetings/series.html", series=item, **context)
     context["event"] = meeting_calevent(item, lang=current_language())
     return render_template("meetings/meeting.html", meeting=item, **context)
@@ -168,6 +170,18 @@ def occurrence_download(public_id: str, key: str):
     found = [event]
     title = localized(item, "title", current_language())
     return ics_download(found, name=title, filename=f"{item.public_id}-{occurrence.key}")
+
+
+@bp.get("/<public_id>/documents/<int:document_id>")
+def document(public_id: str, document_id: int):
+    """Answer with a document of an occurrence marked public, of a published series."""
+    item = _item_by_public_id(public_id)
+    found = (
+        documents.public_document(item, document_id) if isinstance(item, MeetingSeries) else None
+    )
+    if found is None:
+        abort(404)
+    return pdf_download(documents.document_path(found), found.name, public=True)
 
 
 # --- a delegate's reply links --------------------------------------------------------------

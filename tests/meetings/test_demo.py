@@ -48,3 +48,23 @@ def test_the_molndal_demo_has_a_network_meeting(app, runner):
     assert runner.invoke(args=["seed-demo", "--city", "molndal"]).exit_code == 0
     (meeting,) = db.session.scalars(sa.select(Meeting)).all()
     assert meeting.partner.slug == "eurotowns"
+
+
+def test_the_demo_nordic_meeting_has_a_public_agenda_and_queues_no_mail(client, runner):
+    from app.mail import OutboxMail
+    from app.meetings.calendar import invitation_calevent
+    from app.meetings.models import Delegate
+    from app.meetings.occurrences import find_occurrence
+
+    assert runner.invoke(args=["seed-demo", "--city", "goteborg"]).exit_code == 0
+    series = db.session.scalar(sa.select(MeetingSeries))
+    delegates = db.session.scalars(sa.select(Delegate).where(Delegate.series_id == series.id))
+    delegates = delegates.all()
+    (key,) = {d.occurrence_key for d in delegates}
+    sequence = invitation_calevent(find_occurrence(series, key)).sequence
+    # Shown as invited, yet no mail to example.org waits for a server `make run` lacks.
+    assert delegates and all(d.invited_sequence == sequence for d in delegates)
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
+    page = client.get(f"/meetings/{series.public_id}?lang=en").get_data(as_text=True)
+    extras = page.split(f'data-extras="{key}"')[1].split("</tr>")[0]
+    assert "Agenda" in extras and "Youth exchanges 2029" in extras
