@@ -301,6 +301,25 @@ def delegation(series_id: int):
     return _delegation_page(series, form, 422)
 
 
+@bp.post("/<int:series_id>/delegation/copy")
+def delegation_copy(series_id: int):
+    series = _series(series_id)
+    if ConfirmForm().validate_on_submit():
+        meetings, added = service.copy_standing_delegation_to_coming(series)
+        if added:
+            flash(
+                _(
+                    "%(people)s delegates were added to %(meetings)s coming meetings.",
+                    people=added,
+                    meetings=meetings,
+                ),
+                "success",
+            )
+        else:
+            flash(_("Every coming meeting already has the whole standing delegation."), "success")
+    return redirect(url_for(".delegation", series_id=series.id))
+
+
 @bp.post("/<int:series_id>/delegation/<int:member_id>/delete")
 def delegation_delete(series_id: int, member_id: int):
     series = _series(series_id)

@@ -16,7 +16,7 @@ from app.meetings.occurrence_invitations import (
     queue_occurrence_cancellation,
     queue_occurrence_invitation,
 )
-from app.meetings.occurrences import SeriesOccurrence, find_occurrence
+from app.meetings.occurrences import SeriesOccurrence, find_occurrence, listed_occurrences
 from app.meetings.recurrence import CANCELLED, SKIPPED
 from app.meetings.validation import MeetingError, delegate_values
 from app.timeutil import utcnow
@@ -156,3 +156,17 @@ def copy_standing_delegation(series: MeetingSeries, key: str) -> list[Delegate]:
             summary=f"Standing delegation ({len(added)}) copied to occurrence {occ.key}",
         )
     return added
+
+
+def copy_standing_delegation_to_coming(series: MeetingSeries) -> tuple[int, int]:
+    """Copy the standing delegation to every coming meeting the series page lists (the next
+    AHEAD_LISTED), called-off ones left out; return (meetings, delegates added)."""
+    now = utcnow()
+    meetings = added = 0
+    for occ in listed_occurrences(series, now):
+        if occ.end <= now or is_called_off(occ):
+            continue
+        copied = copy_standing_delegation(series, occ.key)
+        meetings += bool(copied)
+        added += len(copied)
+    return meetings, added

@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from app.exchanges import models as m
 from app.extensions import db
+from tests.e2e.conftest import scanned_in
 from tests.exchanges.factories import make_exchange
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -97,7 +98,7 @@ def test_exchange_pages_have_no_wcag_violations(page, live_server, app, lang):
         f"/admin/exchanges/{exchange_ids[0]}/edit",
     ]
     problems = {}
-    for path in paths:
+    for path in scanned_in(lang, paths):
         page.goto(f"{live_server.url}{path}?lang={lang}")
         assert "/login" not in page.url
         results = Axe().run(page, options=WCAG)

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app.meetings.occurrences import series_occurrences
+from tests.e2e.conftest import scanned_in
 from tests.factories import PASSWORD
 from tests.meetings.factories import make_meeting, make_nordic_partners, make_series
 
@@ -110,6 +111,7 @@ def test_a_coordinator_cancels_a_meeting_and_its_public_page_says_so(page, site,
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_meeting_pages_have_no_wcag_violations(page, site, coordinator, lang):
     axe = Axe()
+    first_key = series_occurrences(site.series, through=date(2050, 1, 1))[0].key
     public = ["/meetings/", f"/meetings/s{site.series.id}", f"/meetings/m{site.meeting.id}"]
     admin = [
         "/admin/meetings/",
@@ -122,15 +124,17 @@ def test_meeting_pages_have_no_wcag_violations(page, site, coordinator, lang):
         "/admin/meetings/new",
         f"/admin/meetings/meeting/{site.meeting.id}",
         f"/admin/meetings/meeting/{site.meeting.id}/cancel",
+        f"/admin/meetings/series/{site.series.id}/occurrences/{first_key}",
+        f"/admin/meetings/series/{site.series.id}/delegation",
     ]
     problems = {}
-    for path in public:
+    for path in scanned_in(lang, public):
         page.goto(f"{site.url}{path}?lang={lang}")
         results = axe.run(page, options=WCAG)
         if results.violations_count:
             problems[path] = results.generate_report()
     log_in(page, site, coordinator)
-    for path in admin:
+    for path in scanned_in(lang, admin):
         page.goto(f"{site.url}{path}?lang={lang}")
         results = axe.run(page, options=WCAG)
         if results.violations_count:
