@@ -290,6 +290,19 @@ def occurrence_restore(series_id: int, key: str):
     return redirect(url_for(".series_admin", series_id=series.id))
 
 
+@bp.post("/series/<int:series_id>/reinstate/<key>")
+def occurrence_reinstate(series_id: int, key: str):
+    series = services.series_for_update(series_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.reinstate_occurrence(series, key)
+        except MeetingError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The meeting is on again; invited delegates are told."), "success")
+    return redirect(url_for(".series_admin", series_id=series.id))
+
+
 def _publish(item: MeetingSeries | Meeting):
     if ConfirmForm().validate_on_submit():
         published = request.form.get("published") == "1"

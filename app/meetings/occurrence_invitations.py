@@ -69,6 +69,7 @@ def queue_occurrence_invitation(
     *,
     previous: MeetingVersion | None = None,
     agenda: str | None = None,
+    reinstated: bool = False,
 ) -> OutboxMail:
     """Queue this version of an occurrence (METHOD:REQUEST) to one delegate, with reply links.
 
@@ -83,7 +84,10 @@ def queue_occurrence_invitation(
     view = MeetingView.of_occurrence(occ, agenda)
     extra: dict[str, object] = {}
     template = "meetings/mail/invitation"
-    if previous is not None:
+    if reinstated:  # on again: the mail says so, not what changed since the cancellation
+        template = "meetings/mail/update"
+        extra = {"reinstated": True, "previous": previous, "changes": ()}
+    elif previous is not None:
         template = "meetings/mail/update"
         extra = {
             "previous": previous,
@@ -169,6 +173,7 @@ def sync_occurrences(
     *,
     only: Iterable[datetime] | None = None,
     now: datetime | None = None,
+    reinstated: Iterable[datetime] = (),
 ) -> list[OutboxMail]:
     """Mail each invited delegate whose occurrence the feeds now show at a new SEQUENCE.
 
@@ -179,6 +184,7 @@ def sync_occurrences(
     """
     now = now or utcnow()
     wanted = None if only is None else set(only)
+    back_on = set(reinstated)
     mails = []
     for original, delegates in _invited(series).items():
         if wanted is not None and original not in wanted:
@@ -194,5 +200,9 @@ def sync_occurrences(
                 mails.append(queue_occurrence_cancellation(occ, delegate))
             else:
                 before = previous.get(original) or occurrence_version(occ)
-                mails.append(queue_occurrence_invitation(occ, delegate, previous=before))
+                mails.append(
+                    queue_occurrence_invitation(
+                        occ, delegate, previous=before, reinstated=original in back_on
+                    )
+                )
     return mails

@@ -30,6 +30,7 @@ HORIZON_YEARS = 10  # how many whole years ahead a series of moving meetings is 
 KIND_MEETING = "meeting"
 PAST_LISTED = timedelta(days=366 * 4)  # how far back a series page lists held meetings
 AHEAD_LISTED = 24  # how many coming meetings a series page lists
+MAX_YEARS_AHEAD = 100  # an occurrence key further ahead names no meeting
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,8 @@ def find_occurrence(
 ) -> SeriesOccurrence | None:
     """Return the occurrence of a series named by its key, or None if it has none."""
     original = recurrence.parse_key(key)
-    if original is None:
-        return None
+    if original is None or original.year > utcnow().year + MAX_YEARS_AHEAD:
+        return None  # no series is planned that far (and year 9999 would overflow)
     through = original.date() + timedelta(days=2)
     for occ in series_occurrences(series, through=through, include_removed=include_removed):
         if occ.occurrence.original_start == original:

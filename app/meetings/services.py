@@ -31,6 +31,8 @@ from app.meetings.models import (
     Meeting,
     MeetingSeries,
     OccurrenceChange,
+    OccurrenceDetail,
+    OccurrenceDocument,
     SeriesHost,
 )
 from app.meetings.occurrence_invitations import invited_versions, sync_occurrences
@@ -111,7 +113,8 @@ def update_series(
     before["hosts"] = [p.slug for p in series.rotation]
     versions = invited_versions(series)
     timing_changed = any(getattr(series, f) != fields[f] for f in _TIMING)
-    if timing_changed and series.changes:
+    held = _occurrence_records(series)
+    if timing_changed and (series.changes or held):
         probe_rule = Rule(
             freq=fields["freq"],
             interval=fields["interval"],
@@ -122,11 +125,21 @@ def update_series(
             by_weekday=fields["by_weekday"],
             by_setpos=fields["by_setpos"],
         )
-        last = max(c.original_start for c in series.changes).date() + timedelta(days=2)
+        starts = [c.original_start for c in series.changes] + held
+        last = max(starts).date() + timedelta(days=2)
         keys = {
             recurrence.original_start(local, fields["timezone"])
             for local in recurrence.local_starts(probe_rule, through=last)
         }
+        if any(start not in keys for start in held):
+            raise MeetingError(
+                _l(
+                    "Meetings of this series have delegates, an agenda or documents that "
+                    "would be left without their meeting; keep when the series meets, or "
+                    "remove those first."
+                ),
+                field="first_date",
+            )
         if any(c.original_start not in keys for c in series.changes):
             raise MeetingError(
                 _l(
@@ -147,6 +160,20 @@ def update_series(
     audit.record(audit.UPDATE, series, before=before, after=after, summary="Meeting series changed")
     sync_occurrences(series, versions)
     return series
+
+
+def _occurrence_records(series: MeetingSeries) -> list[datetime]:
+    """Return the original starts of the meetings that hold delegates, an agenda or PDFs."""
+    found: set[datetime] = set()
+    for model in (Delegate, OccurrenceDetail, OccurrenceDocument):
+        found.update(
+            db.session.scalars(
+                sa.select(model.original_start).where(
+                    model.series_id == series.id, model.original_start.is_not(None)
+                )
+            )
+        )
+    return sorted(found)
 
 
 def _change_for(series: MeetingSeries, original: datetime) -> OccurrenceChange:
@@ -276,6 +303,35 @@ def _keeps_other_changes(change: OccurrenceChange) -> bool:
         or change.venue
         or change.host_id
         or change.swap_with
+    )
+
+
+def reinstate_occurrence(series: MeetingSeries, key: str) -> None:
+    """Put a cancelled or skipped meeting back on, keeping its other changes (a move, a
+    venue, a swap); its invited delegates get it again, saying it is on after all."""
+    found = find_occurrence(series, key or "", include_removed=True)
+    if found is None:
+        raise MeetingError(_l("This series has no meeting at that time."), field=None)
+    change = next(
+        (c for c in series.changes if c.original_start == found.occurrence.original_start), None
+    )
+    if change is None or not (change.cancelled or change.skipped):
+        raise MeetingError(_l("This meeting is not called off."), field=None)
+    if found.end <= utcnow():
+        raise MeetingError(_l("This meeting is over and cannot be reinstated."), field=None)
+    versions = invited_versions(series)
+    skipped = change.skipped
+    before = audit.snapshot(change)
+    change.cancelled = change.skipped = False
+    change.reason = ""
+    change.sequence = (change.sequence or 0) + 1
+    db.session.flush()
+    audit.record(
+        audit.UPDATE, change, before=before, summary=f"Occurrence {key} of series {series.id} reinstated"
+    )
+    original = change.original_start
+    sync_occurrences(
+        series, versions, only=None if skipped else [original], reinstated=[original]
     )
 
 

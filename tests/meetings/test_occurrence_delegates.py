@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +14,10 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.mail import OutboxMail
+from app.meetings import services
 from app.meetings.links import series_uid
 from app.meetings.models import Delegate
-from app.meetings.occurrences import series_occurrences
+from app.meetings.occurrences import find_occurrence, series_occurrences
 from app.timeutil import utcnow
 from tests.meetings.factories import make_series
 
@@ -195,11 +197,15 @@ def test_cancelling_the_occurrence_sends_cancels_and_reinstating_sends_requests(
 
     page = logged_in.get(_page(series, key)).text
     assert "Reinstate the meeting" in page or "Återinför mötet" in page
-    response = logged_in.post(f"/admin/meetings/series/{series.id}/restore/{key}")
+    response = logged_in.post(f"/admin/meetings/series/{series.id}/reinstate/{key}")
     assert response.status_code == 302
     smtp.wait_for(6)
-    again = _event(smtp.to(ANNA)[-1], "REQUEST")
+    back = smtp.to(ANNA)[-1]
+    again = _event(back, "REQUEST")
     assert again["SEQUENCE"] > cancel["SEQUENCE"]
+    assert "will take place after all" in back.get_body(("plain",)).get_content() or (
+        "blir av ändå" in back.get_body(("plain",)).get_content()
+    )
     uids = {
         str(e["UID"]) for e in Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
     }
@@ -271,3 +277,51 @@ def test_a_series_in_one_place_invites_to_an_instance_of_its_feed_event(
     ]
     assert moved["RECURRENCE-ID"].dt == override["RECURRENCE-ID"].dt
     assert moved["SEQUENCE"] == override["SEQUENCE"] > sent["SEQUENCE"]
+
+
+def test_reinstating_keeps_the_meetings_move_and_swap_and_tells_only_its_delegates(
+    invited, logged_in, nordic_series, smtp
+):
+    series, key = invited
+    later = [o for o in series_occurrences(series) if o.key > key]
+    services.move_occurrence(series, key, venue="Stadshuset")
+    services.swap_hosts(series, key, later[0].key, reason="Jubilee")
+    services.cancel_occurrence(series, key, reason="Budget")
+    db.session.commit()
+    before = _outbox()
+    answer = logged_in.post(f"/admin/meetings/series/{series.id}/reinstate/{key}")
+    assert answer.status_code == 302
+    occ = find_occurrence(series, key)
+    assert occ is not None and occ.venue == "Stadshuset" and occ.swap_reason == "Jubilee"
+    assert _outbox() == before + 2  # Anna and John, nobody else
+    again = logged_in.post(f"/admin/meetings/series/{series.id}/reinstate/{key}?lang=en")
+    assert again.status_code == 302
+    assert _outbox() == before + 2
+
+
+def test_a_series_timing_cannot_change_under_its_meetings_delegates(invited, logged_in):
+    series, key = invited
+    values = {
+        "title_sv": series.title_sv,
+        "title_en": series.title_en,
+        "freq": "years",
+        "interval": "2",
+        "first_date": series.first_date.isoformat(),
+        "start_time": "11:00",
+        "duration_minutes": str(series.duration_minutes),
+        "timezone": series.timezone,
+        "in_host_timezone": "y",
+        "published": "y",
+    }
+    for n, partner in enumerate(series.rotation, start=1):
+        values[f"host_{n}"] = str(partner.id)
+    answer = logged_in.post(f"/admin/meetings/series/{series.id}/edit?lang=en", data=values)
+    assert answer.status_code == 422
+    assert "would be left without their meeting" in answer.text
+    assert series_occurrences(series)[0].start.astimezone(ZoneInfo(series.timezone)).hour == 10
+
+
+def test_an_occurrence_key_centuries_ahead_names_no_meeting(logged_in, nordic_series):
+    for key in ("99991231T000000Z", "99991230T000000Z", "21991231T000000Z"):
+        page = logged_in.get(f"/admin/meetings/series/{nordic_series.id}/occurrences/{key}")
+        assert page.status_code == 404
