@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,9 +32,15 @@ def _page(form: TokenForm, *, new_secret: str | None = None, status: int = 200):
     return page, status, ({"Cache-Control": "no-store"} if feed_url else {})
 
 
+_NEW_ADDRESS = "vanort.new_feed_address"
+
+
 @bp.get("/tokens")
 def tokens_page():
-    return _page(TokenForm())
+    # A new address is shown once, on the page the making of it redirects to: it rides in
+    # the (signed, HttpOnly) session cookie for that one redirect and is then dropped, so a
+    # reload neither shows it again nor makes another one.
+    return _page(TokenForm(), new_secret=session.pop(_NEW_ADDRESS, None))
 
 
 @bp.post("/tokens")
@@ -43,12 +49,14 @@ def token_create():
     if not form.validate_on_submit():
         return _page(form, status=422)
     try:
-        _token, secret = tokens.create_token(form.label.data, current_user)
+        token, secret = tokens.create_token(form.label.data, current_user)
     except tokens.TokenError as err:
         show_error(form, err)
         return _page(form, status=422)
-    # The secret is shown on this answer only: it is stored as a hash.
-    return _page(TokenForm(formdata=None), new_secret=secret, status=201)
+    # Only its hash is stored: the address is shown once, after the redirect.
+    session[_NEW_ADDRESS] = secret
+    flash(_("The feed address for %(label)s is made.", label=token.label), "success")
+    return redirect(url_for(".tokens_page"))
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
