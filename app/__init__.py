@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exchanges.admin import bp as exchanges_admin_bp
     from app.exchanges.cli import bp as exchanges_cli_bp
     from app.exchanges.routes import bp as exchanges_bp
+    from app.grants.admin import bp as grants_admin_bp
     from app.meetings.admin import bp as meetings_admin_bp
     from app.meetings.admin_occurrences import bp as meetings_occurrences_bp
     from app.meetings.routes import bp as meetings_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         partners_admin_bp,
         agreements_admin_bp,
+        grants_admin_bp,
         meetings_admin_bp,
         meetings_occurrences_bp,
         exchanges_admin_bp,

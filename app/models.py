@@ -5,6 +5,7 @@ from app.audit import AuditEntry  # noqa: F401
 from app.auth.models import Coordinator  # noqa: F401
 from app.calendar.models import DataVersion, FeedToken  # noqa: F401
 from app.exchanges import models as exchanges  # noqa: F401
+from app.grants import models as grants  # noqa: F401
 from app.installation import Installation  # noqa: F401
 from app.mail import OutboxMail  # noqa: F401
 from app.meetings import models as meetings  # noqa: F401

@@ -14,6 +14,7 @@ GARBAGE_VALUES = ["", "-1", "0", "abc", "9" * 30, "x" * 10_000, "2026-13-45", "<
 def sample_values() -> dict[str, list[str]]:
     from app.agreements.models import Agreement
     from app.exchanges.models import Exchange, Signup
+    from app.grants.models import Grant, GrantObligation
     from app.meetings.models import (
         Delegate,
         Meeting,
@@ -32,6 +33,8 @@ def sample_values() -> dict[str, list[str]]:
         "exchange_id": ids(Exchange) + ["999"],
         "signup_id": ids(Signup) + ["999"],
         "agreement_id": ids(Agreement) + ["999"],
+        "grant_id": ids(Grant) + ["999"],
+        "obligation_id": ids(GrantObligation) + ["999"],
         "partner_id": ids(Partner) + ["999"],
         "project_id": ids(Project) + ["999"],
         "contact_id": ids(Contact) + ["999"],

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.exchanges import panels as exchange_panels
 from app.extensions import db
+from app.grants import panels as grant_panels
 from app.meetings import panels as meeting_panels
 from app.partners import panels as partner_panels
 from app.partners.models import PUBLIC_KINDS, Partner
@@ -39,6 +40,7 @@ ActivitySource = Callable[[date, datetime], dict[int, date]]
 PANELS: tuple[Panel, ...] = (
     Panel("upcoming_meetings", "admin/_panel_meetings.html", meeting_panels.upcoming_meetings),
     Panel("open_exchanges", "admin/_panel_exchanges.html", exchange_panels.open_exchanges),
+    Panel("grant_deadlines", "grants/_panel_deadlines.html", grant_panels.grant_deadlines),
 )
 
 ACTIVITY_SOURCES: tuple[tuple[ActivitySource, object], ...] = (

@@ -8,7 +8,8 @@ an unchanged feed keeps its bytes, and its ETag, from one day to the next.
 - `partner_feed(partner, lang, year)`: the series it takes part in, its own meetings
   and its exchanges;
 - `private_feed(lang, year)`: everything, with unpublished meetings, draft exchanges
-  (both TENTATIVE) and agreements' decision dates and expiries as all-day events.
+  (both TENTATIVE), agreements' decision dates and expiries and grants' obligations
+  as all-day events.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.exchanges.calendar import exchange_event
 from app.exchanges.models import Exchange
 from app.extensions import db
 from app.feeds.ical import CalEvent, events_to_ical
+from app.grants.calendar import obligation_events
 from app.installation import calendar_uid
 from app.meetings.calendar import calendar_events
 from app.meetings.links import absolute_url
@@ -157,11 +159,12 @@ def partner_feed(partner: Partner, lang: str, year: int) -> bytes:
 
 
 def private_feed(lang: str, year: int) -> bytes:
-    """Return the coordinators' feed: unpublished events and agreement deadlines too."""
+    """Return the coordinators' feed: unpublished events, agreement and grant deadlines too."""
     since = since_for(year)
     events = calendar_events(lang=lang, since=since, include_unpublished=True)
     events += _exchanges(since.date(), lang, drafts=True)
     events += _agreement_events(since.date())
+    events += obligation_events(since.date())
     return _render(
         events,
         _("Vänort: coordinators' calendar"),

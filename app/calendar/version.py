@@ -23,11 +23,22 @@ from app.agreements.models import Agreement
 from app.calendar.models import DataVersion
 from app.exchanges.models import Exchange
 from app.extensions import db
+from app.grants.models import Grant, GrantObligation
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.partners.models import Partner
 
 # What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
-TRACKED = (Partner, MeetingSeries, SeriesHost, OccurrenceChange, Meeting, Exchange, Agreement)
+TRACKED = (
+    Partner,
+    MeetingSeries,
+    SeriesHost,
+    OccurrenceChange,
+    Meeting,
+    Exchange,
+    Agreement,
+    Grant,
+    GrantObligation,
+)
 _TOUCHED = "vanort.feeds_touched"
 PROCESS_STARTED = datetime.now(UTC)  # this code, config and catalogues serve from now on
 

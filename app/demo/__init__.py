@@ -57,6 +57,7 @@ def seed(city: str) -> dict[str, Partner]:
     """Load one municipality's demo data into the session (flushes, does not commit)."""
     from app.demo import agreements as agreements_demo
     from app.demo import exchanges as exchanges_demo
+    from app.demo import grants as grants_demo
     from app.demo import meetings as meetings_demo
 
     by_slug = _seed_partners(CITIES[city].DATA)
@@ -67,7 +68,7 @@ def seed(city: str) -> dict[str, Partner]:
         create_coordinator(
             DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD, name="Demo coordinator"
         )
-    for module in (agreements_demo, meetings_demo, exchanges_demo):
+    for module in (agreements_demo, meetings_demo, exchanges_demo, grants_demo):
         module.seed_demo(city, by_slug)
     db.session.flush()
     return by_slug

@@ -1,0 +1,58 @@
+"""Grant obligations as all-day calendar events for the coordinators' private feed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.feeds.ical import CalEvent
+from app.grants.labels import DUE_TITLES
+from app.grants.models import GrantObligation
+from app.installation import calendar_uid
+from app.meetings.links import absolute_url
+
+
+def obligation_events(since: date) -> list[CalEvent]:
+    """Return every obligation due on or after `since`, done or not, as an all-day event.
+
+    Its SEQUENCE is the obligation's plus its grant's: each rises when what the event
+    shows changes (the day, done or not, the grant's title), so the sum only grows.
+    """
+    query = (
+        sa.select(GrantObligation)
+        .options(selectinload(GrantObligation.grant))
+        .where(GrantObligation.due_on >= since)
+        .order_by(GrantObligation.due_on, GrantObligation.id)
+    )
+    events = []
+    for obligation in db.session.scalars(query):
+        grant = obligation.grant
+        title = str(DUE_TITLES[obligation.kind]) % {"title": grant.title}
+        if obligation.done_on is not None:
+            title = _("Done: %(title)s", title=title)
+            description = _("Done on %(day)s.", day=obligation.done_on.isoformat())
+        else:
+            description = _("Not done yet.")
+        description = f"{grant.programme}\n{description}"
+        if obligation.note:
+            description += f"\n{obligation.note}"
+        events.append(
+            CalEvent(
+                uid=calendar_uid("grant-obligation", obligation.id),
+                title=title,
+                start=obligation.due_on,
+                end=obligation.due_on + timedelta(days=1),
+                description=description,
+                url=absolute_url(f"/admin/grants/{grant.id}"),
+                status="CONFIRMED",
+                categories=("grant",),
+                sequence=obligation.sequence + grant.sequence,
+                last_modified=grant.updated_at,
+                created=grant.created_at,
+            )
+        )
+    return events
