@@ -251,14 +251,6 @@ def master_calevents(series: MeetingSeries, *, lang: str | None = None) -> list[
     return events
 
 
-def one_occurrence_calevent(
-    series: MeetingSeries, occ: SeriesOccurrence, *, lang: str | None = None
-) -> CalEvent:
-    """Return one meeting of a series under the UID and SEQUENCE the feeds give it (the
-    .ics download of one occurrence): `invitation_calevent` without attendees."""
-    return invitation_calevent(occ, lang=lang)
-
-
 def series_calevents(
     series: MeetingSeries, *, lang: str | None = None, since: datetime | None = None
 ) -> list[CalEvent]:

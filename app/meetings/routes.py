@@ -18,9 +18,9 @@ from app.formfields import show_error
 from app.i18n import current_language, explicit_language, localized
 from app.meetings import display, documents
 from app.meetings.calendar import (
+    invitation_calevent,
     meeting_calevent,
     occurrence_calevents,
-    one_occurrence_calevent,
     series_calevents,
 )
 from app.meetings.forms import ReplyForm
@@ -164,10 +164,8 @@ def occurrence_download(public_id: str, key: str):
     occurrence = find_occurrence(item, key)
     if occurrence is None:
         abort(404)
-    event = one_occurrence_calevent(item, occurrence, lang=current_language())
-    if event is None:
-        abort(404)
-    found = [event]
+    # The event the feeds give this meeting, without attendees (see invitation_calevent).
+    found = [invitation_calevent(occurrence, lang=current_language())]
     title = localized(item, "title", current_language())
     return ics_download(found, name=title, filename=f"{item.public_id}-{occurrence.key}")
 
