@@ -367,6 +367,20 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport
     return report
 
 
+def requeue(mail_id: int) -> bool:
+    """Put a failed mail back in the queue to be tried at once (a coordinator's retry).
+
+    Runs in the caller's transaction; answers False when the mail is not failed (already
+    sent, queued or being sent), so a double click cannot send it twice.
+    """
+    changed = db.session.execute(
+        sa.update(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.status == FAILED)
+        .values(status=QUEUED, next_attempt_at=utcnow(), failing_since=None)
+    ).rowcount
+    return changed == 1
+
+
 def init_app(app: Flask) -> None:
     """Track queued mail across commits; app.boundary delivers it after each commit."""
     if not event.contains(Session, "after_commit", _after_commit):
