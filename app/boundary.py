@@ -9,8 +9,10 @@ Views and jobs never commit or roll back themselves; services flush, raise a
 - a request whose view answers below 400 commits; an exception or an error answer rolls
   everything back, so a refused form leaves nothing half-saved;
 - a job or CLI command runs inside `unit_of_work()`, with the same rule;
-- mail queued in the transaction is delivered only after the commit (`app.mail`), and a
-  failed delivery is left to the outbox sweep.
+- mail queued by a request is never sent inside it: the scheduler's outbox job delivers
+  it within seconds of the commit (woken by PostgreSQL's NOTIFY, elsewhere by a short
+  poll), so no visitor waits on the SMTP server; a job or command, which has no visitor
+  waiting, delivers its own mail right after its commit.
 
 The shape is Indico's `RH.process`: one place commits, and only on success.
 """
@@ -50,7 +52,10 @@ def _abandon() -> None:
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """Run a job's or command's work as one transaction: commit on success, then send its mail."""
+    """Run a job's or command's work as one transaction: commit on success, then send its mail.
+
+    Never use it inside a request: a request must not wait on the SMTP server.
+    """
     try:
         yield
         db.session.commit()
@@ -84,5 +89,6 @@ def init_app(app: Flask) -> None:
             # The connection may have dropped after the database committed: say only what
             # is known, never "nothing was saved".
             return app.make_response(error_response(500, kind=UNCONFIRMED))
-        _deliver_mail()
+        # The mail it queued is the outbox job's to send (app.scheduler), not this request's.
+        db.session.info.pop("outbox_committed", None)
         return response

@@ -20,6 +20,8 @@ ENV_NAMES = (
     "PUBLIC_BASE_URL",
     "HOME_TIMEZONE",
     "UPLOAD_MAX_BYTES",
+    "SCHEDULER_LEASE_SECONDS",
+    "OUTBOX_POLL_SECONDS",
 )
 
 LANGUAGES = ("sv", "en")
@@ -49,10 +51,16 @@ class Defaults:
     # Mail delivery retries: first retry after this many seconds, doubling, capped.
     OUTBOX_RETRY_BASE_SECONDS = 60
     OUTBOX_RETRY_MAX_SECONDS = 3600
+    # The scheduler process: a standby takes over this long after the active one died.
+    SCHEDULER_LEASE_SECONDS = 40
+    SCHEDULER_MISFIRE_GRACE_SECONDS = 300
+    # How often the outbox job looks for mail; None: every 2 s, or every 30 s on
+    # PostgreSQL, where each commit that queued mail wakes it at once (LISTEN/NOTIFY).
+    OUTBOX_POLL_SECONDS: int | None = None
 
 
 _BOOL_NAMES = {"SMTP_STARTTLS"}
-_INT_NAMES = {"SMTP_PORT", "UPLOAD_MAX_BYTES"}
+_INT_NAMES = {"SMTP_PORT", "UPLOAD_MAX_BYTES", "SCHEDULER_LEASE_SECONDS", "OUTBOX_POLL_SECONDS"}
 
 
 def _coerce(name: str, raw: str) -> object:

@@ -132,7 +132,24 @@ def queue_mail(
             raise
         return existing
     db.session.info.setdefault("outbox_new", []).append(mail.id)
+    _notify_outbox()
     return mail
+
+
+OUTBOX_CHANNEL = "vanort_outbox"
+
+
+def _notify_outbox() -> None:
+    """On PostgreSQL, wake the scheduler's outbox job when this transaction commits.
+
+    NOTIFY is transactional: a rolled-back transaction wakes nobody, and several
+    notifications in one transaction arrive as one. Elsewhere the job polls.
+    """
+    session = db.session()
+    if db.engine.dialect.name != "postgresql" or session.info.get("outbox_notified"):
+        return
+    session.execute(sa.select(sa.func.pg_notify(OUTBOX_CHANNEL, "")))
+    session.info["outbox_notified"] = True
 
 
 def _by_key(key: str) -> OutboxMail | None:
@@ -175,12 +192,14 @@ def queue_templated(
 
 
 def _after_commit(session: Session) -> None:
+    session.info.pop("outbox_notified", None)
     new = session.info.pop("outbox_new", None)
     if new:
         session.info.setdefault("outbox_committed", []).extend(new)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop("outbox_notified", None)
     session.info.pop("outbox_new", None)
 
 
@@ -287,9 +306,15 @@ def _claim(mail_id: int, now: datetime) -> bool:
 def _outcome(exc: Exception | None, attempts: int, config: dict) -> dict:
     """Return the row's new values after one SMTP attempt that raised `exc` (None: accepted)."""
     if exc is None:
-        return {"status": SENT, "attempts": attempts, "sent_at": utcnow(), "last_error": None}
+        return {
+            "status": SENT,
+            "attempts": attempts,
+            "sent_at": utcnow(),
+            "last_error": None,
+            "failing_since": None,
+        }
     if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
-        return {"status": FAILED, "last_error": str(exc)[:2000]}
+        return {"status": FAILED, "attempts": attempts, "last_error": str(exc)[:2000]}
     if isinstance(exc, smtplib.SMTPResponseException):
         error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
         if 500 <= exc.smtp_code < 600:
@@ -301,6 +326,9 @@ def _outcome(exc: Exception | None, attempts: int, config: dict) -> dict:
         "attempts": attempts,
         "last_error": error,
         "next_attempt_at": utcnow() + _retry_delay(attempts, config),
+        "failing_since": sa.func.coalesce(
+            OutboxMail.failing_since, sa.literal(utcnow(), UTCDateTime())
+        ),
     }
 
 

@@ -435,37 +435,79 @@ def logged_in(client, auth, coordinator):
 
 
 class Inbox:
-    """What a real SMTP server (aiosmtpd) received."""
+    """What a real SMTP server (aiosmtpd) received.
 
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
+    Requests only queue mail; the scheduler's outbox job sends it within seconds. So that
+    a test can read what a request caused, looking at the inbox first runs that job once
+    (`deliver`, in a context of its own as in the scheduler process): what is queued and
+    due goes out, over real SMTP, exactly as the job would send it.
+    """
+
+    def __init__(self, deliver=None) -> None:
+        self._messages: list[EmailMessage] = []
         self.envelopes: list = []
         self._arrived = threading.Condition()
+        self._deliver = deliver
 
     async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         with self._arrived:
-            self.messages.append(msg)
+            self._messages.append(msg)
             self.envelopes.append(envelope)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
+    def _run_outbox_job(self) -> None:
+        if self._deliver is not None:
+            self._deliver()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        self._run_outbox_job()
+        return self._messages
+
     def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        self._run_outbox_job()
         with self._arrived:
-            self._arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
-        return list(self.messages)
+            self._arrived.wait_for(lambda: len(self._messages) >= count, timeout=timeout)
+        return list(self._messages)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
 
 
+def run_outbox_job(app) -> None:
+    """Deliver the queued mail that is due, as the scheduler's outbox job does."""
+    from app.mail import deliver_due
+
+    def job() -> None:
+        with app.app_context():
+            try:
+                deliver_due(limit=10_000)
+            finally:
+                db.session.remove()
+
+    contextvars.Context().run(job)
+
+
+class _Handler:
+    """aiosmtpd's handler: it looks over its handler's attributes, so it must not be the
+    inbox (reading `Inbox.messages` runs the outbox job, which talks to this server)."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server, session, envelope):
+        return await self.inbox.handle_DATA(server, session, envelope)
+
+
 class SMTPServer:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, app=None) -> None:
         from aiosmtpd.controller import Controller
 
         self.port = port
-        self.inbox = Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
+        self.inbox = Inbox(functools.partial(run_outbox_job, app) if app is not None else None)
+        self.controller = Controller(_Handler(self.inbox), hostname="127.0.0.1", port=port)
 
     def start(self) -> None:
         self.controller.start()
@@ -477,7 +519,7 @@ class SMTPServer:
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on the port the app sends to; yields its inbox."""
-    server = SMTPServer(app.config["SMTP_PORT"])
+    server = SMTPServer(app.config["SMTP_PORT"], app)
     server.start()
     try:
         yield server.inbox
@@ -488,7 +530,7 @@ def smtp(app):
 @pytest.fixture
 def smtp_server(app):
     """An SMTP server the test starts and stops itself (for outages)."""
-    server = SMTPServer(app.config["SMTP_PORT"])
+    server = SMTPServer(app.config["SMTP_PORT"], app)
     yield server
     if server.controller._thread is not None:
         server.stop()

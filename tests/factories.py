@@ -40,3 +40,19 @@ def make_coordinator(
     )
     db.session.commit()
     return coordinator
+
+
+def discard_committed_mail() -> None:
+    """Drop the mail that test data just queued and committed: it is not what is tested.
+
+    Only the rows this session's last commits queued go; mail a request queued stays for
+    the outbox job (and the test's inbox) to deliver.
+    """
+    import sqlalchemy as sa
+
+    from app.mail import OutboxMail
+
+    ids = db.session.info.pop("outbox_committed", None)
+    if ids:
+        db.session.execute(sa.delete(OutboxMail).where(OutboxMail.id.in_(ids)))
+        db.session.commit()

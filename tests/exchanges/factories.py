@@ -10,7 +10,7 @@ from app.exchanges import services
 from app.extensions import db
 from app.partners.services import home_timezone
 from app.timeutil import to_local, utcnow
-from tests.factories import make_partner
+from tests.factories import discard_committed_mail, make_partner
 
 _counter = itertools.count(1)
 
@@ -55,14 +55,20 @@ def request_for(
 
 
 def make_signup(
-    exchange: m.Exchange, school: str | None = None, pupils: int = 3, **kw: object
+    exchange: m.Exchange,
+    school: str | None = None,
+    pupils: int = 3,
+    keep_mail: bool = False,
+    **kw: object,
 ) -> m.Signup:
-    """Sign a group up (committed) and return its sign-up."""
+    """Sign a group up (committed) and return its sign-up.
+
+    Test data, not a request: its confirmation mail is dropped unless `keep_mail`.
+    """
     outcome = services.sign_up(exchange.id, request_for(school, pupils, **kw))
     db.session.commit()
-    # Test data, not a request: its confirmation mail stays queued instead of being sent
-    # by the next request that happens to share this session.
-    db.session.info.pop("outbox_committed", None)
+    if not keep_mail:
+        discard_committed_mail()
     return outcome.signup
 
 

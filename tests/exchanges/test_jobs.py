@@ -10,6 +10,7 @@ from app.exchanges.cli import sweep_offers
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.exchanges.factories import make_exchange, make_signup
+from tests.factories import discard_committed_mail
 
 
 def _offer_to_second_group() -> tuple[m.Signup, m.Signup]:
@@ -19,7 +20,7 @@ def _offer_to_second_group() -> tuple[m.Signup, m.Signup]:
     following = make_signup(exchange, pupils=3, email="next@example.org")
     services.cancel_signup(leaving)
     db.session.commit()
-    db.session.info.pop("outbox_committed", None)  # test data: only the sweep's mail is sent
+    discard_committed_mail()  # test data: only the sweep's mail is sent
     return offered, following
 
 

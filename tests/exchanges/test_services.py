@@ -43,7 +43,7 @@ def test_a_group_that_does_not_fit_waits_whole(app):
 
 def test_the_sign_up_mail_is_queued_in_the_school_language_with_the_exchange_as_ics(app):
     exchange = make_exchange(places=10, starts_on=date(2031, 5, 4))
-    make_signup(exchange, pupils=2, language="en")
+    make_signup(exchange, pupils=2, language="en", keep_mail=True)
     (mail,) = _mails("signup")
     assert mail.language == "en"
     assert "Confirmed" in mail.subject
