@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.partners.services import home_partner, home_timezone, public_partners
-from app.reminders.models import SchedulerHeartbeat
-from app.scheduler import HEARTBEAT_NAME
 from app.timeutil import utcnow
 
 bp = Blueprint("main", __name__)
@@ -55,22 +51,37 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    database_ok = True
-    beat_at = None
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-        row = db.session.get(SchedulerHeartbeat, HEARTBEAT_NAME)
-        beat_at = row.beat_at if row else None
-    except Exception:  # the point of a health check is to say so, not to fail
-        database_ok = False
-    age = (utcnow() - beat_at).total_seconds() if beat_at else None
+    """JSON for monitoring: 503 with the reasons when anything needs a person."""
+    from flask_babel import force_locale
+
+    from app import health as checks
+
+    now = utcnow()
+    state = checks.check(now)
+    age = (now - state.beat_at).total_seconds() if state.beat_at else None
+    with force_locale("en"):
+        problems = [
+            {"code": a.code, "message": a.message(a.since.isoformat() if a.since else "")}
+            for a in state.alarms
+        ]
     body = {
-        "status": "ok" if database_ok else "error",
-        "database": "ok" if database_ok else "unreachable",
+        "status": "error" if state.alarms else "ok",
+        "database": "ok" if state.database_ok else "unreachable",
         "scheduler": {
-            "last_heartbeat": beat_at.isoformat() if beat_at else None,
+            "last_heartbeat": state.beat_at.isoformat() if state.beat_at else None,
             "seconds_ago": round(age) if age is not None else None,
-            "healthy": age is not None and age < 120,
+            "healthy": age is not None and age <= checks.HEARTBEAT_STALE.total_seconds(),
+            "active": state.active,
         },
+        "mail": {
+            "queued": state.mail_queued,
+            "failed": state.mail_failed,
+            "failing_since": (
+                state.mail_failing_since.isoformat() if state.mail_failing_since else None
+            ),
+        },
+        "problems": problems,
     }
-    return jsonify(body), 200 if database_ok else 503
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 503 if state.alarms else 200

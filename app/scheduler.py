@@ -40,13 +40,16 @@ from sqlalchemy.exc import IntegrityError
 from app.boundary import unit_of_work
 from app.dbutil import begin_write_transaction
 from app.extensions import db
-from app.reminders.models import SchedulerHeartbeat, SchedulerLease
+from app.reminders.models import (
+    HEARTBEAT_NAME,
+    LEASE_NAME,
+    SchedulerHeartbeat,
+    SchedulerLease,
+)
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_NAME = "scheduler"
-LEASE_NAME = "scheduler"
 
 
 # --- the lease ----------------------------------------------------------------------------
@@ -186,11 +189,15 @@ class Job:
     id: str
     run: Callable[[], object]
     every_seconds: int | str  # or the name of the configuration value that says
+    # Begin as the writer (SQLite: BEGIN IMMEDIATE), as state-changing requests do; False
+    # for a job that writes in short transactions of its own (the outbox, which must not
+    # hold the write lock across an SMTP conversation).
+    writes: bool = True
 
 
 JOBS: tuple[Job, ...] = (
     Job("heartbeat", beat, 30),
-    Job("outbox", sweep_outbox, "OUTBOX_POLL_SECONDS"),
+    Job("outbox", sweep_outbox, "OUTBOX_POLL_SECONDS", writes=False),
     Job("reminders", send_reminders, 60),
     Job("exchanges-expire-offers", expire_offers, 60),
 )
@@ -217,6 +224,8 @@ def run_job(app: Flask, job: Job, lease: Lease | None = None) -> None:
     with app.app_context():
         try:
             with unit_of_work():
+                if job.writes:
+                    begin_write_transaction()
                 job.run()
         except Exception:
             log.exception("scheduler job %s failed", job.id)
@@ -318,11 +327,26 @@ def process_name() -> str:
 
 
 def run(app: Flask) -> None:
-    """Run the scheduler in the foreground until interrupted; stand by while another is active."""
+    """Run the scheduler in the foreground until stopped; stand by while another is active.
+
+    SIGTERM (a process manager) and SIGINT (Ctrl-C) stop it cleanly: running jobs finish
+    and the lease is handed back, so that a standby takes over at once.
+    """
+    stop = threading.Event()
+    scheduler = None
+
+    def _stop(signum, frame) -> None:
+        stop.set()
+        if scheduler is not None and scheduler.running:
+            # Not from inside the handler: the main thread may be in the scheduler's loop.
+            threading.Thread(target=scheduler.shutdown, name="shutdown", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     lease = Lease(process_name(), int(app.config["SCHEDULER_LEASE_SECONDS"]))
     scheduler = build_scheduler(app, lease)
-    stop = threading.Event()
     with app.app_context():
         listens = db.engine.dialect.name == "postgresql"
     if listens:
@@ -332,20 +356,12 @@ def run(app: Flask) -> None:
             name="outbox-listener",
             daemon=True,
         ).start()
-
-    def _terminate(signum, frame):  # SIGTERM from a process manager: stop like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
     log.info("scheduler %s started", lease.holder)
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        if not stop.is_set():
+            scheduler.start()  # returns once shut down
     finally:
         stop.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=True)
         with app.app_context():
             try:
                 lease.release()

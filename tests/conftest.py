@@ -35,7 +35,12 @@ BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 # The longest modules run first, so that under pytest-xdist no worker is left with one of
 # them at the end while the others have finished.
-LONG_FIRST = ("e2e/", "exchanges/test_concurrency.py", "test_no_500.py")
+LONG_FIRST = (
+    "e2e/",
+    "exchanges/test_concurrency.py",
+    "test_no_500.py",
+    "test_scheduler.py",
+)
 
 
 def pytest_collection_modifyitems(items) -> None:

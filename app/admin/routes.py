@@ -15,7 +15,6 @@ from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
 from app.extensions import db
-from app.mail import FAILED, QUEUED, OutboxMail
 from app.timeutil import localize, to_local
 
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
@@ -25,24 +24,27 @@ DECISION_HORIZON_DAYS = 180
 
 @bp.get("/")
 def dashboard():
+    from app import health as checks
+    from app.partners.services import home_timezone
+
     today = agreements.home_today()
-    waiting_mail = db.session.scalar(
-        sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == QUEUED)
-    )
-    failed_mail = db.session.scalar(
-        sa.select(sa.func.count()).select_from(OutboxMail).where(OutboxMail.status == FAILED)
-    )
-    health = partnership_health(today)
+    state = checks.check()
+    zone = home_timezone()
+    alarms = [
+        a.message(to_local(a.since, zone).strftime("%Y-%m-%d %H:%M") if a.since else "")
+        for a in state.alarms
+    ]
     return render_template(
         "admin/dashboard.html",
         today=today,
         horizon=DECISION_HORIZON_DAYS,
         decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
         expired=agreements.expired_agreements(today),
-        health=health,
+        health=partnership_health(today),
         panels=panels(today),
-        waiting_mail=waiting_mail,
-        failed_mail=failed_mail,
+        alarms=alarms,
+        waiting_mail=state.mail_queued,
+        failed_mail=state.mail_failed,
     )
 
 

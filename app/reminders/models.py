@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
+HEARTBEAT_NAME = "scheduler"  # the heartbeat row of the active scheduler process
+LEASE_NAME = "scheduler"  # the lease row that makes one scheduler process the active one
+
 QUEUED = "queued"  # handed to the outbox; the outbox row says whether it went out
 MISSED = "missed"  # found past its grace period: recorded, never sent
 REMINDER_STATUSES = (QUEUED, MISSED)

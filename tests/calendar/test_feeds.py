@@ -375,9 +375,10 @@ def test_every_vtimezone_agrees_with_the_tz_database_over_the_whole_feed(client,
         for year in range(2020, horizon + 1):
             for month in (1, 4, 7, 10):
                 local = datetime(year, month, 15, 12)
-                assert local.replace(tzinfo=embedded).utcoffset() == local.replace(
-                    tzinfo=real
-                ).utcoffset(), (tzid, local)
+                assert (
+                    local.replace(tzinfo=embedded).utcoffset()
+                    == local.replace(tzinfo=real).utcoffset()
+                ), (tzid, local)
                 checked += 1
     assert checked > 100
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -16,18 +13,16 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from app import ROOT
 from app.csvutil import read_excel_csv
 from app.exchanges import models as m
 from app.extensions import db
 from app.timeutil import utcnow
-from tests.conftest import free_port
 from tests.exchanges.factories import make_exchange
+from tests.servers import CSRF_RE, STATUS_RE, Gunicorn, sign_up_over_http
 
 SIGNUPS = 120
 # The mail burst: sign-ups beside the changes and cancellations, every one mailing after
@@ -35,105 +30,7 @@ SIGNUPS = 120
 # busy at once; what it checks is that each mail arrives exactly once.
 MAIL_SIGNUPS = 64
 PLACES = 30
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-STATUS_RE = re.compile(r'data-signup-status="(\w+)"')
 LEFT_RE = re.compile(r'data-places-left="(\d+)"')
-
-
-# Each worker process opens its own connections: those of the master, which built the app
-# once (--preload) and checked the database, must not be shared by the forked workers.
-GUNICORN_HOOKS = """
-def post_fork(server, worker):
-    from app.extensions import db
-
-    with server.app.wsgi().app_context():
-        db.engine.dispose(close=False)
-"""
-
-
-class Gunicorn:
-    """gunicorn with several worker processes, on loopback, sharing the test database.
-
-    The app is built once in the master and forked (--preload): four workers boot in
-    about the time of one.
-    """
-
-    def __init__(
-        self,
-        database_url: str,
-        workdir: Path,
-        smtp_port: int | None = None,
-        secret: str = "concurrency-test-secret",  # noqa: S107 (a test key)
-    ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "gunicorn.log"
-        # Without a listener on the port mail stays queued.
-        self.smtp_port = smtp_port or free_port()
-        hooks = workdir / "gunicorn_hooks.py"
-        hooks.write_text(GUNICORN_HOOKS)
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secret,
-            "VANORT_INSTANCE_PATH": str(workdir / "instance"),
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(self.smtp_port),
-            "PUBLIC_BASE_URL": self.url,
-            "DEFAULT_LANGUAGE": "en",
-        }
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(gunicorn),
-                    "--config",
-                    str(hooks),
-                    "--preload",
-                    "--workers",
-                    "4",
-                    "--threads",
-                    "8",  # 32 requests at once: the race would show without the lock
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--timeout",
-                    "60",
-                    "--graceful-timeout",
-                    "5",
-                    "app:create_app()",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def wait_until_up(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        raise RuntimeError(f"gunicorn did not start: {self.log.read_text()[-3000:]}")
-
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        """Stop gracefully: the workers finish their requests and the mail sent after them."""
-        if not self.running():
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -170,28 +67,6 @@ def server(app, _servers):
     return gunicorn
 
 
-def _sign_up(base: str, exchange_id: int, n: int, pupils: int, barrier: threading.Barrier):
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-    with opener.open(f"{base}/exchanges/{exchange_id}", timeout=60) as response:
-        token = CSRF_RE.search(response.read().decode()).group(1)
-    data = urllib.parse.urlencode(
-        {
-            "school_name": f"Skola {n}",
-            "contact_name": f"Lärare {n}",
-            "contact_email": f"school{n}@example.org",
-            "students": str(pupils),
-            "teachers": "1",
-            "csrf_token": token,
-        }
-    ).encode()
-    barrier.wait(timeout=60)  # every request leaves at the same moment
-    try:
-        with opener.open(f"{base}/exchanges/{exchange_id}/signup", data=data, timeout=60) as r:
-            return n, pupils, r.status, r.read().decode()
-    except urllib.error.HTTPError as err:
-        return n, pupils, err.code, err.read().decode(errors="replace")
-
-
 def test_simultaneous_signups_never_overbook(app, server, logged_in):
     exchange = make_exchange(places=PLACES)
     exchange_id = exchange.id
@@ -203,7 +78,8 @@ def test_simultaneous_signups_never_overbook(app, server, logged_in):
     with ThreadPoolExecutor(max_workers=SIGNUPS) as pool:
         results = list(
             pool.map(
-                lambda i: _sign_up(server.url, exchange_id, i, sizes[i], barrier), range(SIGNUPS)
+                lambda i: sign_up_over_http(server.url, exchange_id, i, sizes[i], barrier),
+                range(SIGNUPS),
             )
         )
     assert time.monotonic() - started < 60
@@ -263,7 +139,7 @@ def _school_link(base: str, path: str, action: str, data: dict, barrier: threadi
 
 
 def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app, server, smtp):
-    """Sign-ups, changes and cancellations at once, each mailing after its commit: the
+    """Sign-ups, changes and cancellations at once, each queueing its mail: the
     SMTP server receives every mail exactly once, and no place is double-booked."""
     from app.exchanges import links
     from app.mail import QUEUED, SENDING, OutboxMail, deliver_due
@@ -285,7 +161,7 @@ def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app,
         rng = random.Random(20261130)
         sizes = [rng.randint(1, 4) for _ in range(MAIL_SIGNUPS)]
         jobs = [
-            lambda i=i, b=None: _sign_up(server.url, exchange_id, i, sizes[i], b)
+            lambda i=i, b=None: sign_up_over_http(server.url, exchange_id, i, sizes[i], b)
             for i in range(MAIL_SIGNUPS)
         ]
         jobs += [
@@ -302,13 +178,13 @@ def test_signups_changes_and_cancellations_together_deliver_every_mail_once(app,
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             results = list(pool.map(lambda job: job(b=barrier), jobs))
     finally:
-        # A graceful stop: every request has sent its mail before the sweep below runs.
+        # A graceful stop: every request has committed before the outbox job below runs.
         server.stop()
 
     answers = [r[2] if len(r) == 4 else r[1] for r in results]
     assert [(i, c) for i, c in enumerate(answers) if c != 200] == []
     db.session.rollback()
-    for _ in range(5):  # what a request could not deliver, the sweep does
+    for _ in range(5):  # the scheduler's outbox job, as it runs after the requests
         deliver_due(now=utcnow() + timedelta(hours=2))
     left = db.session.scalar(
         sa.select(sa.func.count())
