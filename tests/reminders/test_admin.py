@@ -133,3 +133,13 @@ def test_a_rule_turned_off_sends_nothing(logged_in):
         data={"grant-obligation-offsets": "60d, 14d, 3d"},
     )
     assert sweep(at_home(date(2030, 6, 7), 9)).outcomes == []
+
+
+def test_the_dashboard_panel_lists_failed_reminders_only_when_there_are_some(logged_in):
+    from app.reminders.panels import failed_reminders
+
+    assert failed_reminders(home_today()) is None
+    reminder = _failed_reminder()
+    panel = failed_reminders(home_today())
+    assert panel["count"] == 1
+    assert [r.id for r, _mail in panel["latest"]] == [reminder.id]
