@@ -109,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
+    from app.reminders.admin import bp as reminders_admin_bp
+    from app.reminders.cli import bp as reminders_cli_bp
 
     for bp in (
         main.bp,
@@ -125,9 +127,11 @@ def _register_blueprints(app: Flask) -> None:
         meetings_occurrences_bp,
         exchanges_admin_bp,
         calendar_admin_bp,
+        reminders_admin_bp,
         api_bp,
         cli.bp,
         exchanges_cli_bp,
+        reminders_cli_bp,
     ):
         app.register_blueprint(bp)
 

@@ -168,7 +168,7 @@ def sweep_outbox() -> None:
 
 def send_reminders() -> None:
     """Queue every reminder that is due now, and record those past their grace as missed."""
-    from app.reminders.sweep import run_sweep
+    from app.reminders.services import run_sweep
 
     report = run_sweep(utcnow())
     if report.queued or report.missed:

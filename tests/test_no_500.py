@@ -44,6 +44,7 @@ def sample_values() -> dict[str, list[str]]:
         "member_id": ids(StandingDelegate) + ["999"],
         "document_id": ids(OccurrenceDocument) + ["1", "999"],
         "token_id": ["1", "999"],
+        "reminder_id": ["1", "999"],
         "token": ["not-a-token", "x" * 300],
         "key": ["20280610T080000Z", "bogus"],
         "filename": ["nothing.pdf"],

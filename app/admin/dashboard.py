@@ -20,6 +20,7 @@ from app.grants import panels as grant_panels
 from app.meetings import panels as meeting_panels
 from app.partners import panels as partner_panels
 from app.partners.models import PUBLIC_KINDS, Partner
+from app.reminders import panels as reminder_panels
 
 INACTIVE_AFTER_YEARS = 3
 
@@ -41,6 +42,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("upcoming_meetings", "admin/_panel_meetings.html", meeting_panels.upcoming_meetings),
     Panel("open_exchanges", "admin/_panel_exchanges.html", exchange_panels.open_exchanges),
     Panel("grant_deadlines", "grants/_panel_deadlines.html", grant_panels.grant_deadlines),
+    Panel("failed_reminders", "reminders/_panel_failed.html", reminder_panels.failed_reminders),
 )
 
 ACTIVITY_SOURCES: tuple[tuple[ActivitySource, object], ...] = (

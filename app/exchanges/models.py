@@ -64,7 +64,7 @@ class Exchange(db.Model):
     practical_sv: Mapped[str] = mapped_column(sa.Text, default="")
     practical_en: Mapped[str] = mapped_column(sa.Text, default="")
     direction: Mapped[str] = mapped_column(sa.String(12), default=WE_TRAVEL)
-    starts_on: Mapped[date] = mapped_column(sa.Date)
+    starts_on: Mapped[date] = mapped_column(sa.Date, index=True)  # reminders
     ends_on: Mapped[date] = mapped_column(sa.Date)
     age_min: Mapped[int | None] = mapped_column()
     age_max: Mapped[int | None] = mapped_column()
@@ -76,7 +76,7 @@ class Exchange(db.Model):
     incoming_pupils: Mapped[int | None] = mapped_column()
     offer_hours: Mapped[int] = mapped_column(default=DEFAULT_OFFER_HOURS)
     signup_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    signup_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signup_closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # reminders
     status: Mapped[str] = mapped_column(sa.String(10), default=DRAFT, index=True)
     # iCalendar SEQUENCE of the exchange's event: raised whenever a change matters to the
     # schools (dates, title, programme, practical information, cancellation), so that
@@ -150,7 +150,7 @@ class Signup(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10))
     # The order of the waiting list: the moment the group (re)joined the queue.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Part of the signed link; replaced to revoke every link mailed before.
     token_nonce: Mapped[str] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,208 @@
+"""The reminder sweep, and what the coordinators' pages read: the plan, the log, a retry.
+
+For the scheduler and the command line:
+- `run_sweep(now, *, dry_run=False) -> SweepReport`: one pass as if the clock read
+  `now`. Call it inside `unit_of_work()`; it flushes, never commits. Each due reminder is
+  recorded under its unique key (a savepoint, so a sweep running at the same moment in
+  another process loses the race quietly) and, when it is to be sent, its mail is
+  queued in the same transaction; missed ones are recorded, never sent.
+For the pages:
+- `plan(now, until) -> list[Due]`: what will go to whom, and when;
+- `reminder_log(status, page) -> LogPage`: reminders recorded, newest first, with their mail;
+- `retry(reminder_id) -> bool`: put a failed reminder's mail back in the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from app import audit, mail
+from app.dbutil import begin_write_transaction
+from app.extensions import db
+from app.mail import OutboxMail
+from app.reminders import sources
+from app.reminders.mails import queue_reminder
+from app.reminders.models import MISSED, QUEUED, Reminder
+from app.reminders.rules import effective_rules
+from app.reminders.sweep import LOOKBACK, SEND, Due, due, upcoming
+
+log = logging.getLogger(__name__)
+
+PLANNED = "planned"  # a dry run's reminder to send
+ERROR = "error"  # written "error:<what>": the mail could not be made (shown in the log)
+
+
+@dataclass
+class Outcome:
+    """What a sweep did with one due reminder."""
+
+    due: Due
+    status: str  # QUEUED or MISSED (recorded), PLANNED (dry run, to send)
+    reminder_id: int | None = None
+    mail_id: int | None = None
+    reason: str = ""
+
+
+@dataclass
+class SweepReport:
+    """One sweep: every reminder it recorded (or would record), and races it lost."""
+
+    now: datetime
+    dry_run: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+    lost: int = 0  # recorded meanwhile by another sweep: nothing done here
+
+    @property
+    def queued(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in (QUEUED, PLANNED)]
+
+    @property
+    def missed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == MISSED]
+
+
+def _not_recorded(found: list[Due]) -> list[Due]:
+    recorded = sources.keys_recorded(d.key for d in found)
+    return [d for d in found if d.key not in recorded]
+
+
+def due_now(now: datetime) -> list[Due]:
+    """Return the reminders due at `now` and not yet recorded."""
+    rules = effective_rules()
+    return _not_recorded(due(sources.candidates(rules, now - LOOKBACK, now), rules, now))
+
+
+def run_sweep(now: datetime, *, dry_run: bool = False) -> SweepReport:
+    """Record every reminder due at `now`, queueing the mail of those to send.
+
+    Repeatable: a second sweep, here or in another process, records and queues nothing
+    twice. A dry run reads only.
+    """
+    if now.tzinfo is None:
+        raise ValueError("naive datetime")
+    report = SweepReport(now, dry_run)
+    if dry_run:
+        for d in due_now(now):
+            report.outcomes.append(
+                Outcome(d, PLANNED if d.action == SEND else MISSED, reason=d.reason)
+            )
+        return report
+    # SQLite: take the write lock first, so that what is read is still true when written.
+    begin_write_transaction()
+    for d in due_now(now):
+        _record(d, now, report)
+    return report
+
+
+def _record(d: Due, now: datetime, report: SweepReport) -> None:
+    candidate = d.candidate
+    reminder = Reminder(
+        key=d.key,
+        rule=d.rule,
+        object_key=candidate.object_key,
+        original_start=candidate.original_start,
+        recipient=d.recipient.address,
+        offset_minutes=d.offset,
+        title=candidate.title[:300],
+        due_at=d.due_at,
+        event_at=candidate.event_at,
+        status=QUEUED if d.action == SEND else MISSED,
+        reason=d.reason[:300],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(reminder)
+    except IntegrityError:
+        report.lost += 1  # another sweep recorded it first, and queued its mail
+        return
+    outcome = Outcome(d, reminder.status, reminder.id, reason=reminder.reason)
+    if d.action == SEND:
+        try:
+            with db.session.begin_nested():
+                queued = queue_reminder(d, now)
+                reminder.mail_id = queued.id
+        except DBAPIError:
+            raise
+        except Exception as exc:  # a mail that cannot be made must not stop the others
+            log.exception("reminder %s: the mail could not be made", d.key)
+            reminder.status = MISSED
+            reminder.reason = f"{ERROR}:{type(exc).__name__}: {exc}"[:300]
+            db.session.flush()
+            outcome.status, outcome.reason = MISSED, reminder.reason
+        else:
+            outcome.mail_id = queued.id
+    report.outcomes.append(outcome)
+
+
+def plan(now: datetime, until: datetime) -> list[Due]:
+    """Return what is due now but not yet swept, and what falls due up to `until`."""
+    rules = effective_rules()
+    found = sources.candidates(rules, now - LOOKBACK, until)
+    return _not_recorded(due(found, rules, now) + upcoming(found, rules, now, until))
+
+
+# --- the log ---------------------------------------------------------------------------
+
+LOG_FILTERS = ("sent", "failed", "queued", "missed")
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: list[tuple[Reminder, OutboxMail | None]]
+    page: int
+    has_next: bool
+
+
+def reminder_log(status: str = "", page: int = 1, per_page: int = PER_PAGE) -> LogPage:
+    """Return recorded reminders, newest first, each with its mail, one page at a time.
+
+    `status`: "sent", "failed", "queued" (waiting or being sent), "missed", or "" for all.
+    """
+    query = sa.select(Reminder, OutboxMail).outerjoin(OutboxMail, Reminder.mail_id == OutboxMail.id)
+    if status == "missed":
+        query = query.where(Reminder.status == MISSED)
+    elif status == "queued":
+        query = query.where(
+            Reminder.status == QUEUED, OutboxMail.status.in_((mail.QUEUED, mail.SENDING))
+        )
+    elif status in ("sent", "failed"):
+        query = query.where(Reminder.status == QUEUED, OutboxMail.status == status)
+    page = max(page, 1)
+    rows = db.session.execute(
+        query.order_by(Reminder.created_at.desc(), Reminder.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    ).all()
+    return LogPage([(rem, m) for rem, m in rows[:per_page]], page, len(rows) > per_page)
+
+
+def failed_count() -> int:
+    """Return how many reminders' mails the server refused for good (for a dashboard)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Reminder)
+        .join(OutboxMail, Reminder.mail_id == OutboxMail.id)
+        .where(OutboxMail.status == mail.FAILED)
+    )
+
+
+def retry(reminder_id: int) -> bool:
+    """Put a failed reminder's mail back in the queue; False when it is not failed (any more)."""
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.mail_id is None:
+        return False
+    if not mail.requeue(reminder.mail_id):
+        return False
+    audit.record(
+        "retry",
+        object_type="Reminder",
+        object_id=reminder.id,
+        summary=f"Reminder mail to {reminder.recipient} queued again ({reminder.rule})"[:300],
+    )
+    return True
