@@ -110,16 +110,30 @@ def _wait(condition, timeout: float, what: str, logs=()) -> None:
     raise AssertionError(f"{what} did not happen within {timeout} s\n{tails}")
 
 
+def _grant_report_due_in_two_days() -> None:
+    """A coordinator and a grant report due in two days: its 3-day reminder is due now."""
+    from app.partners.services import home_today
+    from tests.factories import make_coordinator
+    from tests.grants.factories import make_grant, make_obligation
+
+    make_coordinator("office@example.org")
+    grant = make_grant(title="Accessible city")
+    make_obligation(grant, "interim_report", home_today() + timedelta(days=2))
+
+
 def test_two_schedulers_send_each_mail_once_and_the_standby_takes_over(app, tmp_path):
     inbox_server = SMTPServer(app.config["SMTP_PORT"])  # an inbox that only listens
     inbox_server.start()
     inbox = inbox_server.inbox
+    _grant_report_due_in_two_days()
     db.session.commit()
     _queue([f"before{i}" for i in range(10)])
     schedulers = [Scheduler(app, tmp_path, n, app.config["SMTP_PORT"]) for n in ("a", "b")]
     logs = [s.log for s in schedulers]
     try:
-        _wait(lambda: len(inbox.messages) >= 10, 30, "the first ten mails", logs)
+        # Ten queued mails and the grant report's reminder, which the active one's sweep
+        # queues at once when it takes the lease.
+        _wait(lambda: len(inbox.messages) >= 11, 30, "the first eleven mails", logs)
         lease = db.session.get(SchedulerLease, "scheduler")
         active_pid = int(lease.holder.split(":")[1])
         [active] = [s for s in schedulers if s.process.pid == active_pid]
@@ -130,15 +144,17 @@ def test_two_schedulers_send_each_mail_once_and_the_standby_takes_over(app, tmp_
         active.kill()  # no goodbye: the lease must run out
         killed_at = time.monotonic()
         _queue([f"after{i}" for i in range(5)])
-        _wait(lambda: len(inbox.messages) >= 15, 60, "the mails after the kill", logs)
+        _wait(lambda: len(inbox.messages) >= 16, 60, "the mails after the kill", logs)
         assert time.monotonic() - killed_at < 60  # taken over within a minute
         lease = db.session.get(SchedulerLease, "scheduler")
         assert int(lease.holder.split(":")[1]) == standby.process.pid
         time.sleep(2)  # time for any duplicate to arrive
         ids = Counter(m["Message-ID"] for m in inbox.messages)
-        assert len(ids) == 15 and set(ids.values()) == {1}
+        assert len(ids) == 16 and set(ids.values()) == {1}
         statuses = db.session.scalars(sa.select(OutboxMail.status)).all()
-        assert statuses == [SENT] * 15
+        assert statuses == [SENT] * 16
+        [reminder] = [m for m in inbox.messages if m["To"] == "office@example.org"]
+        assert "Accessible city" in reminder.get_body(("plain",)).get_content()
     finally:
         for s in schedulers:
             s.stop()
@@ -162,3 +178,44 @@ def test_a_stopped_scheduler_hands_the_lease_back_at_once(app, tmp_path):
         assert "stopped" in first.log.read_text()
     finally:
         first.stop()
+
+
+def test_a_sweep_killed_halfway_loses_nothing_and_duplicates_nothing(app, monkeypatch):
+    """The sweep is one transaction: killed after queueing some reminders, it leaves
+    none; the next run queues each once."""
+    from app.boundary import unit_of_work
+    from app.reminders import services
+    from app.reminders.models import Reminder
+    from tests.factories import make_coordinator
+
+    _grant_report_due_in_two_days()
+    make_coordinator("second@example.org")
+    real_queue = services.queue_reminder
+    calls = []
+
+    def dies_on_the_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("killed")  # as if the process died here
+        return real_queue(*args, **kwargs)
+
+    monkeypatch.setattr(services, "queue_reminder", dies_on_the_second)
+    try:
+        with unit_of_work():
+            services.run_sweep(utcnow())
+    except SystemExit:
+        pass
+    db.session.rollback()
+    counts = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Reminder)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)),
+    )
+    assert calls == [1, 1] and counts == (0, 0)
+
+    monkeypatch.setattr(services, "queue_reminder", real_queue)
+    with unit_of_work():
+        services.run_sweep(utcnow())
+    with unit_of_work():
+        services.run_sweep(utcnow())
+    recipients = db.session.scalars(sa.select(OutboxMail.to_addr).order_by(OutboxMail.to_addr))
+    assert list(recipients) == ["office@example.org", "second@example.org"]
