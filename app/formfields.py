@@ -112,7 +112,10 @@ class DateField(_WTFormsDateField):
 def show_error(form: object, error: DomainError) -> None:
     """Show a refused change beside the field it concerns, or above the form."""
     field = form._fields.get(error.field) if error.field else None
+    # A plain str, so that templates escape it: a lazy message marks itself safe HTML
+    # (Flask-Babel's LazyString has __html__), and messages quote what the user typed.
+    message = str(error.message)
     if field is not None and field.name != "csrf_token":
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(message)

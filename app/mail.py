@@ -313,11 +313,19 @@ def _outcome(exc: Exception | None, attempts: int, config: dict) -> dict:
             "last_error": None,
             "failing_since": None,
         }
-    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
-        return {"status": FAILED, "attempts": attempts, "last_error": str(exc)[:2000]}
-    if isinstance(exc, smtplib.SMTPResponseException):
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):  # this address, for good
+            return {"status": FAILED, "attempts": attempts, "last_error": str(exc)[:2000]}
+        error = str(exc)[:2000]  # 4xx (greylisting, a full mailbox): try again later
+    elif isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        # The server refuses us, not this mail (MAIL_FROM, the password): every mail meets
+        # the same answer until the configuration is fixed, so keep it queued, retry with
+        # back-off and let the "mail failing" alarm tell a person.
         error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
-        if 500 <= exc.smtp_code < 600:
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        error = f"{exc.smtp_code} {exc.smtp_error!r}"[:2000]
+        if 500 <= exc.smtp_code < 600:  # the server refused this message for good
             return {"status": FAILED, "attempts": attempts, "last_error": error}
     else:
         error = f"{type(exc).__name__}: {exc}"[:2000]

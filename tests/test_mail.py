@@ -328,3 +328,55 @@ def test_a_row_left_sending_by_a_dead_process_is_sent_again_once_with_the_same_m
     [msg] = smtp.wait_for(1)
     assert msg["Message-ID"] == message_id_for("stale", app.config["MAIL_FROM"])
     assert {r.dedup_key: r.status for r in rows()} == {"stale": SENT, "fresh": "sending"}
+
+
+def _refusing_server(app, *, rcpt: str | None = None, mail_from: str | None = None):
+    from aiosmtpd.controller import Controller
+
+    class Refuser:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if rcpt:
+                return rcpt
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_MAIL(self, server, session, envelope, address, mail_options):
+            if mail_from:
+                return mail_from
+            envelope.mail_from = address
+            return "250 OK"
+
+    return Controller(Refuser(), hostname="127.0.0.1", port=app.config["SMTP_PORT"])
+
+
+def test_a_greylisting_answer_is_retried_and_the_mail_goes_out_once_later(app, smtp_server):
+    controller = _refusing_server(app, rcpt="450 4.2.0 Greylisted, try again later")
+    controller.start()
+    try:
+        queue(to="school@example.org")
+        db.session.commit()
+        report = deliver_due()
+    finally:
+        controller.stop()
+    assert report.retrying and not report.failed
+    [row] = rows()
+    assert row.status == QUEUED and "450" in row.last_error and row.failing_since is not None
+    smtp_server.start()
+    assert deliver_due().sent == []  # not before its back-off
+    assert len(deliver_due(now=utcnow() + timedelta(hours=2)).sent) == 1
+    assert len(smtp_server.inbox.wait_for(1)) == 1
+    assert rows()[0].status == SENT and rows()[0].failing_since is None
+
+
+def test_a_server_refusing_our_sender_keeps_every_mail_queued_for_the_alarm(app):
+    controller = _refusing_server(app, mail_from="550 5.7.1 Sender not allowed")
+    controller.start()
+    try:
+        queue(key="a", to="a@example.org")
+        queue(key="b", to="b@example.org")
+        db.session.commit()
+        report = deliver_due()
+    finally:
+        controller.stop()
+    assert len(report.retrying) == 2 and report.failed == []
+    assert {(r.status, r.failing_since is not None) for r in rows()} == {(QUEUED, True)}

@@ -80,7 +80,10 @@ def log():
 def retry(reminder_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if services.retry(reminder_id):
+    retried = services.retry(reminder_id)
+    if retried is None:
+        abort(404)
+    if retried:
         flash(_("The mail is queued again and goes out within a minute."), "success")
     else:
         flash(

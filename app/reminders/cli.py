@@ -94,5 +94,9 @@ def run_command(now_text: str | None, dry_run: bool) -> None:
                 click.echo(line("failed", outcome, sent.last_error or ""))
             else:
                 click.echo(line("queued", outcome, (sent.last_error if sent else "") or ""))
-    if not report.outcomes:
+    if report.lost:
+        click.echo(
+            f"{report.lost} reminders were recorded meanwhile by another pass: not sent here."
+        )
+    if not report.outcomes and not report.lost:
         click.echo(f"No reminders due at {now.strftime('%Y-%m-%d %H:%M')} UTC.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -27,7 +27,7 @@ from app.extensions import db
 from app.mail import OutboxMail
 from app.reminders import sources
 from app.reminders.mails import queue_reminder
-from app.reminders.models import MISSED, QUEUED, Reminder
+from app.reminders.models import MISSED, QUEUED, Reminder, SchedulerHeartbeat
 from app.reminders.rules import effective_rules
 from app.reminders.sweep import LOOKBACK, SEND, Due, due, upcoming
 
@@ -71,10 +71,40 @@ def _not_recorded(found: list[Due]) -> list[Due]:
     return [d for d in found if d.key not in recorded]
 
 
+SWEEP_MARK = "reminders-sweep"  # a heartbeat row: the moment the last sweep looked at
+LONGEST_LOOKBACK = timedelta(days=400)
+
+
+def _lookback(now: datetime) -> timedelta:
+    """How far back this sweep looks: LOOKBACK, or back to the last sweep if longer.
+
+    A first sweep (a fresh install) does not log a flood of ancient misses; a scheduler
+    stopped for longer than LOOKBACK still records as missed what fell due meanwhile.
+    """
+    mark = db.session.get(SchedulerHeartbeat, SWEEP_MARK)
+    if mark is None or mark.beat_at >= now:
+        return LOOKBACK
+    return min(max(LOOKBACK, now - mark.beat_at), LONGEST_LOOKBACK)
+
+
+def _mark_swept(now: datetime) -> None:
+    mark = db.session.get(SchedulerHeartbeat, SWEEP_MARK)
+    if mark is None:
+        try:
+            with db.session.begin_nested():  # two first sweeps at once: one row wins
+                db.session.add(SchedulerHeartbeat(name=SWEEP_MARK, beat_at=now, host=""))
+        except IntegrityError:
+            pass
+    elif mark.beat_at < now:
+        mark.beat_at = now
+
+
 def due_now(now: datetime) -> list[Due]:
     """Return the reminders due at `now` and not yet recorded."""
     rules = effective_rules()
-    return _not_recorded(due(sources.candidates(rules, now - LOOKBACK, now), rules, now))
+    lookback = _lookback(now)
+    found = due(sources.candidates(rules, now - lookback, now), rules, now, lookback=lookback)
+    return _not_recorded(found)
 
 
 def run_sweep(now: datetime, *, dry_run: bool = False) -> SweepReport:
@@ -96,6 +126,7 @@ def run_sweep(now: datetime, *, dry_run: bool = False) -> SweepReport:
     begin_write_transaction()
     for d in due_now(now):
         _record(d, now, report)
+    _mark_swept(now)
     return report
 
 
@@ -192,10 +223,13 @@ def failed_count() -> int:
     )
 
 
-def retry(reminder_id: int) -> bool:
-    """Put a failed reminder's mail back in the queue; False when it is not failed (any more)."""
+def retry(reminder_id: int) -> bool | None:
+    """Put a failed reminder's mail back in the queue; False when it is not failed (any
+    more), None when there is no such reminder."""
     reminder = db.session.get(Reminder, reminder_id)
-    if reminder is None or reminder.mail_id is None:
+    if reminder is None:
+        return None
+    if reminder.mail_id is None:
         return False
     if not mail.requeue(reminder.mail_id):
         return False

@@ -32,7 +32,7 @@ from app.extensions import db
 from app.grants.labels import DUE_TITLES
 from app.grants.models import GrantObligation
 from app.i18n import localized
-from app.meetings.models import REPLY_DECLINED, Delegate, Meeting
+from app.meetings.models import REPLY_DECLINED, Delegate, Meeting, MeetingSeries
 from app.meetings.occurrences import SeriesOccurrence, series_occurrences, series_query
 from app.partners.services import home_timezone
 from app.reminders import rules as r
@@ -157,6 +157,7 @@ class _Held:
     start: datetime
     title: str
     delegates: tuple[Delegate, ...]
+    published: bool
 
 
 def _meetings(start: datetime, end: datetime) -> list[_Held]:
@@ -164,7 +165,11 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
     found: list[_Held] = []
     occurrences: list[SeriesOccurrence] = []
     through = end.astimezone(UTC).date() + timedelta(days=2)
-    for series in db.session.scalars(series_query(include_unpublished=True)):
+    # A series that ended over a year before the window (a moved last meeting included)
+    # has nothing left that can be due.
+    long_ago = start.date() - timedelta(days=366)
+    ended = sa.and_(MeetingSeries.until_date.is_not(None), MeetingSeries.until_date < long_ago)
+    for series in db.session.scalars(series_query(include_unpublished=True).where(~ended)):
         occurrences += [
             o for o in series_occurrences(series, through=through) if _within(o.start, start, end)
         ]
@@ -190,6 +195,7 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 o.start.astimezone(UTC),
                 localized(o.series, "title", lang)[:300],
                 tuple(delegates.get((o.series.id, original), ())),
+                o.series.published,
             )
         )
     meetings = db.session.scalars(
@@ -207,6 +213,7 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 m.starts_at,
                 localized(m, "title", lang)[:300],
                 tuple(m.delegates),
+                m.published,
             )
         )
     return found
@@ -223,7 +230,13 @@ def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) 
     found = []
     for h in held:
         if r.MEETING in wanted and _within(h.start, *wanted[r.MEETING]):
-            attending = tuple(_delegate(d) for d in h.delegates if d.reply != REPLY_DECLINED)
+            # Delegates who were invited and have not declined; an unpublished meeting's
+            # page is not theirs to open, so its reminders go to the coordinators only.
+            attending = tuple(
+                _delegate(d)
+                for d in h.delegates
+                if h.published and d.invited_sequence is not None and d.reply != REPLY_DECLINED
+            )
             found.append(
                 Candidate(
                     r.MEETING,
@@ -240,7 +253,7 @@ def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) 
             silent = tuple(
                 _delegate(d)
                 for d in h.delegates
-                if d.invited_sequence is not None and d.reply is None
+                if h.published and d.invited_sequence is not None and d.reply is None
             )
             if silent:
                 found.append(

@@ -97,6 +97,10 @@ def test_retry_sends_a_failed_reminder_once_and_says_so_when_it_is_not_failed(
     assert len(smtp_server.inbox.messages) == 1
 
 
+def test_retrying_a_reminder_that_does_not_exist_is_404(logged_in):
+    assert logged_in.post("/admin/reminders/log/999999/retry").status_code == 404
+
+
 def test_the_rules_form_refuses_bad_offsets_with_a_translated_message(logged_in):
     response = logged_in.post(
         "/admin/reminders/rules/grant-obligation?lang=sv",
@@ -110,6 +114,17 @@ def test_the_rules_form_refuses_bad_offsets_with_a_translated_message(logged_in)
     )
     assert english.status_code == 422
     assert "Give at least one offset" in english.get_data(as_text=True)
+
+
+def test_what_was_typed_is_quoted_in_the_error_as_text_never_as_markup(logged_in):
+    response = logged_in.post(
+        "/admin/reminders/rules/meeting?lang=en",
+        data={"meeting-offsets": "<svg/onload=alert()>", "meeting-enabled": "y"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<svg/onload" not in page
+    assert "&lt;svg/onload" in page
 
 
 def test_a_changed_rule_takes_effect_in_the_next_sweep_and_is_audited(logged_in):

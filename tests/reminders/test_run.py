@@ -11,7 +11,9 @@ from app.boundary import unit_of_work
 from app.extensions import db
 from app.mail import OutboxMail, deliver_due
 from app.meetings import services as meetings
-from app.meetings.delegates import add_occurrence_delegate
+from app.meetings.delegates import add_occurrence_delegate, invite_occurrence_delegates
+from app.meetings.invitations import invite_delegates
+from app.meetings.models import REPLY_ACCEPTED
 from app.meetings.occurrences import series_occurrences
 from app.reminders.models import Reminder
 from app.reminders.services import run_sweep
@@ -92,7 +94,13 @@ def test_a_series_occurrence_moved_after_its_60_day_reminder_gets_the_14_day_one
     towns = make_nordic_partners()
     series = make_series(list(towns.values()))
     occ = series_occurrences(series, through=date(2030, 12, 31))[0]
-    add_occurrence_delegate(series, occ.key, name="Delegate", email="delegate@example.org")
+    delegate = add_occurrence_delegate(
+        series, occ.key, name="Delegate", email="delegate@example.org"
+    )
+    invite_occurrence_delegates(series, occ.key)
+    delegate.reply = REPLY_ACCEPTED  # answered: no "will you attend?" reminder
+    # Added but not invited yet: knows nothing of the meeting, so gets no reminder.
+    add_occurrence_delegate(series, occ.key, name="Not yet", email="not-yet@example.org")
     db.session.commit()
     sweep(occ.start - timedelta(days=60))
     assert sorted(r[1] for r in recorded()) == ["delegate@example.org", "office@example.org"]
@@ -104,8 +112,24 @@ def test_a_series_occurrence_moved_after_its_60_day_reminder_gets_the_14_day_one
         ("delegate@example.org", "14d"),
         ("office@example.org", "14d"),
     ]
-    assert len(smtp.wait_for(4)) == 4
-    assert "1 juli 2030" in smtp.to("delegate@example.org")[-1].get_body(("plain",)).get_content()
+    # Four reminders, beside the delegate's invitation and its update after the move.
+    assert len(smtp.wait_for(6)) == 6
+    assert len(smtp.to("office@example.org")) == 2
+    reminder = [m for m in smtp.to("delegate@example.org") if "14" in m["Subject"]][-1]
+    assert "1 juli 2030" in reminder.get_body(("plain",)).get_content()
+    assert smtp.to("not-yet@example.org") == []
+
+
+def test_an_unpublished_meetings_reminders_go_to_the_coordinators_only(office, smtp):
+    meeting = make_meeting(
+        make_partner("Bergen", timezone="Europe/Oslo"), start_date=date(2030, 3, 12)
+    )
+    meetings.add_delegate(meeting, name="Delegate", email="delegate@example.org")
+    invite_delegates(meeting)
+    meeting.published = False  # its public page, the delegate's link, answers 404
+    db.session.commit()
+    sweep(meeting.starts_at - timedelta(days=14))
+    assert [r[1] for r in recorded()] == ["office@example.org"]
 
 
 def test_a_one_off_meeting_moved_after_its_60_day_reminder_does_not_get_it_again(office, smtp):
@@ -145,6 +169,29 @@ def test_after_a_week_stopped_only_what_is_still_useful_is_sent_the_rest_recorde
         "passed",
     )
     assert len(smtp.wait_for(3)) == 3  # two 14-day reminders, one 3-day one
+
+
+def test_after_two_months_stopped_what_fell_due_meanwhile_is_recorded_missed(office, smtp):
+    """A stop longer than the 30-day look-back still leaves a trace of every reminder."""
+    grant = make_grant(title="Accessible city")
+    report_due = make_obligation(grant, "interim_report", date(2030, 3, 20))
+    sweep(at_home(date(2030, 1, 5), 9))  # the last sweep before the scheduler stopped
+    assert recorded() == []  # the 60-day reminder falls due on 19 January
+    sweep(at_home(date(2030, 5, 1), 9))  # restarted after almost four months
+    assert recorded() == [
+        ("grant-obligation", "office@example.org", "missed", 60),
+        ("grant-obligation", "office@example.org", "missed", 14),
+        ("grant-obligation", "office@example.org", "missed", 3),
+    ]
+    assert mail_count() == 0
+    assert report_due.done_on is None
+
+
+def test_a_first_sweep_does_not_log_ancient_misses(office, smtp):
+    grant = make_grant(title="Accessible city")
+    make_obligation(grant, "interim_report", date(2030, 1, 20))
+    sweep(at_home(date(2030, 5, 1), 9))  # a fresh install: nothing was ever swept
+    assert recorded() == []
 
 
 def test_cancelled_and_done_things_get_no_reminders(office, smtp):
