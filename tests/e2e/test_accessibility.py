@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import WCAG, log_in
 from tests.e2e.pages import pages
@@ -99,3 +100,32 @@ def test_error_page_has_no_wcag_violations(page, demo_site):
     assert response.status == 404
     results = Axe().run(page, options=WCAG)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_forms_shown_again_with_their_errors_have_no_wcag_violations(page, demo_site, lang):
+    """A 422 page: the error summary, the invalid fields and their messages pass axe too."""
+    axe = Axe()
+    problems = {}
+
+    def scan(name: str) -> None:
+        expect(page.locator(".error-summary")).to_be_focused()
+        results = axe.run(page, options=WCAG)
+        if results.violations_count:
+            problems[name] = results.generate_report()
+
+    page.goto(_url(demo_site, "/login", lang))
+    page.locator("form.form button[type=submit]").click()
+    scan("login")
+    page.goto(_url(demo_site, "/exchanges/1", lang))
+    page.locator("form.form button[type=submit]").click()
+    scan("sign-up")
+    log_in(page, demo_site, lang)
+    page.goto(_url(demo_site, "/admin/agreements/1/end", lang))
+    page.locator("#reason").fill("")
+    page.locator("form.form button[type=submit]").click()
+    scan("ending an agreement")
+    page.goto(_url(demo_site, "/admin/meetings/series/new", lang))
+    page.locator("form.form button[type=submit]").click()
+    scan("a new meeting series")
+    assert not problems, "\n".join(f"{p}:\n{r}" for p, r in problems.items())
