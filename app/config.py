@@ -22,6 +22,12 @@ ENV_NAMES = (
     "UPLOAD_MAX_BYTES",
     "SCHEDULER_LEASE_SECONDS",
     "OUTBOX_POLL_SECONDS",
+    "ORG_NAME",
+    "ORG_NAME_EN",
+    "ORG_LOGO_URL",
+    "ORG_CONTACT_EMAIL",
+    "ORG_PHONE",
+    "ORG_DPO_EMAIL",
 )
 
 LANGUAGES = ("sv", "en")
@@ -57,6 +63,15 @@ class Defaults:
     # How often the outbox job looks for mail; None: every 2 s, or every 30 s on
     # PostgreSQL, where each commit that queued mail wakes it at once (LISTEN/NOTIFY).
     OUTBOX_POLL_SECONDS: int | None = None
+    # The organisation behind the site, in the header and footer of every page and in the
+    # accessibility statement and privacy notice. ORG_NAME_EN defaults to the English of
+    # the default name, or to ORG_NAME when that was changed.
+    ORG_NAME = "Internationella kontoret"
+    ORG_NAME_EN: str | None = None
+    ORG_LOGO_URL: str | None = None
+    ORG_CONTACT_EMAIL = "international@example.org"
+    ORG_PHONE: str | None = None
+    ORG_DPO_EMAIL = "dataskyddsombud@example.org"
 
 
 _BOOL_NAMES = {"SMTP_STARTTLS"}

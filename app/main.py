@@ -1,8 +1,12 @@
-"""The home page and the health check."""
+"""The home page, the accessibility statement, the privacy notice and the health check."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.partners.services import home_partner, home_timezone, public_partners
@@ -28,6 +32,73 @@ def _navigation() -> dict:
         return [(e, label) for e, label in NAV if e in current_app.view_functions]
 
     return {"nav_items": nav_items}
+
+
+# The accessibility statement: when the site was last assessed and the statement updated.
+# Update both with the release that changes what the statement says.
+ACCESSIBILITY_ASSESSED_ON = date(2026, 11, 30)
+ACCESSIBILITY_UPDATED_ON = date(2026, 11, 30)
+
+# How long personal data is kept unless the office sets other periods, as the privacy
+# notice states them (months after the exchange or meeting ended). The disposal of
+# personal data follows the municipality's own rules (dokumenthanteringsplan).
+RETENTION_MONTHS = {"signups": 24, "delegates": 24}
+
+DEFAULT_ORG_NAME_EN = "International Office"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation behind the site, as the page's language names it."""
+
+    name: str
+    name_lang: str | None  # set when the name is not in the page's language
+    logo_url: str | None
+    contact_email: str
+    phone: str | None
+    dpo_email: str
+
+
+def organisation() -> Organisation:
+    """Return the configured organisation for the page's language."""
+    from app.config import Defaults
+
+    config = current_app.config
+    name = config.get("ORG_NAME") or Defaults.ORG_NAME
+    name_lang = None
+    if str(get_locale() or "") == "en":
+        english = config.get("ORG_NAME_EN") or (
+            DEFAULT_ORG_NAME_EN if name == Defaults.ORG_NAME else None
+        )
+        name, name_lang = (english, None) if english else (name, "sv")
+    return Organisation(
+        name=name,
+        name_lang=name_lang,
+        logo_url=config.get("ORG_LOGO_URL") or None,
+        contact_email=config.get("ORG_CONTACT_EMAIL") or Defaults.ORG_CONTACT_EMAIL,
+        phone=config.get("ORG_PHONE") or None,
+        dpo_email=config.get("ORG_DPO_EMAIL") or Defaults.ORG_DPO_EMAIL,
+    )
+
+
+@bp.app_context_processor
+def _organisation() -> dict:
+    return {"organisation": organisation}
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template(
+        "main/accessibility.html",
+        org=organisation(),
+        assessed_on=ACCESSIBILITY_ASSESSED_ON,
+        updated_on=ACCESSIBILITY_UPDATED_ON,
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html", org=organisation(), retention=RETENTION_MONTHS)
 
 
 @bp.get("/")

@@ -8,11 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app.meetings.occurrences import series_occurrences
-from tests.e2e.conftest import scanned_in
+from tests.e2e.conftest import WCAG
 from tests.factories import PASSWORD
 from tests.meetings.factories import make_meeting, make_nordic_partners, make_series
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture
@@ -106,37 +104,3 @@ def test_a_coordinator_cancels_a_meeting_and_its_public_page_says_so(page, site,
         "Mötet är inställt. Skäl: Delegationen kan inte resa" in page.locator("main").inner_text()
     )
     assert Axe().run(page, options=WCAG).violations_count == 0
-
-
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_meeting_pages_have_no_wcag_violations(page, site, coordinator, lang):
-    axe = Axe()
-    first_key = series_occurrences(site.series, through=date(2050, 1, 1))[0].key
-    public = ["/meetings/", f"/meetings/s{site.series.id}", f"/meetings/m{site.meeting.id}"]
-    admin = [
-        "/admin/meetings/",
-        "/admin/meetings/series/new",
-        f"/admin/meetings/series/{site.series.id}",
-        f"/admin/meetings/series/{site.series.id}/edit",
-        f"/admin/meetings/series/{site.series.id}/move",
-        f"/admin/meetings/series/{site.series.id}/cancel",
-        f"/admin/meetings/series/{site.series.id}/swap",
-        "/admin/meetings/new",
-        f"/admin/meetings/meeting/{site.meeting.id}",
-        f"/admin/meetings/meeting/{site.meeting.id}/cancel",
-        f"/admin/meetings/series/{site.series.id}/occurrences/{first_key}",
-        f"/admin/meetings/series/{site.series.id}/delegation",
-    ]
-    problems = {}
-    for path in scanned_in(lang, public):
-        page.goto(f"{site.url}{path}?lang={lang}")
-        results = axe.run(page, options=WCAG)
-        if results.violations_count:
-            problems[path] = results.generate_report()
-    log_in(page, site, coordinator)
-    for path in scanned_in(lang, admin):
-        page.goto(f"{site.url}{path}?lang={lang}")
-        results = axe.run(page, options=WCAG)
-        if results.violations_count:
-            problems[path] = results.generate_report()
-    assert not problems, "\n".join(f"{p}:\n{r}" for p, r in problems.items())

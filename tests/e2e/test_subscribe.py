@@ -7,12 +7,9 @@ from datetime import date
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import WCAG
 from tests.exchanges.factories import make_exchange
 from tests.meetings.factories import make_meeting, make_nordic_partners
-
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
 
 
 def test_a_partner_page_offers_its_feed_and_copies_the_address(page, app, live_server):

@@ -13,6 +13,26 @@
     return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
   }
 
+  /* A form shown again with its errors: the summary above it takes the focus (the
+     autofocus attribute does so too; this covers browsers that ignore it on a div), and
+     each of its links puts the focus in the field it names, with the field's label in view. */
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary && (document.activeElement === document.body || !document.activeElement)) {
+    summary.focus();
+  }
+  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) {
+        return;
+      }
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    });
+  });
+
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
     var status = document.getElementById(button.getAttribute("data-status"));
