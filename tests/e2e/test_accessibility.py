@@ -16,8 +16,11 @@ def sample_arguments() -> dict[str, list[str]]:
     from app.extensions import db
     from app.meetings.models import Delegate, Meeting, MeetingSeries
     from app.meetings.replies import reply_token
+    from app.meetings.occurrences import upcoming_occurrences
     from app.partners.services import public_partners
+    from app.timeutil import utcnow
 
+    nordic = next(o for o in upcoming_occurrences(utcnow()) if o.is_series).start
     return {
         "slug": [p.slug for p in public_partners()],
         "public_id": [s.public_id for s in db.session.scalars(sa.select(MeetingSeries))]
@@ -26,6 +29,9 @@ def sample_arguments() -> dict[str, list[str]]:
         # A delegate's reply page, from a demo delegate's link, and a tampered link's page.
         "token": [reply_token(d) for d in db.session.scalars(sa.select(Delegate).limit(1))]
         + ["tampered"],
+        # The calendar's year and month pages, at the month of the next Nordic meeting.
+        "year": [str(nordic.year)],
+        "month": [str(nordic.month)],
     }
 
 
@@ -47,10 +53,15 @@ def public_pages(app) -> list[str]:
         if not rule.arguments:
             pages.append(path)
             continue
-        [argument] = rule.arguments
-        assert samples.get(argument), f"no sample value for <{argument}> in {path}"
-        for value in samples[argument]:
-            pages.append(path.replace(f"<{argument}>", value).replace(f"<int:{argument}>", value))
+        filled = [path]
+        for argument in rule.arguments:
+            assert samples.get(argument), f"no sample value for <{argument}> in {path}"
+            filled = [
+                p.replace(f"<{argument}>", value).replace(f"<int:{argument}>", value)
+                for p in filled
+                for value in samples[argument]
+            ]
+        pages.extend(filled)
     return pages
 
 
@@ -59,6 +70,7 @@ def test_public_pages_have_no_wcag_violations(page, demo_site, app, lang):
     axe = Axe()
     paths = public_pages(app)
     assert {"/", "/partners/", "/partners/shanghai", "/meetings/", "/exchanges/"} <= set(paths)
+    assert "/calendar/" in paths and any(p.startswith("/calendar/2") for p in paths)
     assert any(p.startswith("/meetings/s") for p in paths)
     assert any(p.startswith("/exchanges/") and p[-1].isdigit() for p in paths)
     problems = {}
