@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement
 from app.exchanges import models as xm
@@ -69,6 +70,7 @@ def agreement_events(
     """
     query = (
         sa.select(Agreement)
+        .options(selectinload(Agreement.renewed_by))
         .where(Agreement.ended_on.is_(None), Agreement.ends_on >= since)
         .order_by(Agreement.ends_on, Agreement.id)
     )

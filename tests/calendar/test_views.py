@@ -315,3 +315,23 @@ def test_bad_input_answers_400_or_404_in_the_page_language(client, nordic, path,
     text = response.get_data(as_text=True)
     assert f'<html lang="{lang}">' in text
     assert (swedish if lang == "sv" else english) in text
+
+
+def test_the_month_page_sends_as_many_statements_for_many_events_as_for_few(
+    logged_in, private_dates, nordic, count_queries
+):
+    def statements() -> int:
+        with count_queries() as queries:
+            page(logged_in, "/calendar/2030/3")
+        return queries.count
+
+    make_exchange(nordic["bergen"], starts_on=date(2030, 3, 2))
+    statements()  # the first request also reads what the process keeps (the UID domain)
+    few = statements()
+    for n in range(4):
+        partner = make_partner(f"Town {n}")
+        make_meeting(partner, title_en=f"Visit {n}", start_date=date(2030, 3, 3 + n))
+        make_exchange(partner, starts_on=date(2030, 3, 10 + n))
+        make_agreement(partner, starts_on=date(2027, 4, 1), ends_on=date(2030, 3, 20 + n))
+        make_obligation(make_grant(partner), FINAL_REPORT, date(2030, 3, 5 + n))
+    assert statements() == few

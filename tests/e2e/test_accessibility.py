@@ -15,8 +15,8 @@ def sample_arguments() -> dict[str, list[str]]:
     from app.exchanges.models import Exchange
     from app.extensions import db
     from app.meetings.models import Delegate, Meeting, MeetingSeries
-    from app.meetings.replies import reply_token
     from app.meetings.occurrences import upcoming_occurrences
+    from app.meetings.replies import reply_token
     from app.partners.services import public_partners
     from app.timeutil import utcnow
 
