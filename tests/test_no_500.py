@@ -49,6 +49,8 @@ def sample_values() -> dict[str, list[str]]:
         "key": ["20280610T080000Z", "bogus"],
         "filename": ["nothing.pdf"],
         "id": ["1", "999"],
+        "year": ["2026", "1899", "2201"],
+        "month": ["6", "0", "13"],
     }
 
 

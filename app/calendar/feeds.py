@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement
 from app.exchanges import models as xm
@@ -59,13 +60,22 @@ def _exchanges(
     return events
 
 
-def _agreement_events(since: date) -> list[CalEvent]:
-    """Return the decision date and the expiry of every agreement still running."""
+def agreement_events(
+    since: date, until: date | None = None, *, partner: Partner | None = None
+) -> list[CalEvent]:
+    """Return the decision date and the expiry of every agreement still running.
+
+    `until` (inclusive) and `partner` narrow it for the calendar pages; a decision date
+    lies before its expiry, so only the expiry bounds the query from below.
+    """
     query = (
         sa.select(Agreement)
+        .options(selectinload(Agreement.renewed_by))
         .where(Agreement.ended_on.is_(None), Agreement.ends_on >= since)
         .order_by(Agreement.ends_on, Agreement.id)
     )
+    if partner is not None:
+        query = query.where(Agreement.partner_id == partner.id)
     events = []
     for agreement in db.session.scalars(query):
         if agreement.renewed_by is not None:
@@ -79,7 +89,7 @@ def _agreement_events(since: date) -> list[CalEvent]:
             "created": agreement.created_at,
         }
         decision = agreement.decision_on
-        if decision >= since:
+        if decision >= since and (until is None or decision <= until):
             events.append(
                 CalEvent(
                     uid=calendar_uid("agreement", agreement.id, "decision"),
@@ -98,6 +108,8 @@ def _agreement_events(since: date) -> list[CalEvent]:
                     **common,
                 )
             )
+        if until is not None and agreement.ends_on > until:
+            continue
         events.append(
             CalEvent(
                 uid=calendar_uid("agreement", agreement.id, "expiry"),
@@ -163,7 +175,7 @@ def private_feed(lang: str, year: int) -> bytes:
     since = since_for(year)
     events = calendar_events(lang=lang, since=since, include_unpublished=True)
     events += _exchanges(since.date(), lang, drafts=True)
-    events += _agreement_events(since.date())
+    events += agreement_events(since.date())
     events += obligation_events(since.date())
     return _render(
         events,

@@ -84,3 +84,7 @@ def private(token: str):
     if tokens.active_token(token) is None:
         abort(404)
     return _answer(("private",), feeds.private_feed, private=True)
+
+
+# The month and year pages live on this blueprint too (after `bp` exists: they import it).
+from app.calendar import views  # noqa: E402, F401

@@ -123,11 +123,14 @@ def coming_for_partner(partner_id: int, now: datetime | None = None) -> list[Exc
     )
 
 
-def exchanges_between(first: date, last: date, partner_id: int | None = None) -> list[Exchange]:
-    """Return the public exchanges with a day from `first` to `last`, soonest first (the API)."""
-    query = sa.select(Exchange).where(
-        Exchange.status != m.DRAFT, Exchange.starts_on <= last, Exchange.ends_on >= first
-    )
+def exchanges_between(
+    first: date, last: date, partner_id: int | None = None, *, drafts: bool = False
+) -> list[Exchange]:
+    """Return the public exchanges (and drafts, if asked) with a day from `first` to `last`,
+    soonest first (the API, the calendar pages)."""
+    query = sa.select(Exchange).where(Exchange.starts_on <= last, Exchange.ends_on >= first)
+    if not drafts:
+        query = query.where(Exchange.status != m.DRAFT)
     if partner_id is not None:
         query = query.where(Exchange.partner_id == partner_id)
     return list(db.session.scalars(query.order_by(Exchange.starts_on, Exchange.id)))

@@ -11,13 +11,19 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.feeds.ical import CalEvent
 from app.grants.labels import DUE_TITLES
-from app.grants.models import GrantObligation
+from app.grants.models import Grant, GrantObligation
 from app.installation import calendar_uid
 from app.meetings.links import absolute_url
+from app.partners.models import Partner, Project
 
 
-def obligation_events(since: date) -> list[CalEvent]:
+def obligation_events(
+    since: date, until: date | None = None, *, partner: Partner | None = None
+) -> list[CalEvent]:
     """Return every obligation due on or after `since`, done or not, as an all-day event.
+
+    `until` (inclusive) and `partner` (the grant's partner, or its project's) narrow it
+    for the calendar pages.
 
     Its SEQUENCE is the obligation's plus its grant's: each rises when what the event
     shows changes (the day, done or not, the grant's title), so the sum only grows.
@@ -28,6 +34,13 @@ def obligation_events(since: date) -> list[CalEvent]:
         .where(GrantObligation.due_on >= since)
         .order_by(GrantObligation.due_on, GrantObligation.id)
     )
+    if until is not None:
+        query = query.where(GrantObligation.due_on <= until)
+    if partner is not None:
+        projects = sa.select(Project.id).where(Project.partner_id == partner.id)
+        query = query.join(GrantObligation.grant).where(
+            sa.or_(Grant.partner_id == partner.id, Grant.project_id.in_(projects))
+        )
     events = []
     for obligation in db.session.scalars(query):
         grant = obligation.grant

@@ -22,7 +22,7 @@ from app.i18n import localized
 from app.meetings import recurrence, rotation
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
-from app.meetings.recurrence import CONFIRMED, Occurrence
+from app.meetings.recurrence import CANCELLED, CONFIRMED, Occurrence
 from app.partners.models import Partner
 from app.timeutil import is_valid_timezone, to_local, utcnow
 
@@ -268,7 +268,7 @@ def _from_meeting(meeting: Meeting) -> UpcomingOccurrence:
         path=path,
         url=absolute_url(path),
         uid=meeting_uid(meeting),
-        status=CONFIRMED,
+        status=CANCELLED if meeting.cancelled else CONFIRMED,
         item=meeting,
         published=meeting.published,
     )
@@ -290,8 +290,13 @@ def occurrences_between(
     end: datetime | None = None,
     *,
     include_unpublished: bool = False,
+    include_removed: bool = False,
 ) -> list[UpcomingOccurrence]:
-    """Return every meeting occurrence that ends after `start` and begins before `end`."""
+    """Return every meeting occurrence that ends after `start` and begins before `end`.
+
+    Cancelled and skipped occurrences, and cancelled one-off meetings, only if
+    `include_removed` (the calendar pages show them struck through).
+    """
     if start.tzinfo is None or (end is not None and end.tzinfo is None):
         raise ValueError("naive datetime")
     horizon = end or (start + timedelta(days=366 * HORIZON_YEARS))
@@ -300,10 +305,12 @@ def occurrences_between(
         through = horizon.astimezone(UTC).date() + timedelta(days=1)
         if end is None:  # an open window: show a series that starts far ahead too
             through = max(through, series.first_date + timedelta(days=366 * HORIZON_YEARS))
-        for occ in series_occurrences(series, through=through):
+        for occ in series_occurrences(series, through=through, include_removed=include_removed):
             if occ.end > start and (end is None or occ.start < end):
                 found.append(_from_series(occ))
-    query = sa.select(Meeting).where(Meeting.ends_at > start, Meeting.cancelled_at.is_(None))
+    query = sa.select(Meeting).where(Meeting.ends_at > start)
+    if not include_removed:
+        query = query.where(Meeting.cancelled_at.is_(None))
     if end is not None:
         query = query.where(Meeting.starts_at < end)
     if not include_unpublished:

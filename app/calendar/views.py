@@ -1,0 +1,218 @@
+"""The calendar pages: /calendar/ (this month), /calendar/<year>/<month>, /calendar/<year>.
+
+Anyone sees published meetings (cancelled ones struck through) and exchanges; a logged-in
+coordinator also sees unpublished ones, agreements' dates and grants' obligations. A GET
+form filters by partner (?partner=<slug>) and kind (?kind=meeting|exchange|agreement|
+grant); the feed that holds what the page shows is offered beside it. Days are the home
+municipality's; an impossible month or year answers 404, an unknown kind 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.calendar import agenda
+from app.calendar.routes import bp
+from app.errors import abort_with
+from app.i18n import current_language
+from app.partners.models import Partner
+from app.partners.services import (
+    home_partner,
+    home_timezone,
+    home_today,
+    partner_by_slug,
+    public_partners,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the visitor asked to see."""
+
+    partner: Partner | None
+    kind: str  # "" for every kind
+    coordinator: bool
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        if self.kind:
+            return (self.kind,)
+        return agenda.COORDINATOR_KINDS if self.coordinator else agenda.PUBLIC_KINDS
+
+    def args(self) -> dict[str, str | None]:
+        """Return the query arguments that keep this filter on another page."""
+        return {
+            "partner": self.partner.slug if self.partner is not None else None,
+            "kind": self.kind or None,
+        }
+
+
+def _kind_labels(coordinator: bool) -> dict[str, str]:
+    labels = {agenda.MEETING: _("Meetings"), agenda.EXCHANGE: _("Youth exchanges")}
+    if coordinator:
+        labels |= {agenda.AGREEMENT: _("Agreements"), agenda.GRANT: _("Grants")}
+    return labels
+
+
+def _filters() -> Filters:
+    coordinator = bool(current_user.is_authenticated)
+    kind = request.args.get("kind", "").strip()
+    if kind and kind not in _kind_labels(coordinator):
+        abort_with(400, _("There is no such kind of event. Choose one from the list."))
+    slug = request.args.get("partner", "").strip()
+    partner = None
+    if slug:
+        partner = partner_by_slug(slug)
+        if partner is None:
+            abort_with(404, _("There is no partner with that name. Choose one from the list."))
+    return Filters(partner=partner, kind=kind, coordinator=coordinator)
+
+
+def _check_year(year: int) -> None:
+    if not agenda.MIN_YEAR <= year <= agenda.MAX_YEAR:
+        abort_with(
+            404,
+            _(
+                "The calendar shows the years %(first)d to %(last)d.",
+                first=agenda.MIN_YEAR,
+                last=agenda.MAX_YEAR,
+            ),
+        )
+
+
+def _feed(filters: Filters) -> tuple[str, str]:
+    """Return the path and name of the feed that holds what the page shows (or more)."""
+    if filters.partner is not None:
+        return (
+            f"/calendar/partners/{filters.partner.slug}.ics",
+            _("Vänort: %(partner)s", partner=filters.partner.name),
+        )
+    if filters.kind == agenda.MEETING:
+        return "/calendar/meetings.ics", _("Vänort: meetings")
+    if filters.kind == agenda.EXCHANGE:
+        return "/calendar/exchanges.ics", _("Vänort: youth exchanges")
+    return "/calendar.ics", _("Vänort: meetings and exchanges")
+
+
+def _status_labels() -> dict[str, str]:
+    return {
+        "moved": _("moved"),
+        "cancelled": _("cancelled"),
+        "skipped": _("cancelled"),
+        agenda.UNPUBLISHED: _("not published"),
+    }
+
+
+def _common(filters: Filters, lang: str) -> dict:
+    home = home_partner()
+    feed_path, feed_name = _feed(filters)
+    return {
+        "filters": filters,
+        "kind_labels": _kind_labels(filters.coordinator),
+        "partners": public_partners(),
+        "status_labels": _status_labels(),
+        "home": home,
+        "home_zone": home_timezone(home),
+        "feed_path": feed_path,
+        "feed_name": feed_name,
+        "today": home_today(),
+        "day_label": lambda day: format_date(day, "full", locale=lang),
+        "short_day": lambda day: format_skeleton("MMMd", day, locale=lang),
+        "lang": lang,
+    }
+
+
+def _month_link(year_month: tuple[int, int] | None, filters: Filters, lang: str) -> dict | None:
+    if year_month is None:
+        return None
+    year, month = year_month
+    return {
+        "url": url_for("calendar.month", year=year, month=month, **filters.args()),
+        "label": format_date(date(year, month, 1), "LLLL y", locale=lang),
+    }
+
+
+def _month_page(year: int, month: int):
+    _check_year(year)
+    if not 1 <= month <= 12:
+        abort_with(404, _("A month is numbered from 1 to 12."))
+    filters = _filters()
+    lang = current_language()
+    context = _common(filters, lang)
+    first, last = agenda.month_bounds(year, month)
+    entries = agenda.entries_between(
+        first,
+        last,
+        zone=context["home_zone"],
+        lang=lang,
+        partner=filters.partner,
+        kinds=filters.kinds,
+        coordinator=filters.coordinator,
+    )
+    return render_template(
+        "calendar/month.html",
+        year=year,
+        month=month,
+        title=format_date(first, "LLLL y", locale=lang),
+        weeks=agenda.month_grid(year, month, entries, context["today"]),
+        entries=entries,
+        day_names=get_day_names("wide", locale=lang),
+        day_abbreviations=get_day_names("abbreviated", locale=lang),
+        previous=_month_link(agenda.neighbour_month(year, month, -1), filters, lang),
+        following=_month_link(agenda.neighbour_month(year, month, 1), filters, lang),
+        year_url=url_for("calendar.year", year=year, **filters.args()),
+        **context,
+    )
+
+
+@bp.get("/calendar/")
+def index():
+    today = home_today()
+    return _month_page(today.year, today.month)
+
+
+@bp.get("/calendar/<int:year>/<int:month>")
+def month(year: int, month: int):
+    return _month_page(year, month)
+
+
+@bp.get("/calendar/<int:year>")
+def year(year: int):
+    _check_year(year)
+    filters = _filters()
+    lang = current_language()
+    context = _common(filters, lang)
+    entries = agenda.entries_between(
+        date(year, 1, 1),
+        date(year, 12, 31),
+        zone=context["home_zone"],
+        lang=lang,
+        partner=filters.partner,
+        kinds=filters.kinds,
+        coordinator=filters.coordinator,
+    )
+    around = [y for y in (year - 1, year + 1) if agenda.MIN_YEAR <= y <= agenda.MAX_YEAR]
+    return render_template(
+        "calendar/year.html",
+        year=year,
+        months=agenda.by_month(year, entries),
+        month_names=get_month_names("wide", locale=lang),
+        entries=entries,
+        previous=(
+            url_for("calendar.year", year=year - 1, **filters.args())
+            if year - 1 in around
+            else None
+        ),
+        following=(
+            url_for("calendar.year", year=year + 1, **filters.args())
+            if year + 1 in around
+            else None
+        ),
+        **context,
+    )
