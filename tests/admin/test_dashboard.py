@@ -74,3 +74,34 @@ def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp
     assert "3 meetings" in page
     assert f"{today.isoformat()} (meeting)" in page
     assert 'data-partner="bergen" data-inactive' not in page
+
+
+def _health_row(page: str, slug: str) -> str:
+    health = page.split('id="health"')[1]
+    return health.split(f'data-partner="{slug}"')[1].split("</tr>")[0]
+
+
+def test_a_coming_meeting_exchange_or_series_turn_counts_as_activity(logged_in):
+    from app.meetings import services as meetings
+    from tests.exchanges.factories import make_exchange
+    from tests.meetings.factories import make_meeting, make_series
+
+    today = home_today()
+    shanghai = make_partner("Shanghai", timezone="Asia/Shanghai")
+    lyon = make_partner("Lyon", timezone="Europe/Paris")
+    bergen = make_partner("Bergen", timezone="Europe/Oslo")
+    chicago = make_partner("Chicago", timezone="America/Chicago")
+    make_partner("Délice")
+    make_meeting(shanghai, start_date=today + timedelta(days=45))
+    make_exchange(lyon, starts_on=today + timedelta(days=150))
+    make_series([bergen], first_date=today + timedelta(days=200))
+    cancelled = make_meeting(chicago, start_date=today + timedelta(days=75))
+    meetings.cancel_meeting(cancelled, reason="Postponed")
+    db.session.commit()
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    for slug, kind in (("shanghai", "meeting"), ("lyon", "exchange"), ("bergen", "meeting")):
+        row = _health_row(page, slug)
+        assert "data-inactive" not in row.split(">")[0], slug
+        assert f"({kind})" in row and "Activity planned" in row, slug
+    assert _health_row(page, "chicago").startswith(" data-inactive")
+    assert _health_row(page, "delice").startswith(" data-inactive")
