@@ -31,7 +31,8 @@ from app.csvutil import excel_csv
 from app.documents import read_upload
 from app.extensions import db
 from app.formfields import show_error
-from app.partners.models import Partner
+from app.i18n import show_date
+from app.partners.models import PUBLIC_KINDS, Partner
 
 bp = require_coordinator(Blueprint("agreements_admin", __name__, url_prefix="/admin/agreements"))
 
@@ -52,8 +53,14 @@ def _agreement_helpers() -> dict:
     }
 
 
-def _partners() -> list[Partner]:
-    return list(db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))))
+def _partners(agreement: Agreement | None = None) -> list[Partner]:
+    """Return the partners an agreement can be made with: not the municipality itself."""
+    query = sa.select(Partner).where(Partner.kind.in_(PUBLIC_KINDS))
+    if agreement is not None:  # an old agreement keeps its partner selectable
+        query = sa.select(Partner).where(
+            sa.or_(Partner.kind.in_(PUBLIC_KINDS), Partner.id == agreement.partner_id)
+        )
+    return list(db.session.scalars(query.order_by(sa.func.lower(Partner.name))))
 
 
 def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
@@ -65,7 +72,7 @@ def _too_large(exc: RequestEntityTooLarge):
     """Show the form again with the size limit, rather than a bare error page."""
     agreement_id = (request.view_args or {}).get("agreement_id")
     agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
-    form = AgreementForm(formdata=None, obj=agreement, partners=_partners())
+    form = AgreementForm(formdata=None, obj=agreement, partners=_partners(agreement))
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     form.document.errors = [
         _(
@@ -110,11 +117,27 @@ def detail(agreement_id: int):
         "agreements/admin/detail.html",
         agreement=agreement,
         chain=services.chain(agreement),
+        overlaps=services.overlapping(agreement),
         today=services.home_today(),
     )
 
 
 # --- create, edit, delete ------------------------------------------------------------
+
+
+def _warn_of_overlaps(agreement: Agreement) -> None:
+    """Warn (not refuse) when the term overlaps another of the same partner and kind."""
+    for other in services.overlapping(agreement):
+        flash(
+            _(
+                "Check the dates: this term overlaps “%(title)s” (%(start)s – %(end)s) of "
+                "the same partner.",
+                title=other.title,
+                start=show_date(other.starts_on),
+                end=show_date(other.ends_on),
+            ),
+            "warning",
+        )
 
 
 def _form_values(form: AgreementForm) -> dict:
@@ -134,7 +157,7 @@ def _form_values(form: AgreementForm) -> dict:
 def create():
     form = AgreementForm(partners=_partners())
     if request.method == "GET":
-        form.partner_id.data = request.args.get("partner", 0, type=int)
+        form.partner_id.data = request.args.get("partner", None, type=int)
     if form.validate_on_submit():
         upload = _read_upload(form)
         limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -149,6 +172,7 @@ def create():
             show_error(form, err)
         else:
             flash(_("The agreement was saved."), "success")
+            _warn_of_overlaps(agreement)
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
     return render_template("agreements/admin/form.html", form=form, agreement=None), status
@@ -157,7 +181,7 @@ def create():
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 def edit(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    form = AgreementForm(obj=agreement, partners=_partners())
+    form = AgreementForm(obj=agreement, partners=_partners(agreement))
     if form.validate_on_submit():
         upload = _read_upload(form)
         limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -172,6 +196,7 @@ def edit(agreement_id: int):
             show_error(form, err)
         else:
             flash(_("The agreement was saved."), "success")
+            _warn_of_overlaps(agreement)
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
     return render_template("agreements/admin/form.html", form=form, agreement=agreement), status
@@ -202,8 +227,7 @@ def renew(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = RenewForm()
     if request.method == "GET":
-        form.signed_on.data = services.home_today()
-        form.signatories.data = agreement.signatories
+        form.signatories.data = agreement.signatories  # the date stays empty until signed
     if form.validate_on_submit():
         agreement = services.agreement_for_update(agreement_id)
         if agreement is None:
@@ -220,11 +244,12 @@ def renew(agreement_id: int):
             flash(
                 _(
                     "Renewed: the new term runs from %(start)s to %(end)s.",
-                    start=successor.starts_on.isoformat(),
-                    end=successor.ends_on.isoformat(),
+                    start=show_date(successor.starts_on),
+                    end=show_date(successor.ends_on),
                 ),
                 "success",
             )
+            _warn_of_overlaps(successor)
             return redirect(url_for(".detail", agreement_id=successor.id))
     return render_template(
         "agreements/admin/renew.html",

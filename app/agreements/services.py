@@ -117,6 +117,11 @@ def chosen_partner(partner_id: int | None) -> Partner:
     partner = db.session.get(Partner, partner_id) if partner_id else None
     if partner is None:
         raise AgreementError(_l("Choose a partner."), "partner_id")
+    if partner.kind not in PUBLIC_KINDS:
+        raise AgreementError(
+            _l("The municipality cannot make an agreement with itself; choose a partner."),
+            "partner_id",
+        )
     return partner
 
 
@@ -425,6 +430,33 @@ def expired_agreements(today: date) -> list[Agreement]:
         .order_by(Agreement.ends_on.desc())
     ).all()
     return [a for a in rows if a.status(today) == EXPIRED]
+
+
+def overlapping(agreement: Agreement) -> list[Agreement]:
+    """Return the partner's other agreements of the same kind whose terms overlap this one's.
+
+    Allowed, but worth a warning: two memoranda running at once is usually a mistake,
+    whereas a partner-city agreement beside memoranda (Shanghai) is normal. A term that
+    was ended counts up to its end day.
+    """
+    others = db.session.scalars(
+        sa.select(Agreement)
+        .where(
+            Agreement.partner_id == agreement.partner_id,
+            Agreement.kind == agreement.kind,
+            Agreement.id != agreement.id,
+            Agreement.starts_on <= _last_day(agreement),
+            Agreement.ends_on >= agreement.starts_on,
+        )
+        .order_by(Agreement.starts_on, Agreement.id)
+    ).all()
+    return [a for a in others if _last_day(a) >= agreement.starts_on]
+
+
+def _last_day(agreement: Agreement) -> date:
+    if agreement.ended_on is not None:
+        return min(agreement.ends_on, agreement.ended_on)
+    return agreement.ends_on
 
 
 def partners_with_agreements() -> list[Partner]:

@@ -337,6 +337,11 @@ def _meeting_form_page(form: MeetingForm, meeting: Meeting | None):
 def meeting_new():
     form = MeetingForm()
     form.partner_id.choices = choices([("", "–"), *_partner_choices()])
+    chosen = db.session.get(Partner, request.args.get("partner", 0, type=int) or 0)
+    if request.method == "GET" and chosen is not None:
+        # Preset the place from the partner's city; the coordinator may pick another zone.
+        form.partner_id.data = str(chosen.id)
+        form.timezone.data = chosen.timezone or ""
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(**_form_data(form, MEETING_FIELDS))

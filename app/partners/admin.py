@@ -14,6 +14,7 @@ from app.formfields import show_error
 from app.partners import workspace
 from app.partners.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
 from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
+from app.timeutil import timezone_choices
 
 bp = require_coordinator(Blueprint("partners_admin", __name__, url_prefix="/admin"))
 
@@ -81,7 +82,9 @@ def partner_create():
         else:
             flash(_("%(name)s was added.", name=created.name), "success")
             return redirect(url_for(".partner", partner_id=created.id))
-    return render_template("partners/admin/partner_form.html", form=form, partner=None), _status()
+    return render_template(
+        "partners/admin/partner_form.html", form=form, partner=None, zones=timezone_choices()
+    ), _status()
 
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
@@ -96,7 +99,9 @@ def partner_edit(partner_id: int):
         else:
             flash(_("The changes to %(name)s were saved.", name=found.name), "success")
             return redirect(url_for(".partner", partner_id=found.id))
-    return render_template("partners/admin/partner_form.html", form=form, partner=found), _status()
+    return render_template(
+        "partners/admin/partner_form.html", form=form, partner=found, zones=timezone_choices()
+    ), _status()
 
 
 @bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])

@@ -156,18 +156,92 @@ def test_the_signed_document_is_not_served_to_an_anonymous_visitor(client, app):
 
 
 def test_renewing_from_the_workspace_creates_the_next_term_and_marks_the_old_renewed(logged_in):
-    old = make_agreement(starts_on=date(2024, 1, 1))
+    old = make_agreement(starts_on=date(2020, 1, 1))  # ended 2022-12-31
     response = logged_in.post(
         f"/admin/agreements/{old.id}/renew?lang=en",
-        data={"signed_on": "2026-09-01"},
+        data={"signed_on": "2022-09-01"},
         follow_redirects=True,
     )
     assert response.status_code == 200
     new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == old.id))
     assert new.starts_on == old.ends_on + timedelta(days=1)
-    assert new.ends_on == date(2029, 12, 31)
+    assert new.ends_on == date(2025, 12, 31)
     page = logged_in.get(f"/admin/agreements/{old.id}?lang=en").get_data(as_text=True)
     assert 'data-status="renewed"' in page
+
+
+def test_the_renewal_form_leaves_the_signing_date_empty_as_its_hint_says(logged_in):
+    old = make_agreement(signatories="Mayors")
+    page = logged_in.get(f"/admin/agreements/{old.id}/renew?lang=en").get_data(as_text=True)
+    signed = re.search(r'<input[^>]*name="signed_on"[^>]*>', page).group(0)
+    assert 'value="' not in signed or 'value=""' in signed
+    assert "Leave empty if the new term is not signed yet." in page
+    assert "Mayors" in page
+
+
+def test_after_renewal_the_running_term_is_in_force_and_the_next_one_coming(logged_in):
+    from app.agreements.services import home_today
+
+    today = home_today()
+    running = make_agreement(starts_on=today - timedelta(days=900))  # ends in about 7 months
+    logged_in.post(f"/admin/agreements/{running.id}/renew", data={"signed_on": ""})
+    logged_in.post(
+        f"/admin/agreements/{running.id}/renew",
+        data={"signed_on": today.isoformat()},
+    )
+    db.session.rollback()
+    new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == running.id))
+    assert new.signed_on is None  # the first renewal, left unsigned, made the next term
+    logged_in.post(
+        f"/admin/agreements/{new.id}/edit",
+        data=form(
+            running.partner, signed_on=today.isoformat(), starts_on=new.starts_on.isoformat()
+        ),
+    )
+    page = logged_in.get(f"/admin/agreements/{running.id}").get_data(as_text=True)
+    chain = page.split('id="chain-heading"')[1]
+    old_row = chain.split(f'data-agreement="{running.id}"')[1].split("</tr>")[0]
+    new_row = chain.split(f'data-agreement="{new.id}"')[1].split("</tr>")[0]
+    assert 'data-status="active"' in old_row and "Gällande" in old_row
+    assert 'data-status="upcoming"' in new_row and "Kommande" in new_row
+
+
+def test_an_overlapping_agreement_of_the_same_partner_is_saved_with_a_warning(logged_in):
+    partner = make_partner("Lyon")
+    first = make_agreement(partner, title="Memorandum 2024–2026")
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en",
+        data=form(partner, starts_on="2025-06-01"),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count_agreements() == 2
+    warning = page.split('class="flash flash-warning"')[1].split("</p>")[0]
+    assert "overlaps" in warning and "Memorandum 2024–2026" in warning
+    assert f'data-overlap="{first.id}"' in page
+    # A term of another kind beside it (a partner-city agreement) is no mistake.
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en",
+        data=form(partner, kind="partner_city_agreement", starts_on="2025-06-01"),
+        follow_redirects=True,
+    )
+    assert "flash-warning" not in response.get_data(as_text=True)
+
+
+def test_the_partner_choice_starts_empty_and_leaves_out_the_municipality(logged_in):
+    from tests.factories import make_home
+
+    home = make_home("Göteborg")
+    lyon = make_partner("Lyon")
+    page = logged_in.get("/admin/agreements/new?lang=en").get_data(as_text=True)
+    select = page.split('name="partner_id"')[1].split("</select>")[0]
+    assert '<option selected value="">Choose a partner</option>' in select
+    assert ">0<" not in select and 'value="0"' not in select
+    assert f'value="{lyon.id}"' in select and f'value="{home.id}"' not in select
+    response = logged_in.post("/admin/agreements/new?lang=en", data=form(lyon, partner_id=""))
+    assert response.status_code == 422 and "Choose a partner." in response.get_data(as_text=True)
+    response = logged_in.post("/admin/agreements/new?lang=en", data=form(home))
+    assert response.status_code == 422 and count_agreements() == 0
 
 
 def test_renewing_an_already_renewed_agreement_is_refused_with_a_message(logged_in):

@@ -61,6 +61,29 @@ def test_an_unknown_time_zone_is_refused_in_swedish(logged_in):
     assert db.session.scalar(sa.select(Partner)) is None
 
 
+def test_the_time_zone_is_chosen_from_a_searchable_list_of_zones(logged_in):
+    partner = make_partner("Chicago", timezone="America/Chicago")
+    for path in ("/admin/partners/new", f"/admin/partners/{partner.id}/edit"):
+        page = logged_in.get(path).get_data(as_text=True)
+        field = (
+            page.split('name="timezone"')[0].rsplit("<input", 1)[1]
+            + page.split('name="timezone"')[1].split(">")[0]
+        )
+        assert 'list="timezones"' in field
+        zones = page.split('<datalist id="timezones">')[1].split("</datalist>")[0]
+        assert '<option value="Europe/Stockholm">' in zones
+        assert '<option value="America/Chicago">' in zones
+
+
+def test_a_new_meeting_from_a_partner_page_is_preset_to_its_city_and_zone(logged_in):
+    partner = make_partner("Chicago", timezone="America/Chicago")
+    page = logged_in.get(f"/admin/partners/{partner.id}").get_data(as_text=True)
+    assert f"/admin/meetings/new?partner={partner.id}" in page
+    form = logged_in.get(f"/admin/meetings/new?partner={partner.id}").get_data(as_text=True)
+    assert f'<option selected value="{partner.id}">Chicago</option>' in form
+    assert 'value="America/Chicago"' in form.split('name="timezone"')[1].split(">")[0]
+
+
 def test_editing_a_partner_records_the_values_before_and_after(logged_in):
     partner = make_partner("Nelson Mandela Bay", country="ZA", timezone="Africa/Johannesburg")
     logged_in.post(
