@@ -35,6 +35,7 @@ from app.meetings.occurrences import (
 from app.meetings.replies import reply_totals
 from app.meetings.validation import MeetingError
 from app.partners.models import Partner
+from app.partners.services import home_partner, home_timezone
 from app.timeutil import timezone_choices, to_local, utcnow
 
 bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
@@ -389,9 +390,12 @@ def meeting_edit(meeting_id: int):
 
 
 def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200):
+    home = home_partner()
     html = render_template(
         "meetings/admin/meeting.html",
         meeting=meeting,
+        home=home,
+        home_zone=home_timezone(home),
         form=form,
         confirm=ConfirmForm(),
         totals=reply_totals(meeting.delegates),
