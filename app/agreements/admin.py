@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -301,23 +302,24 @@ def document(agreement_id: int):
 
 # --- export --------------------------------------------------------------------------
 
-CSV_HEADER = (
-    "id",
-    "partner",
-    "partner_slug",
-    "kind",
-    "title",
-    "signed_on",
-    "starts_on",
-    "ends_on",
-    "decision_on",
-    "decision_lead_days",
-    "status",
-    "renews_id",
-    "signatories",
-    "ended_on",
-    "end_reason",
-    "notes",
+# The export's columns in the coordinator's language (the page's), codes as words.
+CSV_COLUMNS = (
+    _l("Number"),
+    _l("Partner"),
+    _l("Partner's address name"),
+    _l("Kind of agreement"),
+    _l("Title"),
+    _l("Signed on"),
+    _l("Starts on"),
+    _l("Ends on"),
+    _l("Decision by"),
+    _l("Decision lead time (days)"),
+    _l("Status"),
+    _l("Renews number"),
+    _l("Signatories"),
+    _l("Ended on"),
+    _l("Reason for ending"),
+    _l("Notes"),
 )
 
 
@@ -326,20 +328,20 @@ def export_csv():
     today = services.home_today()
     rows = services.all_agreements(sort="partner", today=today)
     body = excel_csv(
-        CSV_HEADER,
+        [str(c) for c in CSV_COLUMNS],
         (
             (
                 a.id,
                 a.partner.name,
                 a.partner.slug,
-                a.kind,
+                KIND_LABELS[a.kind],
                 a.title,
                 a.signed_on or "",
                 a.starts_on,
                 a.ends_on,
                 a.decision_on,
                 a.decision_lead_days,
-                a.status(today),
+                STATUS_LABELS[a.status(today)],
                 a.renews_id or "",
                 a.signatories,
                 a.ended_on or "",

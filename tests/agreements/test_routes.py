@@ -314,6 +314,19 @@ def test_the_csv_export_round_trips_swedish_and_long_names_and_neutralises_formu
     assert "'=HYPERLINK(evil)" in {r[4] for r in rows[1:]}
 
 
+def test_the_csv_export_speaks_the_coordinators_language(logged_in):
+    make_agreement(make_partner("Lyon"), starts_on=date(2010, 1, 1))
+    sv = read_excel_csv(logged_in.get("/admin/agreements/export.csv?lang=sv").data)
+    en = read_excel_csv(logged_in.get("/admin/agreements/export.csv?lang=en").data)
+    assert sv[0][:4] == ["Nummer", "Partner", "Partnerns adressnamn", "Typ av avtal"]
+    assert en[0][:4] == ["Number", "Partner", "Partner's address name", "Kind of agreement"]
+    row_sv, row_en = dict(zip(sv[0], sv[1], strict=True)), dict(zip(en[0], en[1], strict=True))
+    assert row_sv["Typ av avtal"] == "Samförståndsavtal" and row_sv["Status"] == "Utgånget"
+    assert row_en["Kind of agreement"] == "Memorandum of understanding"
+    assert row_en["Status"] == "Expired"
+    assert row_en["Starts on"] == "2010-01-01"  # dates stay ISO: Excel reads them as dates
+
+
 def test_the_timeline_marks_today_and_every_term(logged_in):
     first = make_agreement(make_partner("Shanghai"), starts_on=date(2018, 1, 1))
     make_agreement(make_partner("Lyon"), starts_on=date(2023, 1, 1))

@@ -196,9 +196,21 @@ def test_the_partner_export_round_trips_swedish_characters_and_neutralises_formu
     assert response.data.startswith("\ufeff".encode())
     rows = read_excel_csv(response.data)
     header, body = rows[0], rows[1:]
-    by_name = {r[header.index("name")]: r for r in body}
+    by_name = {r[header.index("Namn")]: r for r in body}
     assert set(by_name) == {"Göteborg", "Nelson Mandela Bay"}
-    assert by_name["Nelson Mandela Bay"][header.index("funding")] == "'=SUM(A1:A9)"
+    assert by_name["Nelson Mandela Bay"][header.index("Finansiering")] == "'=SUM(A1:A9)"
+
+
+def test_the_partner_export_speaks_the_coordinators_language(logged_in):
+    make_partner("Lyon", since_year=1996, since_approximate=True)
+    for lang, name, kind, city, approximate in (
+        ("sv", "Namn", "Typ", "Partnerstad", "Ja"),
+        ("en", "Name", "Kind", "Partner city", "Yes"),
+    ):
+        rows = read_excel_csv(logged_in.get(f"/admin/partners.csv?lang={lang}").data)
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert row[name] == "Lyon" and row[kind] == city, lang
+        assert approximate in row.values(), lang
 
 
 def test_ending_a_partnership_ends_its_current_agreements_with_the_reason(logged_in):
