@@ -73,10 +73,13 @@ DATE_FORMAT = "long"
 TIME_FORMAT = "HH:mm"
 
 
-def show_date(day: date, lang: str | None = None) -> str:
-    """Return a date in the page's language, in the one style of that language."""
+def show_date(day: date, lang: str | None = None, zone: str | None = None) -> str:
+    """Return a date in the page's language, in the one style of that language.
+
+    An aware moment is shown as its date in `zone` (by default the instance's home zone).
+    """
     if isinstance(day, datetime):
-        day = day.date()
+        day = to_local(day, zone or current_app.config["HOME_TIMEZONE"]).date()
     return format_date(day, DATE_FORMAT, locale=lang or current_language())
 
 

@@ -15,7 +15,8 @@ from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
 from app.extensions import db
-from app.timeutil import localize, to_local
+from app.i18n import show_moment
+from app.timeutil import localize
 
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
@@ -30,10 +31,7 @@ def dashboard():
     today = agreements.home_today()
     state = checks.check()
     zone = home_timezone()
-    alarms = [
-        a.message(to_local(a.since, zone).strftime("%Y-%m-%d %H:%M") if a.since else "")
-        for a in state.alarms
-    ]
+    alarms = [a.message(show_moment(a.since, zone) if a.since else "") for a in state.alarms]
     return render_template(
         "admin/dashboard.html",
         today=today,
@@ -53,8 +51,8 @@ def dashboard():
 
 @bp.app_template_filter("audit_time")
 def audit_time(moment: datetime, zone: str) -> str:
-    """Show a stored UTC moment as local date and time."""
-    return to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
+    """Show a stored UTC moment as local date and time, in the page's date style."""
+    return show_moment(moment, zone)
 
 
 MAX_AUDIT_PAGE = 100_000

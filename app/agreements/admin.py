@@ -215,7 +215,10 @@ def delete(agreement_id: int):
         "admin/confirm_delete.html",
         form=form,
         heading=_("Delete the agreement?"),
-        what=f"{agreement.partner.name}: {agreement.title} ({agreement.starts_on}–{agreement.ends_on})",
+        what=(
+            f"{agreement.partner.name}: {agreement.title} "
+            f"({show_date(agreement.starts_on)} – {show_date(agreement.ends_on)})"
+        ),
         cancel_url=url_for(".detail", agreement_id=agreement.id),
     ), (422 if request.method == "POST" else 200)
 
@@ -378,8 +381,8 @@ def _timeline() -> Markup:
                     a.starts_on,
                     a.ends_on,
                     status,
-                    f"{partner.name}: {a.title}, {a.starts_on.isoformat()} – "
-                    f"{a.ends_on.isoformat()} ({labels[status]})",
+                    f"{partner.name}: {a.title}, {show_date(a.starts_on)} – "
+                    f"{show_date(a.ends_on)} ({labels[status]})",
                 )
             )
         rows.append((partner.name, terms))
@@ -390,9 +393,9 @@ def _timeline() -> Markup:
         description=_(
             "Every partner's agreement terms over the years, one row per partner; "
             "the pattern of each bar gives its status, and a line marks today, %(day)s.",
-            day=today.isoformat(),
+            day=show_date(today),
         ),
-        today_label=_("Today %(day)s", day=today.isoformat()),
+        today_label=_("Today %(day)s", day=show_date(today)),
         status_labels=labels,
     )
 

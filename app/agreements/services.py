@@ -22,6 +22,7 @@ from app.agreements.models import (
 from app.dbutil import begin_write_transaction, lock_for_update
 from app.domain import DomainError
 from app.extensions import db
+from app.i18n import show_date
 from app.partners.models import PUBLIC_KINDS, Partner
 from app.partners.services import home_today
 
@@ -144,7 +145,7 @@ def update_agreement(
         raise AgreementError(
             _l(
                 "This term was renewed: it must end before the next term starts (%(day)s).",
-                day=agreement.renewed_by.starts_on.isoformat(),
+                day=show_date(agreement.renewed_by.starts_on),
             ),
             "ends_on",
         )
@@ -152,7 +153,7 @@ def update_agreement(
         raise AgreementError(
             _l(
                 "This term renews an earlier one: it must start after that one ends (%(day)s).",
-                day=agreement.renews.ends_on.isoformat(),
+                day=show_date(agreement.renews.ends_on),
             ),
             "starts_on",
         )
@@ -197,7 +198,7 @@ def renew(
         raise AgreementError(
             _l(
                 "This agreement has already been renewed (by the term starting %(day)s).",
-                day=agreement.renewed_by.starts_on.isoformat(),
+                day=show_date(agreement.renewed_by.starts_on),
             )
         )
     if agreement.ended_on is not None:

@@ -61,7 +61,7 @@ def test_the_timeline_renders_for_the_demo_data(demo, logged_in):
 
 def test_the_public_page_shows_the_chain_back_to_1986(demo, client):
     page = client.get("/partners/shanghai?lang=en").get_data(as_text=True)
-    assert "1986-01-01 – 1988-12-31" in page
+    assert "January 1, 1986 – December 31, 1988" in page
     assert "Agreements since 1986" in page
     assert page.count('data-status="renewed"') >= 12
 
