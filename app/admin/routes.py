@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from app.admin import labels as audit_labels
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
 from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
@@ -71,13 +72,16 @@ def audit_log():
     ]
     stmt = sa.select(AuditEntry)
     valid = form.validate()
-    zone = current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
+    from app.partners.services import home_timezone
+
+    zone = home_timezone()
     if valid:
         if form.q.data:
             like = f"%{form.q.data.strip()}%"
             stmt = stmt.where(
                 sa.or_(
                     AuditEntry.summary.ilike(like),
+                    AuditEntry.message.ilike(like),
                     AuditEntry.before.ilike(like),
                     AuditEntry.after.ilike(like),
                 )
@@ -114,4 +118,7 @@ def audit_log():
         zone=zone,
         object_labels=OBJECT_LABELS,
         action_labels=ACTION_LABELS,
+        partners=audit_labels.partner_names(entries),
+        describe=audit_labels.summary,
+        changes=audit_labels.changes,
     ), (200 if valid else 422)

@@ -225,7 +225,12 @@ def renew(
     audit.record(
         audit.CREATE,
         successor,
-        summary=f"{agreement.partner.name}: renewal {successor.starts_on}–{successor.ends_on}",
+        summary=audit.say(
+            "%(partner)s: renewal %(start)s – %(end)s",
+            partner=agreement.partner.name,
+            start=successor.starts_on,
+            end=successor.ends_on,
+        ),
     )
     after = before | {"status": RENEWED, "renewed_by_id": successor.id}
     audit.record(
@@ -233,7 +238,9 @@ def renew(
         agreement,
         before=before,
         after=after,
-        summary=f"{agreement.partner.name}: renewed by term {successor.id}",
+        summary=audit.say(
+            "%(partner)s: renewed by term %(id)s", partner=agreement.partner.name, id=successor.id
+        ),
     )
     return successor
 
@@ -257,7 +264,9 @@ def end_agreement(agreement: Agreement, *, on: date, reason: str) -> Agreement:
         audit.UPDATE,
         agreement,
         before=before,
-        summary=f"{agreement.partner.name}: ended ({reason})"[:300],
+        summary=audit.say(
+            "%(partner)s: ended (%(reason)s)", partner=agreement.partner.name, reason=reason[:200]
+        ),
     )
     return agreement
 

@@ -361,7 +361,8 @@ def test_moving_an_agreement_to_another_partner_is_audited_with_both_partners(lo
     assert entry.before_values["partner_id"] == old_partner.id
     assert entry.after_values["partner_id"] == new_partner.id
     page = logged_in.get("/admin/audit/?object_type=Agreement&lang=en").get_data(as_text=True)
-    shown = rf"<dt>partner_id</dt>\s*<dd><del>{old_partner.id}</del> → <ins>{new_partner.id}</ins>"
+    old, new = f"{old_partner.name} ({old_partner.id})", f"{new_partner.name} ({new_partner.id})"
+    shown = rf"<dt>Partner</dt>\s*<dd><del>{re.escape(old)}</del> → <ins>{re.escape(new)}</ins>"
     assert re.search(shown, page)
 
 
