@@ -10,7 +10,7 @@ from app.boundary import unit_of_work
 bp = Blueprint("cli", __name__, cli_group=None)
 
 
-@bp.cli.command("seed-demo")
+@bp.cli.command("seed-demo", short_help="Load the demo data of Göteborg or Mölndal.")
 @click.option(
     "--city",
     type=click.Choice(["goteborg", "molndal"]),
@@ -60,9 +60,14 @@ def create_coordinator_command(email: str, password: str | None, name: str) -> N
     click.echo(f"Coordinator {coordinator.email} created.")
 
 
-@bp.cli.command("scheduler")
+@bp.cli.command("scheduler", short_help="Run the scheduler: mail, reminders, lapsed offers.")
 def scheduler_command() -> None:
-    """Run the reminder scheduler in the foreground."""
+    """Run the scheduler in the foreground: mail, reminders, lapsed offers.
+
+    It delivers the queued mail, records a heartbeat for /healthz, queues the reminders
+    that are due and lets waiting-list offers past their deadline lapse. Start a second
+    one as a standby: it takes over within a minute when the active one stops.
+    """
     from app.scheduler import run
 
     run(current_app._get_current_object())

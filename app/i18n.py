@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 from app.config import LANGUAGES
+from app.timeutil import to_local
 
 APP_DIR = Path(__file__).parent
 
@@ -63,6 +66,30 @@ def country_name(code: str | None, lang: str | None = None) -> str:
     return Locale(lang or current_language()).territories.get(code.upper(), code.upper())
 
 
+# One date style per language, Babel's long format: "5 mars 2027", "March 5, 2027". Every
+# date a reader sees goes through show_date; machines get ISO dates (datetime attributes,
+# feeds, CSV, the API).
+DATE_FORMAT = "long"
+TIME_FORMAT = "HH:mm"
+
+
+def show_date(day: date, lang: str | None = None, zone: str | None = None) -> str:
+    """Return a date in the page's language, in the one style of that language.
+
+    An aware moment is shown as its date in `zone` (by default the instance's home zone).
+    """
+    if isinstance(day, datetime):
+        day = to_local(day, zone or current_app.config["HOME_TIMEZONE"]).date()
+    return format_date(day, DATE_FORMAT, locale=lang or current_language())
+
+
+def show_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
+    """Return an aware moment as the date and time in a zone (e.g. the home zone)."""
+    local = to_local(moment, zone)
+    lang = lang or current_language()
+    return f"{show_date(local.date(), lang)} {format_time(local.time(), TIME_FORMAT, locale=lang)}"
+
+
 def switch_language_url(lang: str) -> str:
     """Return the address of the current page in another language."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -82,6 +109,9 @@ def init_app(app: Flask) -> None:
         lang = g.get("explicit_lang")
         if lang and "lang" not in values and endpoint != "static":
             values["lang"] = lang
+
+    app.add_template_filter(show_date, "show_date")
+    app.add_template_filter(show_moment, "show_moment")
 
     @app.context_processor
     def _i18n_context() -> dict:

@@ -76,6 +76,8 @@ def main() -> None:
                 "--sort-output",
                 "-k",
                 "_l",
+                "-k",
+                "say",
                 "-o",
                 str(pot),
                 *files,

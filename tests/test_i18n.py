@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted((ROOT / "app").glob("**/translations/sv/LC_MESSAGES/messages.po"))
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "say": None}  # say: app.audit.say
 
 
 def load(po: Path):

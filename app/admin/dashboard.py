@@ -37,6 +37,9 @@ class Panel:
 # source(today, since) -> {partner id: day of its latest activity of that kind}; a
 # source may leave out what happened before `since`, the start of the inactivity window.
 ActivitySource = Callable[[date, datetime], dict[int, date]]
+# plans(today, until) -> {partner id: day of its next planned activity of that kind after
+# today}; a source may leave out what is planned from `until` on.
+PlannedSource = Callable[[date, datetime], dict[int, date]]
 
 PANELS: tuple[Panel, ...] = (
     Panel("upcoming_meetings", "admin/_panel_meetings.html", meeting_panels.upcoming_meetings),
@@ -49,6 +52,13 @@ ACTIVITY_SOURCES: tuple[tuple[ActivitySource, object], ...] = (
     (partner_panels.project_activity, _l("project")),
     (meeting_panels.meeting_activity, _l("meeting")),
     (exchange_panels.exchange_activity, _l("exchange")),
+)
+
+# Planned activity counts: a partner with a meeting or exchange coming is not inactive.
+PLANNED_SOURCES: tuple[tuple[PlannedSource, object], ...] = (
+    (partner_panels.project_plans, _l("project")),
+    (meeting_panels.planned_meetings, _l("meeting")),
+    (exchange_panels.planned_exchanges, _l("exchange")),
 )
 
 
@@ -67,14 +77,19 @@ class Health:
     partner: Partner
     last_activity: date | None
     source: object | None  # the label of the kind of activity that was the latest
+    next_activity: date | None = None
+    next_source: object | None = None  # the label of the kind of the next planned one
+
+    def recently_active(self, today: date) -> bool:
+        limit = today - relativedelta(years=INACTIVE_AFTER_YEARS)
+        return self.last_activity is not None and self.last_activity >= limit
 
     def inactive(self, today: date) -> bool:
-        limit = today - relativedelta(years=INACTIVE_AFTER_YEARS)
-        return self.last_activity is None or self.last_activity < limit
+        return self.next_activity is None and not self.recently_active(today)
 
 
 def partnership_health(today: date) -> list[Health]:
-    """Return every public partner with its latest activity, least active first."""
+    """Return every public partner with its latest and next activity, least active first."""
     partners = db.session.scalars(
         sa.select(Partner).where(Partner.kind.in_(PUBLIC_KINDS)).order_by(Partner.name)
     ).all()
@@ -85,5 +100,21 @@ def partnership_health(today: date) -> list[Health]:
         for partner_id, day in source(today, since).items():
             if partner_id not in best or day > best[partner_id][0]:
                 best[partner_id] = (day, label)
-    rows = [Health(p, *(best.get(p.id) or (None, None))) for p in partners]
-    return sorted(rows, key=lambda h: (h.last_activity or date.min, h.partner.name.casefold()))
+    until = tomorrow + relativedelta(years=INACTIVE_AFTER_YEARS)
+    coming: dict[int, tuple[date, object]] = {}
+    for plans, label in PLANNED_SOURCES:
+        for partner_id, day in plans(today, until).items():
+            if partner_id not in coming or day < coming[partner_id][0]:
+                coming[partner_id] = (day, label)
+    rows = [
+        Health(p, *(best.get(p.id) or (None, None)), *(coming.get(p.id) or (None, None)))
+        for p in partners
+    ]
+    return sorted(
+        rows,
+        key=lambda h: (
+            not h.inactive(today),
+            h.last_activity or date.min,
+            h.partner.name.casefold(),
+        ),
+    )

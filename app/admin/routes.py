@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from app.admin import labels as audit_labels
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
 from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
@@ -15,7 +16,8 @@ from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
 from app.extensions import db
-from app.timeutil import localize, to_local
+from app.i18n import show_moment
+from app.timeutil import localize
 
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
@@ -30,10 +32,7 @@ def dashboard():
     today = agreements.home_today()
     state = checks.check()
     zone = home_timezone()
-    alarms = [
-        a.message(to_local(a.since, zone).strftime("%Y-%m-%d %H:%M") if a.since else "")
-        for a in state.alarms
-    ]
+    alarms = [a.message(show_moment(a.since, zone) if a.since else "") for a in state.alarms]
     return render_template(
         "admin/dashboard.html",
         today=today,
@@ -53,8 +52,8 @@ def dashboard():
 
 @bp.app_template_filter("audit_time")
 def audit_time(moment: datetime, zone: str) -> str:
-    """Show a stored UTC moment as local date and time."""
-    return to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
+    """Show a stored UTC moment as local date and time, in the page's date style."""
+    return show_moment(moment, zone)
 
 
 MAX_AUDIT_PAGE = 100_000
@@ -73,13 +72,16 @@ def audit_log():
     ]
     stmt = sa.select(AuditEntry)
     valid = form.validate()
-    zone = current_app.config.get("HOME_TIMEZONE", "Europe/Stockholm")
+    from app.partners.services import home_timezone
+
+    zone = home_timezone()
     if valid:
         if form.q.data:
             like = f"%{form.q.data.strip()}%"
             stmt = stmt.where(
                 sa.or_(
                     AuditEntry.summary.ilike(like),
+                    AuditEntry.message.ilike(like),
                     AuditEntry.before.ilike(like),
                     AuditEntry.after.ilike(like),
                 )
@@ -116,4 +118,7 @@ def audit_log():
         zone=zone,
         object_labels=OBJECT_LABELS,
         action_labels=ACTION_LABELS,
+        partners=audit_labels.partner_names(entries),
+        describe=audit_labels.summary,
+        changes=audit_labels.changes,
     ), (200 if valid else 422)

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -31,7 +32,8 @@ from app.csvutil import excel_csv
 from app.documents import read_upload
 from app.extensions import db
 from app.formfields import show_error
-from app.partners.models import Partner
+from app.i18n import show_date
+from app.partners.models import PUBLIC_KINDS, Partner
 
 bp = require_coordinator(Blueprint("agreements_admin", __name__, url_prefix="/admin/agreements"))
 
@@ -52,8 +54,14 @@ def _agreement_helpers() -> dict:
     }
 
 
-def _partners() -> list[Partner]:
-    return list(db.session.scalars(sa.select(Partner).order_by(sa.func.lower(Partner.name))))
+def _partners(agreement: Agreement | None = None) -> list[Partner]:
+    """Return the partners an agreement can be made with: not the municipality itself."""
+    query = sa.select(Partner).where(Partner.kind.in_(PUBLIC_KINDS))
+    if agreement is not None:  # an old agreement keeps its partner selectable
+        query = sa.select(Partner).where(
+            sa.or_(Partner.kind.in_(PUBLIC_KINDS), Partner.id == agreement.partner_id)
+        )
+    return list(db.session.scalars(query.order_by(sa.func.lower(Partner.name))))
 
 
 def _read_upload(form: AgreementForm) -> tuple[str, bytes] | None:
@@ -65,7 +73,7 @@ def _too_large(exc: RequestEntityTooLarge):
     """Show the form again with the size limit, rather than a bare error page."""
     agreement_id = (request.view_args or {}).get("agreement_id")
     agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
-    form = AgreementForm(formdata=None, obj=agreement, partners=_partners())
+    form = AgreementForm(formdata=None, obj=agreement, partners=_partners(agreement))
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     form.document.errors = [
         _(
@@ -110,11 +118,27 @@ def detail(agreement_id: int):
         "agreements/admin/detail.html",
         agreement=agreement,
         chain=services.chain(agreement),
+        overlaps=services.overlapping(agreement),
         today=services.home_today(),
     )
 
 
 # --- create, edit, delete ------------------------------------------------------------
+
+
+def _warn_of_overlaps(agreement: Agreement) -> None:
+    """Warn (not refuse) when the term overlaps another of the same partner and kind."""
+    for other in services.overlapping(agreement):
+        flash(
+            _(
+                "Check the dates: this term overlaps “%(title)s” (%(start)s – %(end)s) of "
+                "the same partner.",
+                title=other.title,
+                start=show_date(other.starts_on),
+                end=show_date(other.ends_on),
+            ),
+            "warning",
+        )
 
 
 def _form_values(form: AgreementForm) -> dict:
@@ -134,7 +158,7 @@ def _form_values(form: AgreementForm) -> dict:
 def create():
     form = AgreementForm(partners=_partners())
     if request.method == "GET":
-        form.partner_id.data = request.args.get("partner", 0, type=int)
+        form.partner_id.data = request.args.get("partner", None, type=int)
     if form.validate_on_submit():
         upload = _read_upload(form)
         limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -149,6 +173,7 @@ def create():
             show_error(form, err)
         else:
             flash(_("The agreement was saved."), "success")
+            _warn_of_overlaps(agreement)
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
     return render_template("agreements/admin/form.html", form=form, agreement=None), status
@@ -157,7 +182,7 @@ def create():
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 def edit(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
-    form = AgreementForm(obj=agreement, partners=_partners())
+    form = AgreementForm(obj=agreement, partners=_partners(agreement))
     if form.validate_on_submit():
         upload = _read_upload(form)
         limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -172,6 +197,7 @@ def edit(agreement_id: int):
             show_error(form, err)
         else:
             flash(_("The agreement was saved."), "success")
+            _warn_of_overlaps(agreement)
             return redirect(url_for(".detail", agreement_id=agreement.id))
     status = 422 if request.method == "POST" else 200
     return render_template("agreements/admin/form.html", form=form, agreement=agreement), status
@@ -189,7 +215,10 @@ def delete(agreement_id: int):
         "admin/confirm_delete.html",
         form=form,
         heading=_("Delete the agreement?"),
-        what=f"{agreement.partner.name}: {agreement.title} ({agreement.starts_on}–{agreement.ends_on})",
+        what=(
+            f"{agreement.partner.name}: {agreement.title} "
+            f"({show_date(agreement.starts_on)} – {show_date(agreement.ends_on)})"
+        ),
         cancel_url=url_for(".detail", agreement_id=agreement.id),
     ), (422 if request.method == "POST" else 200)
 
@@ -202,8 +231,7 @@ def renew(agreement_id: int):
     agreement = db.get_or_404(Agreement, agreement_id)
     form = RenewForm()
     if request.method == "GET":
-        form.signed_on.data = services.home_today()
-        form.signatories.data = agreement.signatories
+        form.signatories.data = agreement.signatories  # the date stays empty until signed
     if form.validate_on_submit():
         agreement = services.agreement_for_update(agreement_id)
         if agreement is None:
@@ -220,11 +248,12 @@ def renew(agreement_id: int):
             flash(
                 _(
                     "Renewed: the new term runs from %(start)s to %(end)s.",
-                    start=successor.starts_on.isoformat(),
-                    end=successor.ends_on.isoformat(),
+                    start=show_date(successor.starts_on),
+                    end=show_date(successor.ends_on),
                 ),
                 "success",
             )
+            _warn_of_overlaps(successor)
             return redirect(url_for(".detail", agreement_id=successor.id))
     return render_template(
         "agreements/admin/renew.html",
@@ -276,23 +305,24 @@ def document(agreement_id: int):
 
 # --- export --------------------------------------------------------------------------
 
-CSV_HEADER = (
-    "id",
-    "partner",
-    "partner_slug",
-    "kind",
-    "title",
-    "signed_on",
-    "starts_on",
-    "ends_on",
-    "decision_on",
-    "decision_lead_days",
-    "status",
-    "renews_id",
-    "signatories",
-    "ended_on",
-    "end_reason",
-    "notes",
+# The export's columns in the coordinator's language (the page's), codes as words.
+CSV_COLUMNS = (
+    _l("Number"),
+    _l("Partner"),
+    _l("Partner's address name"),
+    _l("Kind of agreement"),
+    _l("Title"),
+    _l("Signed on"),
+    _l("Starts on"),
+    _l("Ends on"),
+    _l("Decision by"),
+    _l("Decision lead time (days)"),
+    _l("Status"),
+    _l("Renews number"),
+    _l("Signatories"),
+    _l("Ended on"),
+    _l("Reason for ending"),
+    _l("Notes"),
 )
 
 
@@ -301,20 +331,20 @@ def export_csv():
     today = services.home_today()
     rows = services.all_agreements(sort="partner", today=today)
     body = excel_csv(
-        CSV_HEADER,
+        [str(c) for c in CSV_COLUMNS],
         (
             (
                 a.id,
                 a.partner.name,
                 a.partner.slug,
-                a.kind,
+                KIND_LABELS[a.kind],
                 a.title,
                 a.signed_on or "",
                 a.starts_on,
                 a.ends_on,
                 a.decision_on,
                 a.decision_lead_days,
-                a.status(today),
+                STATUS_LABELS[a.status(today)],
                 a.renews_id or "",
                 a.signatories,
                 a.ended_on or "",
@@ -351,8 +381,8 @@ def _timeline() -> Markup:
                     a.starts_on,
                     a.ends_on,
                     status,
-                    f"{partner.name}: {a.title}, {a.starts_on.isoformat()} – "
-                    f"{a.ends_on.isoformat()} ({labels[status]})",
+                    f"{partner.name}: {a.title}, {show_date(a.starts_on)} – "
+                    f"{show_date(a.ends_on)} ({labels[status]})",
                 )
             )
         rows.append((partner.name, terms))
@@ -363,9 +393,9 @@ def _timeline() -> Markup:
         description=_(
             "Every partner's agreement terms over the years, one row per partner; "
             "the pattern of each bar gives its status, and a line marks today, %(day)s.",
-            day=today.isoformat(),
+            day=show_date(today),
         ),
-        today_label=_("Today %(day)s", day=today.isoformat()),
+        today_label=_("Today %(day)s", day=show_date(today)),
         status_labels=labels,
     )
 

@@ -47,7 +47,12 @@ def attach_document(agreement: Agreement, filename: str, data: bytes, max_bytes:
     agreement.document_name = Path(filename).name[-200:]
     agreement.document_size = len(data)
     db.session.flush()
-    audit.record(audit.UPDATE, agreement, before=before, summary=f"document {filename}"[:300])
+    audit.record(
+        audit.UPDATE,
+        agreement,
+        before=before,
+        summary=audit.say("Document %(name)s", name=filename[:200]),
+    )
 
 
 def document_path(agreement: Agreement) -> Path | None:

@@ -12,8 +12,15 @@ from app.agreements.models import DEFAULT_LEAD_DAYS
 from app.formfields import DateField, Form
 
 
+def _partner_id(value: object) -> int | None:
+    """Coerce the partner choice; the empty choice is None (the service asks for a partner)."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
 class AgreementForm(Form):
-    partner_id = SelectField(_l("Partner"), coerce=int, validators=[DataRequired()])
+    partner_id = SelectField(_l("Partner"), coerce=_partner_id)
     kind = SelectField(_l("Kind of agreement"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
@@ -31,7 +38,9 @@ class AgreementForm(Form):
     def __init__(self, *args: object, partners: list | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k, str(v)) for k, v in KIND_LABELS.items()]
-        self.partner_id.choices = [(0, "")] + [(p.id, p.name) for p in partners or []]
+        self.partner_id.choices = [("", _l("Choose a partner"))] + [
+            (p.id, p.name) for p in partners or []
+        ]
 
 
 class RenewForm(Form):

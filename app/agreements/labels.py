@@ -14,6 +14,7 @@ from app.agreements.models import (
     OTHER,
     PARTNER_CITY_AGREEMENT,
     RENEWED,
+    UPCOMING,
 )
 
 KIND_LABELS = {
@@ -24,6 +25,7 @@ KIND_LABELS = {
 
 STATUS_LABELS = {
     DRAFT: _l("Draft"),
+    UPCOMING: _l("Coming"),
     ACTIVE: _l("Active"),
     DECISION_DUE: _l("Decision due"),
     EXPIRED: _l("Expired"),
@@ -34,6 +36,7 @@ STATUS_LABELS = {
 # A text symbol beside each status, so the status never rests on colour alone.
 STATUS_SYMBOLS = {
     DRAFT: "○",
+    UPCOMING: "◔",
     ACTIVE: "●",
     DECISION_DUE: "!",
     EXPIRED: "✕",

@@ -20,12 +20,13 @@ KINDS = (PARTNER_CITY_AGREEMENT, MEMORANDUM, OTHER)
 
 # Statuses, computed (never stored) by `compute_status`.
 DRAFT = "draft"
+UPCOMING = "upcoming"
 ACTIVE = "active"
 DECISION_DUE = "decision_due"
 EXPIRED = "expired"
 RENEWED = "renewed"
 ENDED = "ended"
-STATUSES = (DRAFT, ACTIVE, DECISION_DUE, EXPIRED, RENEWED, ENDED)
+STATUSES = (DRAFT, UPCOMING, ACTIVE, DECISION_DUE, EXPIRED, RENEWED, ENDED)
 
 DEFAULT_LEAD_DAYS = 120
 TERM_YEARS = 3
@@ -49,21 +50,24 @@ def compute_status(
     renewed: bool,
     ended_on: date | None,
     today: date,
+    starts_on: date | None = None,
 ) -> str:
     """Return the status of an agreement on `today`.
 
-    Precedence: an ended partnership is ended; a renewed term stays "renewed" even
-    before its last day; an unsigned one is a draft; then expired, decision due, active.
+    Precedence: an ended partnership is ended; an unsigned one is a draft; a term that
+    has not begun is upcoming; a term past its end is renewed (when a next term follows)
+    or expired; a running term is active until its last day, renewed or not, with its
+    decision due from the decision date unless it was renewed already.
     """
     if ended_on is not None:
         return ENDED
-    if renewed:
-        return RENEWED
     if signed_on is None:
         return DRAFT
+    if starts_on is not None and today < starts_on:
+        return UPCOMING
     if today > ends_on:
-        return EXPIRED
-    if today >= decision_date(ends_on, lead_days):
+        return RENEWED if renewed else EXPIRED
+    if not renewed and today >= decision_date(ends_on, lead_days):
         return DECISION_DUE
     return ACTIVE
 
@@ -128,6 +132,7 @@ class Agreement(db.Model):
         """Return the status on `today` (see compute_status)."""
         return compute_status(
             signed_on=self.signed_on,
+            starts_on=self.starts_on,
             ends_on=self.ends_on,
             lead_days=self.decision_lead_days,
             renewed=self.renewed_by is not None,

@@ -22,6 +22,7 @@ from app.agreements.models import (
 from app.dbutil import begin_write_transaction, lock_for_update
 from app.domain import DomainError
 from app.extensions import db
+from app.i18n import show_date
 from app.partners.models import PUBLIC_KINDS, Partner
 from app.partners.services import home_today
 
@@ -117,6 +118,11 @@ def chosen_partner(partner_id: int | None) -> Partner:
     partner = db.session.get(Partner, partner_id) if partner_id else None
     if partner is None:
         raise AgreementError(_l("Choose a partner."), "partner_id")
+    if partner.kind not in PUBLIC_KINDS:
+        raise AgreementError(
+            _l("The municipality cannot make an agreement with itself; choose a partner."),
+            "partner_id",
+        )
     return partner
 
 
@@ -139,7 +145,7 @@ def update_agreement(
         raise AgreementError(
             _l(
                 "This term was renewed: it must end before the next term starts (%(day)s).",
-                day=agreement.renewed_by.starts_on.isoformat(),
+                day=show_date(agreement.renewed_by.starts_on),
             ),
             "ends_on",
         )
@@ -147,7 +153,7 @@ def update_agreement(
         raise AgreementError(
             _l(
                 "This term renews an earlier one: it must start after that one ends (%(day)s).",
-                day=agreement.renews.ends_on.isoformat(),
+                day=show_date(agreement.renews.ends_on),
             ),
             "starts_on",
         )
@@ -192,7 +198,7 @@ def renew(
         raise AgreementError(
             _l(
                 "This agreement has already been renewed (by the term starting %(day)s).",
-                day=agreement.renewed_by.starts_on.isoformat(),
+                day=show_date(agreement.renewed_by.starts_on),
             )
         )
     if agreement.ended_on is not None:
@@ -219,7 +225,12 @@ def renew(
     audit.record(
         audit.CREATE,
         successor,
-        summary=f"{agreement.partner.name}: renewal {successor.starts_on}–{successor.ends_on}",
+        summary=audit.say(
+            "%(partner)s: renewal %(start)s – %(end)s",
+            partner=agreement.partner.name,
+            start=successor.starts_on,
+            end=successor.ends_on,
+        ),
     )
     after = before | {"status": RENEWED, "renewed_by_id": successor.id}
     audit.record(
@@ -227,7 +238,9 @@ def renew(
         agreement,
         before=before,
         after=after,
-        summary=f"{agreement.partner.name}: renewed by term {successor.id}",
+        summary=audit.say(
+            "%(partner)s: renewed by term %(id)s", partner=agreement.partner.name, id=successor.id
+        ),
     )
     return successor
 
@@ -251,7 +264,9 @@ def end_agreement(agreement: Agreement, *, on: date, reason: str) -> Agreement:
         audit.UPDATE,
         agreement,
         before=before,
-        summary=f"{agreement.partner.name}: ended ({reason})"[:300],
+        summary=audit.say(
+            "%(partner)s: ended (%(reason)s)", partner=agreement.partner.name, reason=reason[:200]
+        ),
     )
     return agreement
 
@@ -425,6 +440,33 @@ def expired_agreements(today: date) -> list[Agreement]:
         .order_by(Agreement.ends_on.desc())
     ).all()
     return [a for a in rows if a.status(today) == EXPIRED]
+
+
+def overlapping(agreement: Agreement) -> list[Agreement]:
+    """Return the partner's other agreements of the same kind whose terms overlap this one's.
+
+    Allowed, but worth a warning: two memoranda running at once is usually a mistake,
+    whereas a partner-city agreement beside memoranda (Shanghai) is normal. A term that
+    was ended counts up to its end day.
+    """
+    others = db.session.scalars(
+        sa.select(Agreement)
+        .where(
+            Agreement.partner_id == agreement.partner_id,
+            Agreement.kind == agreement.kind,
+            Agreement.id != agreement.id,
+            Agreement.starts_on <= _last_day(agreement),
+            Agreement.ends_on >= agreement.starts_on,
+        )
+        .order_by(Agreement.starts_on, Agreement.id)
+    ).all()
+    return [a for a in others if _last_day(a) >= agreement.starts_on]
+
+
+def _last_day(agreement: Agreement) -> date:
+    if agreement.ended_on is not None:
+        return min(agreement.ends_on, agreement.ended_on)
+    return agreement.ends_on
 
 
 def partners_with_agreements() -> list[Partner]:

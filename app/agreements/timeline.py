@@ -11,7 +11,16 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from app.agreements.models import ACTIVE, DECISION_DUE, DRAFT, ENDED, EXPIRED, RENEWED, STATUSES
+from app.agreements.models import (
+    ACTIVE,
+    DECISION_DUE,
+    DRAFT,
+    ENDED,
+    EXPIRED,
+    RENEWED,
+    STATUSES,
+    UPCOMING,
+)
 
 LEFT = 190  # room for partner names
 RIGHT = 20
@@ -27,6 +36,7 @@ STYLES = {
     DECISION_DUE: 'fill="url(#tl-due)" stroke="#7a3600" stroke-width="2"',
     EXPIRED: 'fill="url(#tl-expired)" stroke="#444" stroke-width="1" stroke-dasharray="4 2"',
     DRAFT: 'fill="#ffffff" stroke="#444" stroke-width="1.5" stroke-dasharray="2 2"',
+    UPCOMING: 'fill="url(#tl-upcoming)" stroke="#0b2e4a" stroke-width="1.5" stroke-dasharray="6 2"',
     ENDED: 'fill="url(#tl-ended)" stroke="#000" stroke-width="1"',
 }
 
@@ -34,6 +44,7 @@ DEFS = """<defs>
 <pattern id="tl-renewed" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#8fb3d1"/><path d="M0 3H6" stroke="#0b2e4a" stroke-width="1"/></pattern>
 <pattern id="tl-due" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffd9b3"/><path d="M0 0V8" stroke="#7a3600" stroke-width="3"/></pattern>
 <pattern id="tl-expired" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#eeeeee"/><circle cx="3" cy="3" r="1.2" fill="#444"/></pattern>
+<pattern id="tl-upcoming" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#ffffff"/><path d="M3 0V6" stroke="#1d5a8a" stroke-width="1"/></pattern>
 <pattern id="tl-ended" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#dddddd"/><path d="M0 0L6 6M6 0L0 6" stroke="#000" stroke-width="0.8"/></pattern>
 </defs>"""
 
@@ -143,13 +154,13 @@ def timeline_svg(
         f'class="tl-today-label">{escape(today_label)}</text>'
     )
     # Legend: each pattern beside its word.
-    x = LEFT
+    x = RIGHT  # seven statuses: the legend starts at the left edge to fit
     for status in STATUSES:
         out.append(
             f'<rect x="{x}" y="{legend_y}" width="28" height="{BAR}" rx="2" {STYLES[status]}/>'
         )
         label = escape(status_labels.get(status, status))
         out.append(f'<text x="{x + 34}" y="{legend_y + 13}">{label}</text>')
-        x += 130
+        x += 138
     out.append("</svg>")
     return Markup("\n".join(out))  # noqa: S704 (every text above is escaped)

@@ -41,7 +41,7 @@ def create_token(label: str, coordinator: Coordinator | None) -> tuple[FeedToken
         audit.CREATE,
         token,
         after=audit.snapshot(token, exclude=("token_hash",)),
-        summary=f"Private calendar feed for {label}"[:300],
+        summary=audit.say("Private calendar feed for %(label)s", label=label),
     )
     return token, secret
 
@@ -76,5 +76,5 @@ def revoke(token: FeedToken) -> None:
         audit.UPDATE,
         token,
         after=audit.snapshot(token, exclude=("token_hash",)),
-        summary=f"Private calendar feed for {token.label} revoked"[:300],
+        summary=audit.say("Private calendar feed for %(label)s revoked", label=token.label),
     )

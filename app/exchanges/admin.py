@@ -15,6 +15,7 @@ from app.exchanges.errors import ExchangeError
 from app.exchanges.forms import ConfirmForm, ExchangeForm, MessageForm, MoveForm
 from app.extensions import db
 from app.formfields import show_error
+from app.i18n import show_date
 from app.partners.models import Partner
 from app.partners.services import home_timezone
 from app.timeutil import localize, to_local_naive, utcnow
@@ -121,7 +122,7 @@ def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, statu
     others = queries.move_targets(exchange)
     move_form = MoveForm()
     move_form.target.choices = [
-        SelectChoice(e.id, f"{e.title_sv} ({e.starts_on.isoformat()})") for e in others
+        SelectChoice(e.id, f"{e.title_sv} ({show_date(e.starts_on)})") for e in others
     ]
     signups = queries.signups_of(exchange)
     return (

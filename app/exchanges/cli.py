@@ -12,6 +12,8 @@ from app.exchanges.services import expire_offers
 from app.timeutil import utcnow
 
 bp = Blueprint("exchanges_cli", __name__, cli_group="exchanges")
+bp.cli.help = "Youth exchanges: the waiting list's offers."
+bp.cli.short_help = "Youth exchanges: the waiting list's offers."
 
 
 def sweep_offers(now: datetime | None = None) -> list[int]:
@@ -25,7 +27,7 @@ def sweep_offers(now: datetime | None = None) -> list[int]:
         return [s.id for s in expire_offers(now or utcnow())]
 
 
-@bp.cli.command("expire-offers")
+@bp.cli.command("expire-offers", short_help="Let offers past their deadline lapse.")
 @click.option("--now", "now_text", help="ISO date-time with offset to act as if it were then.")
 def expire_offers_command(now_text: str | None) -> None:
     """Pass on offered places whose deadline has passed."""

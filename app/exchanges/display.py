@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.exchanges import models as m
-from app.i18n import current_language
-from app.timeutil import to_local
+from app.i18n import show_date, show_moment
 
 STATUS_LABELS = {
     m.DRAFT: _l("Draft"),
@@ -41,7 +39,7 @@ SIGNUP_STATUS_LABELS = {
 
 def long_date(day: date, lang: str | None = None) -> str:
     """Return a date as 24 november 2026 / 24 November 2026."""
-    return format_date(day, format="long", locale=lang or current_language())
+    return show_date(day, lang)
 
 
 def date_range(start: date, end: date, lang: str | None = None) -> str:
@@ -53,9 +51,7 @@ def date_range(start: date, end: date, lang: str | None = None) -> str:
 
 def local_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
     """Return a moment in the zone named, with the zone's name: 1 mars 2027 08:00 (Europe/Stockholm)."""
-    lang = lang or current_language()
-    text = format_datetime(to_local(moment, zone), format="d MMMM yyyy HH:mm", locale=lang)
-    return f"{text} ({zone})"
+    return f"{show_moment(moment, zone, lang)} ({zone})"
 
 
 def title_in(exchange: m.Exchange, lang: str) -> str:

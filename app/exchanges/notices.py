@@ -128,7 +128,7 @@ def tell_changed(exchange: Exchange, old: dict, changed: list[str]) -> int:
         "mail",
         exchange,
         after={"changed": changed, "sequence": exchange.sequence, "recipients": told},
-        summary=f"{told} schools told that the exchange changed ({', '.join(changed)})",
+        summary=audit.say("Schools told that the exchange changed: %(n)s", n=told),
     )
     return told
 
@@ -156,6 +156,6 @@ def mail_confirmed(
         "mail",
         exchange,
         after={"subject": subject, "recipients": len(signups)},
-        summary=f"Message to {len(signups)} confirmed schools",
+        summary=audit.say("Message to the confirmed schools: %(n)s", n=len(signups)),
     )
     return len(signups)

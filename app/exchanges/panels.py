@@ -27,3 +27,17 @@ def exchange_activity(today: date, since: datetime) -> dict[int, date]:
         .group_by(Exchange.partner_id)
     ).all()
     return {partner_id: day for partner_id, day in rows if day is not None}
+
+
+def planned_exchanges(today: date, until: datetime) -> dict[int, date]:
+    """Return each partner's next exchange starting after today (drafts and cancelled not)."""
+    rows = db.session.execute(
+        sa.select(Exchange.partner_id, sa.func.min(Exchange.starts_on))
+        .where(
+            Exchange.starts_on > today,
+            Exchange.starts_on < until.date(),
+            Exchange.status.not_in((DRAFT, CANCELLED)),
+        )
+        .group_by(Exchange.partner_id)
+    ).all()
+    return {partner_id: day for partner_id, day in rows if day is not None}

@@ -102,7 +102,11 @@ def _reallocate(exchange: Exchange, now: datetime) -> list[Signup]:
             audit.record(
                 audit.UPDATE,
                 signup,
-                summary=f"Places offered to {signup.school.name} until {deadline.isoformat()}",
+                summary=audit.say(
+                    "Places offered to %(school)s until %(deadline)s",
+                    school=signup.school.name,
+                    deadline=deadline,
+                ),
             )
     db.session.flush()
     return offered
@@ -214,7 +218,14 @@ def sign_up(exchange_id: int, req: SignupRequest, now: datetime | None = None) -
     db.session.add(signup)
     db.session.flush()
     audit.record(
-        audit.CREATE, signup, summary=f"{school.name} signed up {req.pupils} pupils: {status}"
+        audit.CREATE,
+        signup,
+        summary=audit.say(
+            "%(school)s signed up (pupils: %(n)s): %(status)s",
+            school=school.name,
+            n=req.pupils,
+            status=audit.code("signup_status", status),
+        ),
     )
     mail_school(signup, "signup", f"{signup.token_nonce}:{status}")
     return SignupOutcome(signup)
@@ -255,7 +266,7 @@ def change_group(
     before = audit.snapshot(signup)
     signup.pupils, signup.teachers = pupils, teachers
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary="Group size changed")
+    audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Group size changed"))
     mail_school(signup, "changed", stamp(now))
     return _reallocate(exchange, now)
 
@@ -272,7 +283,7 @@ def cancel_signup(signup: Signup, now: datetime | None = None) -> list[Signup]:
     signup.offer_expires_at = None
     # The link stops working by the status; a new sign-up of the school gets a new nonce.
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary="Sign-up cancelled")
+    audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Sign-up cancelled"))
     mail_school(signup, "cancelled", signup.token_nonce, ics=False)
     return _reallocate(exchange, now)
 
@@ -291,7 +302,7 @@ def accept_offer(signup: Signup, now: datetime | None = None) -> Signup:
     signup.status = m.CONFIRMED
     signup.offer_expires_at = None
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary="Offer accepted")
+    audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Offer accepted"))
     mail_school(signup, "signup", f"{signup.token_nonce}:{m.CONFIRMED}")
     return signup
 
@@ -310,7 +321,7 @@ def rejoin_waiting_list(signup: Signup, now: datetime | None = None) -> Signup:
     signup.status = m.WAITLISTED
     signup.queued_at = now
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary="Back on the waiting list")
+    audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Back on the waiting list"))
     _reallocate(exchange, now)
     return signup
 
@@ -347,7 +358,7 @@ def expire_offers(now: datetime | None = None) -> list[Signup]:
             signup.status = m.EXPIRED
             signup.offer_expires_at = None
             db.session.flush()
-            audit.record(audit.UPDATE, signup, before=before, summary="Offer lapsed")
+            audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Offer lapsed"))
             mail_school(signup, "lapsed", stamp(deadline), ics=False)
             lapsed.append(signup)
         _reallocate(exchange, now)
@@ -408,7 +419,7 @@ def create_exchange(**values: object) -> Exchange:
     exchange = Exchange(**values)
     db.session.add(exchange)
     db.session.flush()
-    audit.record(audit.CREATE, exchange, summary=f"Exchange {exchange.title_sv} created")
+    audit.record(audit.CREATE, exchange, summary=exchange.title_sv)
     return exchange
 
 
@@ -452,7 +463,7 @@ def change_exchange(
     db.session.flush()
     if "partner_id" in changed:
         db.session.refresh(exchange, ["partner"])
-    audit.record(audit.UPDATE, exchange, before=before, summary="Exchange changed")
+    audit.record(audit.UPDATE, exchange, before=before, summary=audit.say("Exchange changed"))
     if cancelling:
         tell_cancelled(exchange, now)
         return ExchangeUpdate()
@@ -476,7 +487,9 @@ def confirm_group(signup: Signup) -> Signup:
     signup.status = m.CONFIRMED
     signup.offer_expires_at = None
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary="Group confirmed by a coordinator")
+    audit.record(
+        audit.UPDATE, signup, before=before, summary=audit.say("Group confirmed by a coordinator")
+    )
     mail_school(signup, "signup", f"{signup.token_nonce}:{m.CONFIRMED}")
     return signup
 
@@ -518,7 +531,10 @@ def move_group(signup: Signup, target: Exchange, now: datetime | None = None) ->
     signup.token_nonce = new_nonce()
     db.session.flush()
     audit.record(
-        audit.UPDATE, signup, before=before, summary=f"Group moved to exchange {target.id}"
+        audit.UPDATE,
+        signup,
+        before=before,
+        summary=audit.say("Group moved to exchange %(id)s", id=target.id),
     )
     mail_school(signup, "signup", f"{signup.token_nonce}:{signup.status}")
     _reallocate(source, now)

@@ -194,7 +194,16 @@ def add_obligation(
     grant.obligations.append(obligation)
     db.session.flush()
     if log:
-        audit.record(audit.CREATE, obligation, summary=f"{grant.title}: {kind} {due_on}")
+        audit.record(
+            audit.CREATE,
+            obligation,
+            summary=audit.say(
+                "%(grant)s: %(kind)s due %(day)s",
+                grant=grant.title,
+                kind=audit.code("obligation_kind", kind),
+                day=due_on,
+            ),
+        )
     return obligation
 
 
@@ -218,7 +227,12 @@ def update_obligation(
         audit.UPDATE,
         obligation,
         before=before,
-        summary=f"{obligation.grant.title}: {kind} {due_on}",
+        summary=audit.say(
+            "%(grant)s: %(kind)s due %(day)s",
+            grant=obligation.grant.title,
+            kind=audit.code("obligation_kind", kind),
+            day=due_on,
+        ),
     )
     return obligation
 
@@ -229,6 +243,7 @@ def mark_done(obligation: GrantObligation, done_on: date | None) -> GrantObligat
         return obligation  # already so: nothing changes, nothing is logged
     _check_day(done_on, "done_on")
     before = audit.snapshot(obligation)
+    kind = audit.code("obligation_kind", obligation.kind)
     obligation.done_on = done_on
     obligation.sequence += 1
     db.session.flush()
@@ -236,8 +251,11 @@ def mark_done(obligation: GrantObligation, done_on: date | None) -> GrantObligat
         audit.UPDATE,
         obligation,
         before=before,
-        summary=f"{obligation.grant.title}: {obligation.kind} "
-        + ("done" if done_on else "not done"),
+        summary=(
+            audit.say("%(grant)s: %(kind)s done", grant=obligation.grant.title, kind=kind)
+            if done_on
+            else audit.say("%(grant)s: %(kind)s not done", grant=obligation.grant.title, kind=kind)
+        ),
     )
     return obligation
 
@@ -245,7 +263,12 @@ def mark_done(obligation: GrantObligation, done_on: date | None) -> GrantObligat
 def delete_obligation(obligation: GrantObligation) -> None:
     """Delete an obligation (audited)."""
     before = audit.snapshot(obligation)
-    summary = f"{obligation.grant.title}: {obligation.kind} {obligation.due_on}"
+    summary = audit.say(
+        "%(grant)s: %(kind)s due %(day)s",
+        grant=obligation.grant.title,
+        kind=audit.code("obligation_kind", obligation.kind),
+        day=obligation.due_on,
+    )
     obligation_id = obligation.id
     obligation.grant.obligations.remove(obligation)
     db.session.flush()

@@ -35,6 +35,7 @@ from app.meetings.occurrences import (
 from app.meetings.replies import reply_totals
 from app.meetings.validation import MeetingError
 from app.partners.models import Partner
+from app.partners.services import home_partner, home_timezone
 from app.timeutil import timezone_choices, to_local, utcnow
 
 bp = require_coordinator(Blueprint("meetings_admin", __name__, url_prefix="/admin/meetings"))
@@ -337,6 +338,11 @@ def _meeting_form_page(form: MeetingForm, meeting: Meeting | None):
 def meeting_new():
     form = MeetingForm()
     form.partner_id.choices = choices([("", "–"), *_partner_choices()])
+    chosen = db.session.get(Partner, request.args.get("partner", 0, type=int) or 0)
+    if request.method == "GET" and chosen is not None:
+        # Preset the place from the partner's city; the coordinator may pick another zone.
+        form.partner_id.data = str(chosen.id)
+        form.timezone.data = chosen.timezone or ""
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(**_form_data(form, MEETING_FIELDS))
@@ -384,9 +390,12 @@ def meeting_edit(meeting_id: int):
 
 
 def _meeting_admin_page(meeting: Meeting, form: DelegateForm, status: int = 200):
+    home = home_partner()
     html = render_template(
         "meetings/admin/meeting.html",
         meeting=meeting,
+        home=home,
+        home_zone=home_timezone(home),
         form=form,
         confirm=ConfirmForm(),
         totals=reply_totals(meeting.delegates),

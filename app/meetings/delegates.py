@@ -59,7 +59,12 @@ def add_occurrence_delegate(series: MeetingSeries, key: str, **values: str) -> D
     audit.record(
         audit.CREATE,
         delegate,
-        summary=f"Delegate {fields['name']} added to occurrence {occ.key} of series {series.id}",
+        summary=audit.say(
+            "Delegate %(name)s added to occurrence %(key)s of series %(series)s",
+            name=fields["name"],
+            key=occ.key,
+            series=series.id,
+        ),
     )
     return delegate
 
@@ -79,7 +84,11 @@ def remove_occurrence_delegate(series: MeetingSeries, delegate: Delegate) -> Out
         audit.DELETE,
         delegate,
         before=audit.snapshot(delegate),
-        summary="Delegate removed" + ("; cancellation queued" if mail else ""),
+        summary=(
+            audit.say("Delegate removed; cancellation queued")
+            if mail
+            else audit.say("Delegate removed")
+        ),
     )
     db.session.delete(delegate)
     db.session.flush()
@@ -96,7 +105,11 @@ def invite_occurrence_delegates(series: MeetingSeries, key: str) -> list[OutboxM
         audit.record(
             audit.UPDATE,
             series,
-            summary=f"Invitations to occurrence {occ.key} queued for {len(mails)} delegates",
+            summary=audit.say(
+                "Invitations to occurrence %(key)s queued (delegates: %(n)s)",
+                key=occ.key,
+                n=len(mails),
+            ),
         )
     return mails
 
@@ -111,7 +124,13 @@ def add_standing_delegate(series: MeetingSeries, **values: str) -> StandingDeleg
     series.standing_delegates.append(member)
     db.session.flush()
     audit.record(
-        audit.CREATE, member, summary=f"{fields['name']} joins the delegation of series {series.id}"
+        audit.CREATE,
+        member,
+        summary=audit.say(
+            "%(name)s joins the delegation of series %(series)s",
+            name=fields["name"],
+            series=series.id,
+        ),
     )
     return member
 
@@ -119,7 +138,10 @@ def add_standing_delegate(series: MeetingSeries, **values: str) -> StandingDeleg
 def remove_standing_delegate(series: MeetingSeries, member: StandingDelegate) -> None:
     """Take a person off a series' standing delegation (occurrences keep their lists)."""
     audit.record(
-        audit.DELETE, member, before=audit.snapshot(member), summary="Left the standing delegation"
+        audit.DELETE,
+        member,
+        before=audit.snapshot(member),
+        summary=audit.say("Left the standing delegation"),
     )
     series.standing_delegates.remove(member)
     db.session.flush()
@@ -153,7 +175,11 @@ def copy_standing_delegation(series: MeetingSeries, key: str) -> list[Delegate]:
         audit.record(
             audit.UPDATE,
             series,
-            summary=f"Standing delegation ({len(added)}) copied to occurrence {occ.key}",
+            summary=audit.say(
+                "Standing delegation (%(n)s) copied to occurrence %(key)s",
+                n=len(added),
+                key=occ.key,
+            ),
         )
     return added
 

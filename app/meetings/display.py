@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from babel.dates import format_date, format_interval, format_time, get_day_names, get_month_names
+from babel.dates import format_date, format_time, get_day_names, get_month_names
 from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
-from app.i18n import current_language
+from app.i18n import current_language, show_date
 from app.meetings.recurrence import LAST, YEARS, Rule, nth_weekday
 from app.timeutil import to_local
 
@@ -51,9 +51,9 @@ def multi_day(start: datetime, end: datetime, zone: str) -> bool:
 
 
 def days(start: datetime, end: datetime, zone: str, lang: str | None = None) -> str:
-    """Return the local days of a meeting as a range: '10–11 juni 2026', 'Jun 10 – 11, 2026'."""
+    """Return the local days of a meeting: '10 juni 2026 – 11 juni 2026' (the one date style)."""
     first, last = to_local(start, zone).date(), to_local(end, zone).date()
-    return format_interval(first, last, "yMMMMd", locale=lang or current_language())
+    return f"{show_date(first, lang)} – {show_date(last, lang)}"
 
 
 def span(start: datetime, end: datetime, zone: str, lang: str | None = None) -> str:
@@ -67,7 +67,7 @@ def span(start: datetime, end: datetime, zone: str, lang: str | None = None) -> 
 
 def long_date(value: date, lang: str | None = None) -> str:
     """Return a date as the page's language writes it in full, e.g. "31 december 2036"."""
-    return format_date(value, "long", locale=lang or current_language())
+    return show_date(value, lang)
 
 
 # --- a series' rule in words ------------------------------------------------------------

@@ -83,8 +83,17 @@ def set_agenda(
         audit.CREATE if before is None else audit.UPDATE,
         detail,
         before=before,
-        summary=f"Agenda of occurrence {occ.key} of series {series.id}"
-        + (" (public)" if detail.agenda_public else ""),
+        summary=(
+            audit.say(
+                "Agenda of occurrence %(key)s of series %(series)s (public)",
+                key=occ.key,
+                series=series.id,
+            )
+            if detail.agenda_public
+            else audit.say(
+                "Agenda of occurrence %(key)s of series %(series)s", key=occ.key, series=series.id
+            )
+        ),
     )
     return detail
 
@@ -115,7 +124,12 @@ def add_document(
     audit.record(
         audit.CREATE,
         document,
-        summary=f"Document {name} added to occurrence {occ.key} of series {series.id}",
+        summary=audit.say(
+            "Document %(name)s added to occurrence %(key)s of series %(series)s",
+            name=name,
+            key=occ.key,
+            series=series.id,
+        ),
     )
     return document
 
@@ -131,7 +145,11 @@ def set_document_public(document: OccurrenceDocument, public: bool) -> None:
         audit.UPDATE,
         document,
         before=before,
-        summary=f"Document {document.name} {'made public' if public else 'made private'}",
+        summary=(
+            audit.say("Document %(name)s made public", name=document.name)
+            if public
+            else audit.say("Document %(name)s made private", name=document.name)
+        ),
     )
 
 
@@ -141,7 +159,11 @@ def delete_document(document: OccurrenceDocument) -> None:
         audit.DELETE,
         document,
         before=audit.snapshot(document),
-        summary=f"Document {document.name} deleted from occurrence {document.occurrence_key}",
+        summary=audit.say(
+            "Document %(name)s deleted from occurrence %(key)s",
+            name=document.name,
+            key=document.occurrence_key,
+        ),
     )
     db.session.delete(document)
     db.session.flush()

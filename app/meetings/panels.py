@@ -35,7 +35,7 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
     latest: dict[int, date] = {}
     rows = db.session.execute(
         sa.select(Meeting.partner_id, sa.func.max(Meeting.starts_at))
-        .where(Meeting.starts_at < now)
+        .where(Meeting.starts_at < now, Meeting.cancelled_at.is_(None))
         .group_by(Meeting.partner_id)
     ).all()
     for partner_id, starts_at in rows:
@@ -47,3 +47,14 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
         if occ.host.id not in latest or day > latest[occ.host.id]:
             latest[occ.host.id] = day
     return latest
+
+
+def planned_meetings(today: date, until: datetime) -> dict[int, date]:
+    """Return each partner's next meeting after today (one-off or hosting a series' turn)."""
+    tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
+    planned: dict[int, date] = {}
+    for occ in meetings.occurrences_between(tomorrow, until, include_unpublished=True):
+        if occ.host is None or occ.status in (CANCELLED, SKIPPED) or occ.start < tomorrow:
+            continue
+        planned.setdefault(occ.host.id, occ.start.date())  # sorted by start: the first wins
+    return planned

@@ -193,7 +193,12 @@ def record_reply(target: ReplyTarget, answer: str) -> Delegate:
     delegate.reply = answer
     delegate.replied_at = utcnow()
     db.session.flush()
-    audit.record(audit.UPDATE, delegate, before=before, summary=f"Delegate replied: {answer}")
+    audit.record(
+        audit.UPDATE,
+        delegate,
+        before=before,
+        summary=audit.say("Delegate replied: %(answer)s", answer=audit.code("reply", answer)),
+    )
     return delegate
 
 

@@ -84,9 +84,7 @@ def create_series(*, host_ids: Sequence[int], **values: object) -> MeetingSeries
     db.session.add(series)
     _set_rotation(series, partners)
     db.session.flush()
-    audit.record(
-        audit.CREATE, series, summary=f"Meeting series {series.title_en or series.title_sv}"
-    )
+    audit.record(audit.CREATE, series, summary=series.title_sv or series.title_en)
     return series
 
 
@@ -157,7 +155,13 @@ def update_series(
     db.session.flush()
     after = audit.snapshot(series)
     after["hosts"] = [p.slug for p in partners]
-    audit.record(audit.UPDATE, series, before=before, after=after, summary="Meeting series changed")
+    audit.record(
+        audit.UPDATE,
+        series,
+        before=before,
+        after=after,
+        summary=audit.say("Meeting series changed"),
+    )
     sync_occurrences(series, versions)
     return series
 
@@ -227,7 +231,9 @@ def move_occurrence(
         audit.UPDATE if before else audit.CREATE,
         change,
         before=before,
-        summary=f"Occurrence {occ.key} of series {series.id} moved",
+        summary=audit.say(
+            "Occurrence %(key)s of series %(series)s moved", key=occ.key, series=series.id
+        ),
     )
     sync_occurrences(series, versions, only=[occ.occurrence.original_start])
     moved = find_occurrence(series, occ.key)
@@ -254,7 +260,15 @@ def cancel_occurrence(
         audit.UPDATE if before else audit.CREATE,
         change,
         before=before,
-        summary=f"Occurrence {occ.key} of series {series.id} {'skipped' if skip else 'cancelled'}",
+        summary=(
+            audit.say(
+                "Occurrence %(key)s of series %(series)s skipped", key=occ.key, series=series.id
+            )
+            if skip
+            else audit.say(
+                "Occurrence %(key)s of series %(series)s cancelled", key=occ.key, series=series.id
+            )
+        ),
     )
     # A skip gives every later meeting the next host: their delegates hear of it too.
     sync_occurrences(series, versions, only=None if skip else [occ.occurrence.original_start])
@@ -283,7 +297,12 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
     audit.record(
         audit.UPDATE,
         change,
-        summary=f"Hosts of {first.key} and {second.key} of series {series.id} swapped",
+        summary=audit.say(
+            "Hosts of %(first)s and %(second)s of series %(series)s swapped",
+            first=first.key,
+            second=second.key,
+            series=series.id,
+        ),
     )
     sync_occurrences(
         series,
@@ -327,7 +346,12 @@ def reinstate_occurrence(series: MeetingSeries, key: str) -> None:
     change.sequence = (change.sequence or 0) + 1
     db.session.flush()
     audit.record(
-        audit.UPDATE, change, before=before, summary=f"Occurrence {key} of series {series.id} reinstated"
+        audit.UPDATE,
+        change,
+        before=before,
+        summary=audit.say(
+            "Occurrence %(key)s of series %(series)s reinstated", key=key, series=series.id
+        ),
     )
     original = change.original_start
     sync_occurrences(
@@ -364,9 +388,16 @@ def restore_occurrence(series: MeetingSeries, key: str) -> None:
             change.swap_with, change.swap_reason = None, ""
             if _keeps_other_changes(change):
                 change.sequence = (change.sequence or 0) + 1
-                audit.record(audit.UPDATE, change, before=before, summary=f"Swap with {key} undone")
+                audit.record(
+                    audit.UPDATE,
+                    change,
+                    before=before,
+                    summary=audit.say("Swap with %(key)s undone", key=key),
+                )
                 continue
-        audit.record(audit.DELETE, change, summary=f"Changes to occurrence {key} undone")
+        audit.record(
+            audit.DELETE, change, summary=audit.say("Changes to occurrence %(key)s undone", key=key)
+        )
         undone += change.sequence or 0
         series.changes.remove(change)
     if found:
@@ -384,7 +415,10 @@ def set_published(item: MeetingSeries | Meeting, published: bool) -> None:
     item.published = published
     db.session.flush()
     audit.record(
-        audit.UPDATE, item, before=before, summary="published" if published else "withdrawn"
+        audit.UPDATE,
+        item,
+        before=before,
+        summary=audit.say("Published") if published else audit.say("Withdrawn"),
     )
 
 
@@ -396,7 +430,7 @@ def create_meeting(**values: object) -> Meeting:
     meeting = Meeting(**meeting_values(values))
     db.session.add(meeting)
     db.session.flush()
-    audit.record(audit.CREATE, meeting, summary=f"Meeting {meeting.title_en or meeting.title_sv}")
+    audit.record(audit.CREATE, meeting, summary=meeting.title_sv or meeting.title_en)
     return meeting
 
 
@@ -425,9 +459,11 @@ def update_meeting(meeting: Meeting, **values: object) -> Meeting:
         meeting.sequence += 1
     db.session.flush()
     mails = send_updates(meeting, previous, changes) if changes else []
-    summary = "Meeting changed"
+    summary = audit.say("Meeting changed")
     if mails:
-        summary += f"; updated invitations queued for {len(mails)} delegates"
+        summary = audit.say(
+            "Meeting changed; updated invitations queued (delegates: %(n)s)", n=len(mails)
+        )
     audit.record(audit.UPDATE, meeting, before=before, summary=summary)
     return meeting
 
@@ -456,7 +492,9 @@ def cancel_meeting(meeting: Meeting, *, reason: str) -> list[OutboxMail]:
         audit.UPDATE,
         meeting,
         before=before,
-        summary=f"Meeting cancelled; cancellations queued for {len(mails)} delegates",
+        summary=audit.say(
+            "Meeting cancelled; cancellations queued (delegates: %(n)s)", n=len(mails)
+        ),
     )
     return mails
 
@@ -485,7 +523,9 @@ def reinstate_meeting(meeting: Meeting) -> list[OutboxMail]:
         audit.UPDATE,
         meeting,
         before=before,
-        summary=f"Meeting reinstated; invitations queued for {len(mails)} delegates",
+        summary=audit.say(
+            "Meeting reinstated; invitations queued (delegates: %(n)s)", n=len(mails)
+        ),
     )
     return mails
 
@@ -498,7 +538,13 @@ def add_delegate(meeting: Meeting, **values: str) -> Delegate:
     db.session.add(delegate)
     db.session.flush()
     audit.record(
-        audit.CREATE, delegate, summary=f"Delegate {fields['name']} added to meeting {meeting.id}"
+        audit.CREATE,
+        delegate,
+        summary=audit.say(
+            "Delegate %(name)s added to meeting %(meeting)s",
+            name=fields["name"],
+            meeting=meeting.id,
+        ),
     )
     return delegate
 
@@ -519,7 +565,11 @@ def remove_delegate(delegate: Delegate) -> OutboxMail | None:
         audit.DELETE,
         delegate,
         before=audit.snapshot(delegate),
-        summary="Delegate removed" + ("; cancellation queued" if mail else ""),
+        summary=(
+            audit.say("Delegate removed; cancellation queued")
+            if mail
+            else audit.say("Delegate removed")
+        ),
     )
     meeting.delegates.remove(delegate)
     db.session.delete(delegate)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.agreements import services as agreements
 from app.agreements.forms import EndForm
@@ -13,7 +14,9 @@ from app.extensions import db
 from app.formfields import show_error
 from app.partners import workspace
 from app.partners.forms import ConfirmForm, ContactForm, PartnerForm, ProjectForm
+from app.partners.labels import KIND_LABELS
 from app.partners.models import KINDS, NETWORK, Contact, Partner, Project
+from app.timeutil import timezone_choices
 
 bp = require_coordinator(Blueprint("partners_admin", __name__, url_prefix="/admin"))
 
@@ -81,7 +84,9 @@ def partner_create():
         else:
             flash(_("%(name)s was added.", name=created.name), "success")
             return redirect(url_for(".partner", partner_id=created.id))
-    return render_template("partners/admin/partner_form.html", form=form, partner=None), _status()
+    return render_template(
+        "partners/admin/partner_form.html", form=form, partner=None, zones=timezone_choices()
+    ), _status()
 
 
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
@@ -96,7 +101,9 @@ def partner_edit(partner_id: int):
         else:
             flash(_("The changes to %(name)s were saved.", name=found.name), "success")
             return redirect(url_for(".partner", partner_id=found.id))
-    return render_template("partners/admin/partner_form.html", form=form, partner=found), _status()
+    return render_template(
+        "partners/admin/partner_form.html", form=form, partner=found, zones=timezone_choices()
+    ), _status()
 
 
 @bp.route("/partners/<int:partner_id>/delete", methods=["GET", "POST"])
@@ -304,22 +311,23 @@ def _confirm_delete(obj, delete, heading: str, what: str, done: str):
 
 # --- export --------------------------------------------------------------------------
 
-PARTNER_CSV_HEADER = (
-    "id",
-    "slug",
-    "name",
-    "other_names",
-    "kind",
-    "country",
-    "region_sv",
-    "region_en",
-    "timezone",
-    "since_year",
-    "since_approximate",
-    "funding",
-    "member_count",
-    "member_countries",
-    "agreements",
+# The export's columns in the coordinator's language (the page's), kinds as words.
+PARTNER_CSV_COLUMNS = (
+    _l("Number"),
+    _l("Address name"),
+    _l("Name"),
+    _l("Other names"),
+    _l("Kind"),
+    _l("Country code"),
+    _l("Region (Swedish)"),
+    _l("Region (English)"),
+    _l("Time zone"),
+    _l("Partner since (year)"),
+    _l("The year is approximate"),
+    _l("Funding"),
+    _l("Number of members (networks)"),
+    _l("Number of member countries (networks)"),
+    _l("Agreements"),
 )
 
 
@@ -328,20 +336,20 @@ def partners_csv():
     counts = agreements.agreement_counts()
     rows = workspace.search_partners()
     body = excel_csv(
-        PARTNER_CSV_HEADER,
+        [str(c) for c in PARTNER_CSV_COLUMNS],
         (
             (
                 p.id,
                 p.slug,
                 p.name,
                 p.other_names,
-                p.kind,
+                KIND_LABELS[p.kind],
                 p.country or "",
                 p.region_sv,
                 p.region_en,
                 p.timezone or "",
                 p.since_year or "",
-                "yes" if p.since_approximate else "",
+                _("Yes") if p.since_approximate else "",
                 p.funding,
                 "" if p.member_count is None else p.member_count,
                 "" if p.member_countries is None else p.member_countries,

@@ -28,7 +28,11 @@ class PartnerForm(Form):
     country = StringField(_l("Country code"), validators=[Optional(), Length(min=2, max=2)])
     region_sv = StringField(_l("Region (Swedish)"), validators=[Length(max=120)])
     region_en = StringField(_l("Region (English)"), validators=[Length(max=120)])
-    timezone = StringField(_l("Time zone"), validators=[Optional(), Length(max=64)])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "timezones", "autocomplete": "off"},
+    )
     since_year = IntegerField(_l("Partner since (year)"), validators=YEAR)
     since_approximate = BooleanField(_l("The year is approximate"))
     funding = StringField(_l("Funding"), validators=[Length(max=200)])

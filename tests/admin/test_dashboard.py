@@ -6,6 +6,7 @@ from app.admin import dashboard
 from app.admin.dashboard import Panel
 from app.agreements.services import home_today
 from app.extensions import db
+from app.i18n import show_date
 from app.partners import services as partners
 from tests.agreements.factories import make_agreement
 from tests.factories import make_partner
@@ -25,7 +26,7 @@ def test_lists_a_decision_within_180_days_and_not_one_further_away(logged_in):
     section = page.split('id="decisions-due"')[1].split("</section>")[0]
     assert f'data-agreement="{soon.id}"' in section
     assert f'data-agreement="{later.id}"' not in section
-    assert (today + timedelta(days=170)).isoformat() in section
+    assert show_date(today + timedelta(days=170), "en") in section
 
 
 def test_lists_an_expired_agreement_but_not_a_renewed_one(logged_in):
@@ -55,7 +56,7 @@ def test_marks_a_partner_with_no_activity_for_three_years(logged_in):
     assert 'data-partner="bergen" data-inactive="true"' in page
     assert 'data-partner="lyon">' in page
     lyon = page.split('data-partner="lyon">')[1].split("</tr>")[0]
-    assert f"{today.isoformat()} (project)" in lyon
+    assert f"{show_date(today, 'en')}</time> (project)" in lyon
 
 
 def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp_path, monkeypatch):
@@ -72,5 +73,36 @@ def test_another_area_can_add_a_panel_and_an_activity_source(logged_in, app, tmp
     )
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     assert "3 meetings" in page
-    assert f"{today.isoformat()} (meeting)" in page
+    assert f"{show_date(today, 'en')}</time> (meeting)" in page
     assert 'data-partner="bergen" data-inactive' not in page
+
+
+def _health_row(page: str, slug: str) -> str:
+    health = page.split('id="health"')[1]
+    return health.split(f'data-partner="{slug}"')[1].split("</tr>")[0]
+
+
+def test_a_coming_meeting_exchange_or_series_turn_counts_as_activity(logged_in):
+    from app.meetings import services as meetings
+    from tests.exchanges.factories import make_exchange
+    from tests.meetings.factories import make_meeting, make_series
+
+    today = home_today()
+    shanghai = make_partner("Shanghai", timezone="Asia/Shanghai")
+    lyon = make_partner("Lyon", timezone="Europe/Paris")
+    bergen = make_partner("Bergen", timezone="Europe/Oslo")
+    chicago = make_partner("Chicago", timezone="America/Chicago")
+    make_partner("Délice")
+    make_meeting(shanghai, start_date=today + timedelta(days=45))
+    make_exchange(lyon, starts_on=today + timedelta(days=150))
+    make_series([bergen], first_date=today + timedelta(days=200))
+    cancelled = make_meeting(chicago, start_date=today + timedelta(days=75))
+    meetings.cancel_meeting(cancelled, reason="Postponed")
+    db.session.commit()
+    page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    for slug, kind in (("shanghai", "meeting"), ("lyon", "exchange"), ("bergen", "meeting")):
+        row = _health_row(page, slug)
+        assert "data-inactive" not in row.split(">")[0], slug
+        assert f"({kind})" in row and "Activity planned" in row, slug
+    assert _health_row(page, "chicago").startswith(" data-inactive")
+    assert _health_row(page, "delice").startswith(" data-inactive")

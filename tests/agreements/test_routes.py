@@ -156,18 +156,92 @@ def test_the_signed_document_is_not_served_to_an_anonymous_visitor(client, app):
 
 
 def test_renewing_from_the_workspace_creates_the_next_term_and_marks_the_old_renewed(logged_in):
-    old = make_agreement(starts_on=date(2024, 1, 1))
+    old = make_agreement(starts_on=date(2020, 1, 1))  # ended 2022-12-31
     response = logged_in.post(
         f"/admin/agreements/{old.id}/renew?lang=en",
-        data={"signed_on": "2026-09-01"},
+        data={"signed_on": "2022-09-01"},
         follow_redirects=True,
     )
     assert response.status_code == 200
     new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == old.id))
     assert new.starts_on == old.ends_on + timedelta(days=1)
-    assert new.ends_on == date(2029, 12, 31)
+    assert new.ends_on == date(2025, 12, 31)
     page = logged_in.get(f"/admin/agreements/{old.id}?lang=en").get_data(as_text=True)
     assert 'data-status="renewed"' in page
+
+
+def test_the_renewal_form_leaves_the_signing_date_empty_as_its_hint_says(logged_in):
+    old = make_agreement(signatories="Mayors")
+    page = logged_in.get(f"/admin/agreements/{old.id}/renew?lang=en").get_data(as_text=True)
+    signed = re.search(r'<input[^>]*name="signed_on"[^>]*>', page).group(0)
+    assert 'value="' not in signed or 'value=""' in signed
+    assert "Leave empty if the new term is not signed yet." in page
+    assert "Mayors" in page
+
+
+def test_after_renewal_the_running_term_is_in_force_and_the_next_one_coming(logged_in):
+    from app.agreements.services import home_today
+
+    today = home_today()
+    running = make_agreement(starts_on=today - timedelta(days=900))  # ends in about 7 months
+    logged_in.post(f"/admin/agreements/{running.id}/renew", data={"signed_on": ""})
+    logged_in.post(
+        f"/admin/agreements/{running.id}/renew",
+        data={"signed_on": today.isoformat()},
+    )
+    db.session.rollback()
+    new = db.session.scalar(sa.select(Agreement).where(Agreement.renews_id == running.id))
+    assert new.signed_on is None  # the first renewal, left unsigned, made the next term
+    logged_in.post(
+        f"/admin/agreements/{new.id}/edit",
+        data=form(
+            running.partner, signed_on=today.isoformat(), starts_on=new.starts_on.isoformat()
+        ),
+    )
+    page = logged_in.get(f"/admin/agreements/{running.id}").get_data(as_text=True)
+    chain = page.split('id="chain-heading"')[1]
+    old_row = chain.split(f'data-agreement="{running.id}"')[1].split("</tr>")[0]
+    new_row = chain.split(f'data-agreement="{new.id}"')[1].split("</tr>")[0]
+    assert 'data-status="active"' in old_row and "Gällande" in old_row
+    assert 'data-status="upcoming"' in new_row and "Kommande" in new_row
+
+
+def test_an_overlapping_agreement_of_the_same_partner_is_saved_with_a_warning(logged_in):
+    partner = make_partner("Lyon")
+    first = make_agreement(partner, title="Memorandum 2024–2026")
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en",
+        data=form(partner, starts_on="2025-06-01"),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count_agreements() == 2
+    warning = page.split('class="flash flash-warning"')[1].split("</p>")[0]
+    assert "overlaps" in warning and "Memorandum 2024–2026" in warning
+    assert f'data-overlap="{first.id}"' in page
+    # A term of another kind beside it (a partner-city agreement) is no mistake.
+    response = logged_in.post(
+        "/admin/agreements/new?lang=en",
+        data=form(partner, kind="partner_city_agreement", starts_on="2025-06-01"),
+        follow_redirects=True,
+    )
+    assert "flash-warning" not in response.get_data(as_text=True)
+
+
+def test_the_partner_choice_starts_empty_and_leaves_out_the_municipality(logged_in):
+    from tests.factories import make_home
+
+    home = make_home("Göteborg")
+    lyon = make_partner("Lyon")
+    page = logged_in.get("/admin/agreements/new?lang=en").get_data(as_text=True)
+    select = page.split('name="partner_id"')[1].split("</select>")[0]
+    assert '<option selected value="">Choose a partner</option>' in select
+    assert ">0<" not in select and 'value="0"' not in select
+    assert f'value="{lyon.id}"' in select and f'value="{home.id}"' not in select
+    response = logged_in.post("/admin/agreements/new?lang=en", data=form(lyon, partner_id=""))
+    assert response.status_code == 422 and "Choose a partner." in response.get_data(as_text=True)
+    response = logged_in.post("/admin/agreements/new?lang=en", data=form(home))
+    assert response.status_code == 422 and count_agreements() == 0
 
 
 def test_renewing_an_already_renewed_agreement_is_refused_with_a_message(logged_in):
@@ -240,6 +314,19 @@ def test_the_csv_export_round_trips_swedish_and_long_names_and_neutralises_formu
     assert "'=HYPERLINK(evil)" in {r[4] for r in rows[1:]}
 
 
+def test_the_csv_export_speaks_the_coordinators_language(logged_in):
+    make_agreement(make_partner("Lyon"), starts_on=date(2010, 1, 1))
+    sv = read_excel_csv(logged_in.get("/admin/agreements/export.csv?lang=sv").data)
+    en = read_excel_csv(logged_in.get("/admin/agreements/export.csv?lang=en").data)
+    assert sv[0][:4] == ["Nummer", "Partner", "Partnerns adressnamn", "Typ av avtal"]
+    assert en[0][:4] == ["Number", "Partner", "Partner's address name", "Kind of agreement"]
+    row_sv, row_en = dict(zip(sv[0], sv[1], strict=True)), dict(zip(en[0], en[1], strict=True))
+    assert row_sv["Typ av avtal"] == "Samförståndsavtal" and row_sv["Status"] == "Utgånget"
+    assert row_en["Kind of agreement"] == "Memorandum of understanding"
+    assert row_en["Status"] == "Expired"
+    assert row_en["Starts on"] == "2010-01-01"  # dates stay ISO: Excel reads them as dates
+
+
 def test_the_timeline_marks_today_and_every_term(logged_in):
     first = make_agreement(make_partner("Shanghai"), starts_on=date(2018, 1, 1))
     make_agreement(make_partner("Lyon"), starts_on=date(2023, 1, 1))
@@ -274,7 +361,8 @@ def test_moving_an_agreement_to_another_partner_is_audited_with_both_partners(lo
     assert entry.before_values["partner_id"] == old_partner.id
     assert entry.after_values["partner_id"] == new_partner.id
     page = logged_in.get("/admin/audit/?object_type=Agreement&lang=en").get_data(as_text=True)
-    shown = rf"<dt>partner_id</dt>\s*<dd><del>{old_partner.id}</del> → <ins>{new_partner.id}</ins>"
+    old, new = f"{old_partner.name} ({old_partner.id})", f"{new_partner.name} ({new_partner.id})"
+    shown = rf"<dt>Partner</dt>\s*<dd><del>{re.escape(old)}</del> → <ins>{re.escape(new)}</ins>"
     assert re.search(shown, page)
 
 

@@ -6,7 +6,15 @@ import pytest
 import sqlalchemy as sa
 
 from app.agreements import documents, services
-from app.agreements.models import ACTIVE, DECISION_DUE, ENDED, MEMORANDUM, RENEWED, Agreement
+from app.agreements.models import (
+    ACTIVE,
+    DECISION_DUE,
+    ENDED,
+    MEMORANDUM,
+    RENEWED,
+    UPCOMING,
+    Agreement,
+)
 from app.audit import AuditEntry
 from app.extensions import db
 from tests.agreements.factories import make_agreement
@@ -60,8 +68,10 @@ def test_renewal_starts_the_day_after_the_old_end_and_lasts_three_years(app):
     assert new.starts_on == date(2027, 1, 1)
     assert new.ends_on == date(2029, 12, 31)
     assert new.renews is old
-    assert old.status(date(2026, 10, 1)) == RENEWED
-    assert new.status(date(2026, 10, 1)) == ACTIVE
+    assert old.status(date(2026, 10, 1)) == ACTIVE  # running until its last day
+    assert new.status(date(2026, 10, 1)) == UPCOMING
+    assert old.status(date(2027, 1, 1)) == RENEWED
+    assert new.status(date(2027, 1, 1)) == ACTIVE
 
 
 def test_renewal_writes_both_terms_into_the_audit_log(app):
@@ -148,7 +158,7 @@ def test_decisions_due_leaves_out_renewed_terms(app):
     db.session.commit()
     due = [a.agreement for a in services.decisions_due(date(2026, 6, 1))]
     assert old not in due and new not in due
-    assert old.status(date(2026, 6, 1)) == RENEWED
+    assert old.status(date(2026, 6, 1)) == ACTIVE  # renewed: no decision is due any more
     assert new.status(date(2029, 6, 1)) == DECISION_DUE
 
 

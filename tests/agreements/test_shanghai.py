@@ -40,8 +40,10 @@ def test_renewing_shanghai_from_the_workspace(demo, logged_in):
     assert new.starts_on == old_end + timedelta(days=1)
     assert new.ends_on == new.starts_on + relativedelta(years=3) - timedelta(days=1)
     old_page = logged_in.get(f"/admin/agreements/{old_id}?lang=en").get_data(as_text=True)
-    assert 'data-status="renewed"' in old_page.split("<h2")[0]
-    assert "Renewed" in old_page
+    # The running term stays in force until its last day; the new one waits, unsigned.
+    assert 'data-status="active"' in old_page.split("<h2")[0]
+    new_page = logged_in.get(f"/admin/agreements/{new.id}?lang=en").get_data(as_text=True)
+    assert 'data-status="draft"' in new_page.split("<h2")[0]
     audit = logged_in.get("/admin/audit/?object_type=Agreement&lang=en").get_data(as_text=True)
     assert f'data-audit="Agreement-{new.id}" data-action="create"' in audit
     assert f'data-audit="Agreement-{old_id}" data-action="update"' in audit
@@ -59,7 +61,7 @@ def test_the_timeline_renders_for_the_demo_data(demo, logged_in):
 
 def test_the_public_page_shows_the_chain_back_to_1986(demo, client):
     page = client.get("/partners/shanghai?lang=en").get_data(as_text=True)
-    assert "1986-01-01 – 1988-12-31" in page
+    assert "January 1, 1986 – December 31, 1988" in page
     assert "Agreements since 1986" in page
     assert page.count('data-status="renewed"') >= 12
 

@@ -9,6 +9,8 @@ from app.agreements.models import (
     ENDED,
     EXPIRED,
     RENEWED,
+    STATUSES,
+    UPCOMING,
     compute_status,
     decision_date,
     term_end,
@@ -17,9 +19,10 @@ from app.agreements.models import (
 END = date(2026, 12, 31)
 
 
-def status(today, *, signed=date(2024, 1, 1), renewed=False, ended_on=None, lead=120):
+def status(today, *, signed=date(2024, 1, 1), renewed=False, ended_on=None, lead=120, starts=None):
     return compute_status(
         signed_on=signed,
+        starts_on=starts,
         ends_on=END,
         lead_days=lead,
         renewed=renewed,
@@ -47,9 +50,17 @@ def test_an_agreement_is_expired_the_day_after_it_ends():
     assert status(date(2027, 1, 1)) == EXPIRED
 
 
-def test_a_renewed_term_shows_renewed_even_before_its_end():
-    assert status(date(2026, 10, 1), renewed=True) == RENEWED
+def test_a_renewed_term_is_active_until_its_last_day_and_renewed_after():
+    assert status(date(2026, 10, 1), renewed=True) == ACTIVE  # no decision due: renewed
+    assert status(END, renewed=True) == ACTIVE
+    assert status(date(2027, 1, 1), renewed=True) == RENEWED
     assert status(date(2030, 1, 1), renewed=True) == RENEWED
+
+
+def test_a_signed_term_that_has_not_begun_is_upcoming_and_an_unsigned_one_a_draft():
+    assert status(date(2023, 10, 1), starts=date(2024, 1, 1)) == UPCOMING
+    assert status(date(2024, 1, 1), starts=date(2024, 1, 1)) == ACTIVE
+    assert status(date(2023, 10, 1), starts=date(2024, 1, 1), signed=None) == DRAFT
 
 
 def test_an_ended_partnership_shows_ended_above_everything_else():
@@ -79,7 +90,7 @@ def test_the_timeline_marks_today_with_its_date_and_draws_each_term():
         title="Timeline",
         description="Terms",
         today_label="Today 2026-11-24",
-        status_labels={s: s for s in (ACTIVE, DECISION_DUE, DRAFT, EXPIRED, RENEWED, ENDED)},
+        status_labels={s: s for s in STATUSES},
     )
     assert 'data-status="decision_due"><title>MoU &lt;1&gt;</title>' in svg
     assert "Today 2026-11-24" in svg

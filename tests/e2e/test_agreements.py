@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app.agreements.models import MEMORANDUM, Agreement
 from app.extensions import db
+from app.i18n import show_date
 from app.partners.models import Partner
 from tests.e2e.conftest import log_in
 
@@ -37,10 +38,10 @@ def test_a_coordinator_renews_shanghai_through_the_pages(page, demo_site):
     assert len(after) == len(before) + 1
     new = after[-1]
     expect(page.locator("[data-term]")).to_have_text(
-        f"{new.starts_on.isoformat()} – {new.ends_on.isoformat()}"
+        f"{show_date(new.starts_on, 'sv')} – {show_date(new.ends_on, 'sv')}"
     )
     old_row = page.locator(f'tr[data-agreement="{current.id}"]')
-    expect(old_row).to_contain_text("Förnyat")
+    expect(old_row).to_contain_text("Gällande")  # in force until its last day
     # The same renewal cannot be made twice: the old term offers no renew link any more.
     old_row.get_by_role("link").click()
     expect(page.get_by_role("link", name="Förnya i tre år")).to_have_count(0)

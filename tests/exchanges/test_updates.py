@@ -88,9 +88,9 @@ def test_new_dates_reach_every_live_signup_with_a_calendar_entry_that_replaces_t
     assert english["Subject"] == "Exchange updated: Youth exchange"
     assert "New dates:" in english.get_body(("plain",)).get_content()
     entry = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.action == "mail", AuditEntry.summary.like("3 %"))
+        sa.select(AuditEntry).where(AuditEntry.action == "mail", AuditEntry.summary.like("% 3"))
     )
-    assert entry is not None and "starts_on, ends_on" in entry.summary
+    assert entry is not None and entry.after_values["changed"][:2] == ["starts_on", "ends_on"]
 
 
 def test_saving_the_same_values_again_sends_nothing_twice(logged_in, app, smtp):

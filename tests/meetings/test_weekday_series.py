@@ -108,11 +108,11 @@ def test_the_pages_say_the_rule_and_the_two_days_in_either_language(
     english = client.get(f"{path}?lang=en").get_data(as_text=True)
     assert "Every other year on the second Tuesday of June" in english
     assert "2 days, from 09:00 on the first day to 16:00 on the last" in english
-    assert "Jun 9\u2009–\u200910, 2026, 09:00</time>–<time" in english
+    assert "June 9, 2026 – June 10, 2026, 09:00</time>–<time" in english
     swedish = client.get(f"{path}?lang=sv").get_data(as_text=True)
     assert "Vartannat år den andra tisdagen i juni" in swedish
     assert "2 dagar, från 09:00 första dagen till 16:00 sista dagen" in swedish
-    assert "9–10 juni 2026, 09:00</time>–<time" in swedish
+    assert "9 juni 2026 – 10 juni 2026, 09:00</time>–<time" in swedish
     workspace = logged_in.get(f"/admin/meetings/series/{second_tuesday.id}?lang=sv")
     assert "Vartannat år den andra tisdagen i juni; 2 dagar" in workspace.get_data(as_text=True)
 

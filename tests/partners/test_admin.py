@@ -61,6 +61,29 @@ def test_an_unknown_time_zone_is_refused_in_swedish(logged_in):
     assert db.session.scalar(sa.select(Partner)) is None
 
 
+def test_the_time_zone_is_chosen_from_a_searchable_list_of_zones(logged_in):
+    partner = make_partner("Chicago", timezone="America/Chicago")
+    for path in ("/admin/partners/new", f"/admin/partners/{partner.id}/edit"):
+        page = logged_in.get(path).get_data(as_text=True)
+        field = (
+            page.split('name="timezone"')[0].rsplit("<input", 1)[1]
+            + page.split('name="timezone"')[1].split(">")[0]
+        )
+        assert 'list="timezones"' in field
+        zones = page.split('<datalist id="timezones">')[1].split("</datalist>")[0]
+        assert '<option value="Europe/Stockholm">' in zones
+        assert '<option value="America/Chicago">' in zones
+
+
+def test_a_new_meeting_from_a_partner_page_is_preset_to_its_city_and_zone(logged_in):
+    partner = make_partner("Chicago", timezone="America/Chicago")
+    page = logged_in.get(f"/admin/partners/{partner.id}").get_data(as_text=True)
+    assert f"/admin/meetings/new?partner={partner.id}" in page
+    form = logged_in.get(f"/admin/meetings/new?partner={partner.id}").get_data(as_text=True)
+    assert f'<option selected value="{partner.id}">Chicago</option>' in form
+    assert 'value="America/Chicago"' in form.split('name="timezone"')[1].split(">")[0]
+
+
 def test_editing_a_partner_records_the_values_before_and_after(logged_in):
     partner = make_partner("Nelson Mandela Bay", country="ZA", timezone="Africa/Johannesburg")
     logged_in.post(
@@ -173,9 +196,21 @@ def test_the_partner_export_round_trips_swedish_characters_and_neutralises_formu
     assert response.data.startswith("\ufeff".encode())
     rows = read_excel_csv(response.data)
     header, body = rows[0], rows[1:]
-    by_name = {r[header.index("name")]: r for r in body}
+    by_name = {r[header.index("Namn")]: r for r in body}
     assert set(by_name) == {"Göteborg", "Nelson Mandela Bay"}
-    assert by_name["Nelson Mandela Bay"][header.index("funding")] == "'=SUM(A1:A9)"
+    assert by_name["Nelson Mandela Bay"][header.index("Finansiering")] == "'=SUM(A1:A9)"
+
+
+def test_the_partner_export_speaks_the_coordinators_language(logged_in):
+    make_partner("Lyon", since_year=1996, since_approximate=True)
+    for lang, name, kind, city, approximate in (
+        ("sv", "Namn", "Typ", "Partnerstad", "Ja"),
+        ("en", "Name", "Kind", "Partner city", "Yes"),
+    ):
+        rows = read_excel_csv(logged_in.get(f"/admin/partners.csv?lang={lang}").data)
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert row[name] == "Lyon" and row[kind] == city, lang
+        assert approximate in row.values(), lang
 
 
 def test_ending_a_partnership_ends_its_current_agreements_with_the_reason(logged_in):
