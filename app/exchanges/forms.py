@@ -104,6 +104,18 @@ class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, accept, rejoin)."""
 
 
+class CancelGroupForm(Form):
+    """A coordinator cancels a school's sign-up; the reason goes to the school."""
+
+    reason = TextAreaField(
+        _l("Reason (sent to the school)"),
+        validators=[
+            DataRequired(message=_l("Give the reason: the school reads it in its mail.")),
+            Length(max=2000, message=_l("The reason may be at most %(max)s characters long.")),
+        ],
+    )
+
+
 class MoveForm(Form):
     target = SelectField(_l("Move to exchange"), coerce=int, validators=[InputRequired()])
 

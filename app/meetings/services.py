@@ -327,12 +327,13 @@ def reinstate_occurrence(series: MeetingSeries, key: str) -> None:
     change.sequence = (change.sequence or 0) + 1
     db.session.flush()
     audit.record(
-        audit.UPDATE, change, before=before, summary=f"Occurrence {key} of series {series.id} reinstated"
+        audit.UPDATE,
+        change,
+        before=before,
+        summary=f"Occurrence {key} of series {series.id} reinstated",
     )
     original = change.original_start
-    sync_occurrences(
-        series, versions, only=None if skipped else [original], reinstated=[original]
-    )
+    sync_occurrences(series, versions, only=None if skipped else [original], reinstated=[original])
 
 
 def restore_occurrence(series: MeetingSeries, key: str) -> None:
