@@ -63,6 +63,7 @@ SERIES_FIELDS = (
     "in_host_timezone",
     "venue",
     "published",
+    "confirm_gap",
 )
 MEETING_FIELDS = (
     "title_sv",
@@ -76,6 +77,7 @@ MEETING_FIELDS = (
     "end_date",
     "end_time",
     "published",
+    "confirm_gap",
 )
 
 
@@ -242,6 +244,8 @@ def occurrence_move(series_id: int):
             venue=form.venue.data,
             host=host,
             reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
+            confirm_gap=form.confirm_gap.data,
         )
 
     return _occurrence_action(
@@ -259,7 +263,11 @@ def occurrence_cancel(series_id: int):
         form,
         "meetings/admin/cancel.html",
         lambda: services.cancel_occurrence(
-            series, form.occurrence.data, reason=form.reason.data or "", skip=form.skip.data
+            series,
+            form.occurrence.data,
+            reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
+            skip=form.skip.data,
         ),
         _("The meeting was cancelled."),
     )
@@ -277,7 +285,11 @@ def occurrence_swap(series_id: int):
         form,
         "meetings/admin/swap.html",
         lambda: services.swap_hosts(
-            series, form.occurrence.data, form.other.data, reason=form.reason.data or ""
+            series,
+            form.occurrence.data,
+            form.other.data,
+            reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
         ),
         _("The hosts were swapped."),
     )
@@ -418,7 +430,9 @@ def meeting_cancel(meeting_id: int):
         return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     if form.validate_on_submit():
         try:
-            mails = services.cancel_meeting(meeting, reason=form.reason.data or "")
+            mails = services.cancel_meeting(
+                meeting, reason=form.reason.data or "", reason_en=form.reason_en.data or ""
+            )
         except MeetingError as error:
             show_error(form, error)
         else:

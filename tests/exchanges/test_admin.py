@@ -69,6 +69,23 @@ def test_a_bad_exchange_form_is_shown_again_with_the_error(logged_in, app, field
     assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Exchange)) == 0
 
 
+def test_sign_up_closing_after_the_exchange_starts_is_refused_at_its_field(logged_in, app):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/exchanges/new",
+        data=_exchange_form(partner.id, signup_closes_at="2031-05-04T09:00"),  # the first day
+    )
+    assert response.status_code == 422
+    assert (
+        "Anmälan måste stänga innan utbytet börjar: senast kl. 00:00 den 4 maj 2031."
+        in response.text
+    )
+    assert 'id="signup_closes_at-error"' in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Exchange)) == 0
+    midnight = _exchange_form(partner.id, signup_closes_at="2031-05-04T00:00")
+    assert logged_in.post("/admin/exchanges/new", data=midnight).status_code == 302
+
+
 def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
     exchange = make_exchange(places=10)
     make_signup(exchange, pupils=8)
