@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, redirect, request
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 
 from app.config import LANGUAGES
 from app.timeutil import to_local
@@ -90,11 +92,32 @@ def show_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
     return f"{show_date(local.date(), lang)} {format_time(local.time(), TIME_FORMAT, locale=lang)}"
 
 
+def page_path(path: str) -> str:
+    """Return the nearest address at or above `path` that answers GET.
+
+    A form's POST address (/signups/<token>/change, /exchanges/<id>/signup) leads to
+    the page that holds the form (/signups/<token>, /exchanges/<id>).
+    """
+    adapter = current_app.create_url_adapter(request)
+    while True:
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except RequestRedirect as moved:  # a missing trailing slash
+            return urlsplit(moved.new_url).path.removeprefix(request.script_root) or "/"
+        except HTTPException:
+            pass
+        if path in ("", "/"):
+            return "/"
+        path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+
+
 def switch_language_url(lang: str) -> str:
-    """Return the address of the current page in another language."""
+    """Return the address of the current page in another language, always a GET page."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     args.append(("lang", lang))
-    return f"{request.script_root}{request.path}?{urlencode(args)}"
+    path = request.path if request.method in ("GET", "HEAD") else page_path(request.path)
+    return f"{request.script_root}{path}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:
@@ -103,6 +126,20 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _remember_explicit_language() -> None:
         g.explicit_lang = explicit_language()
+
+    @app.before_request
+    def _get_on_a_form_address_opens_its_page():
+        # A reload or a copied address of a page that answered a POST: show the form's
+        # page instead of "405 Method not allowed".
+        if (
+            request.method == "GET"
+            and isinstance(request.routing_exception, MethodNotAllowed)
+            and not request.path.startswith("/api/")
+        ):
+            path = "/" + page_path(request.path).lstrip("/")
+            query = request.query_string.decode()
+            return redirect(f"{request.script_root}{path}" + (f"?{query}" if query else ""), 303)
+        return None
 
     @app.url_defaults
     def _keep_language(endpoint: str, values: dict) -> None:

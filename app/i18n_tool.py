@@ -40,7 +40,7 @@ def pybabel(*args: str) -> None:
 
 
 def fill(po_path: str, json_path: str) -> None:
-    """Set msgstr from a JSON object {msgid: msgstr}, then compile the catalogue."""
+    """Set msgstr from a JSON object {msgid: msgstr or [singular, plural]}, then compile."""
     import json
 
     from babel.messages.pofile import read_po, write_po
@@ -49,8 +49,11 @@ def fill(po_path: str, json_path: str) -> None:
     with open(po_path, "rb") as fh:
         catalog = read_po(fh, locale=LANGUAGE)
     for message in catalog:
-        if message.id and message.id in translations:
-            message.string = translations[message.id]
+        # A plural message is keyed by its singular and given as [singular, plural].
+        key = message.id[0] if message.pluralizable else message.id
+        if key and key in translations:
+            value = translations[key]
+            message.string = tuple(value) if message.pluralizable else value
             message.flags.discard("fuzzy")
     with open(po_path, "wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True)

@@ -226,7 +226,10 @@ def build_message(mail: OutboxMail, mail_from: str) -> EmailMessage:
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
     if mail.ics is not None:
-        params = {"method": mail.ics_method} if mail.ics_method else {}
+        # Without a charset some mail readers take the calendar for Latin-1 ("VÃ¤nort").
+        params = {"charset": "utf-8"}
+        if mail.ics_method:
+            params["method"] = mail.ics_method
         msg.add_attachment(
             mail.ics,
             maintype="text",

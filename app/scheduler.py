@@ -51,7 +51,6 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 
-
 # --- the lease ----------------------------------------------------------------------------
 
 

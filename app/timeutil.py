@@ -57,6 +57,13 @@ def localize(day: date, at: time, zone: str) -> datetime:
     return aware.astimezone(UTC).astimezone(tz)
 
 
+def gap_time(day: date, at: time, zone: str) -> time | None:
+    """Return the wall-clock time that `at` becomes when it falls in the spring-forward
+    gap of that day (02:30 -> 03:30 in Europe/Stockholm), or None when it exists."""
+    moved = localize(day, at, zone)
+    return None if moved.replace(tzinfo=None) == datetime.combine(day, at) else moved.time()
+
+
 def as_utc(moment: datetime) -> datetime:
     """Return an aware moment in UTC; refuse naive input."""
     if moment.tzinfo is None:

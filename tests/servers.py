@@ -119,8 +119,33 @@ class Gunicorn:
             self.process.wait(5)
 
 
-def sign_up_over_http(base: str, exchange_id: int, n: int, pupils: int, barrier: threading.Barrier):
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+class _RedirectClock(urllib.request.HTTPRedirectHandler):
+    """Follow redirects as a browser does, noting when the first answer (the 303) came."""
+
+    def __init__(self, answered: list[float] | None) -> None:
+        self.answered = answered
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if self.answered is not None and not self.answered:
+            self.answered.append(time.monotonic())
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def sign_up_over_http(
+    base: str,
+    exchange_id: int,
+    n: int,
+    pupils: int,
+    barrier: threading.Barrier,
+    answered: list[float] | None = None,
+):
+    """Sign a school up as a browser would (following the redirect to the answer page).
+
+    `answered`, if given, receives the moment the sign-up POST itself was answered.
+    """
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(CookieJar()), _RedirectClock(answered)
+    )
     with opener.open(f"{base}/exchanges/{exchange_id}", timeout=60) as response:
         token = CSRF_RE.search(response.read().decode()).group(1)
     data = urllib.parse.urlencode(

@@ -89,6 +89,19 @@ def test_ics_attachment_travels_with_its_method(smtp):
     assert b"METHOD:REQUEST" in attachment.get_payload(decode=True)
 
 
+def test_ics_attachment_declares_utf8_so_readers_do_not_garble_it(smtp):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Vänort\r\nEND:VCALENDAR\r\n"
+    queue(ics=ics.encode(), ics_method="PUBLISH", ics_filename="event.ics")
+    db.session.commit()
+    deliver_committed()
+    [msg] = smtp.wait_for(1)
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_content_charset() == "utf-8"
+    assert attachment.get_param("method") == "PUBLISH"
+    assert "X-WR-CALNAME:Vänort" in attachment.get_content()
+
+
 def test_mail_waits_while_the_server_is_down_and_goes_out_when_it_is_back(app, smtp_server):
     queue()
     db.session.commit()

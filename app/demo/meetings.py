@@ -73,16 +73,15 @@ def _goteborg(p: dict[str, Partner]) -> None:
         nxt.key,
         new_date=nxt.start.date() + timedelta(days=1),
         venue=f"{nxt.host.name}, rådhuset / city hall",
-        reason="Nationaldagsfirandet / national day celebrations",
+        reason="Nationaldagsfirandet",
+        reason_en="The national day celebrations",
     )
     services.swap_hosts(
         nordic,
         after.key,
         later.key,
-        reason=(
-            f"{later.host.name} firar jubileum {after.start.year} / "
-            f"celebrates its jubilee in {after.start.year}"
-        ),
+        reason=f"{later.host.name} firar jubileum {after.start.year}",
+        reason_en=f"{later.host.name} celebrates its jubilee in {after.start.year}",
     )
 
     _nordic_delegation(nordic, today)

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from app.auth.permissions import require_coordinator
@@ -12,7 +22,13 @@ from app.exchanges import models as m
 from app.exchanges import notices, queries, reports, services
 from app.exchanges.display import SCHOOL_KIND_LABELS, SIGNUP_STATUS_LABELS
 from app.exchanges.errors import ExchangeError
-from app.exchanges.forms import ConfirmForm, ExchangeForm, MessageForm, MoveForm
+from app.exchanges.forms import (
+    CancelGroupForm,
+    ConfirmForm,
+    ExchangeForm,
+    MessageForm,
+    MoveForm,
+)
 from app.extensions import db
 from app.formfields import show_error
 from app.i18n import show_date
@@ -100,14 +116,19 @@ def edit(exchange_id: int):
             flash(_("The exchange is saved."), "success")
             if result.offered:
                 flash(
-                    _("Places were offered to %(n)s waiting groups.", n=len(result.offered)),
+                    ngettext(
+                        "Places were offered to %(num)d waiting group.",
+                        "Places were offered to %(num)d waiting groups.",
+                        len(result.offered),
+                    ),
                     "success",
                 )
             if result.told:
                 flash(
-                    _(
-                        "%(n)s signed-up schools were sent the change and an updated calendar entry.",
-                        n=result.told,
+                    ngettext(
+                        "%(num)d signed-up school was sent the change and an updated calendar entry.",
+                        "%(num)d signed-up schools were sent the change and an updated calendar entry.",
+                        result.told,
                     ),
                     "success",
                 )
@@ -178,11 +199,36 @@ def confirm(exchange_id: int, signup_id: int):
     )
 
 
-@bp.post("/<int:exchange_id>/signups/<int:signup_id>/cancel")
+def _cancel_page(signup: m.Signup, form: CancelGroupForm, status: int = 200):
+    return render_template(
+        "exchanges/admin/cancel_signup.html",
+        exchange=signup.exchange,
+        signup=signup,
+        form=form,
+        waiting=len(queries.waiting_list(signup.exchange)),
+    ), status
+
+
+@bp.route("/<int:exchange_id>/signups/<int:signup_id>/cancel", methods=["GET", "POST"])
 def cancel(exchange_id: int, signup_id: int):
-    return _group_action(
-        exchange_id, signup_id, services.cancel_signup, _("The group is cancelled.")
-    )
+    """Cancel a school's sign-up after a confirmation page that asks for the reason."""
+    signup = _signup_of(exchange_id, signup_id)
+    form = CancelGroupForm()
+    if request.method == "GET":
+        if signup.status == m.SIGNUP_CANCELLED:
+            flash(_("This sign-up is already cancelled."), "error")
+            return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
+        return _cancel_page(signup, form)
+    if not form.validate_on_submit():
+        return _cancel_page(signup, form, 422)
+    reason = form.reason.data.replace("\r\n", "\n").strip()
+    try:
+        services.cancel_signup(signup, reason=reason)
+    except ExchangeError as err:
+        show_error(form, err)
+        return _cancel_page(signup, form, 422)
+    flash(_("The group is cancelled; the school is told why by e-mail."), "success")
+    return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
 
 
 @bp.post("/<int:exchange_id>/signups/<int:signup_id>/move")
@@ -237,7 +283,14 @@ def message(exchange_id: int):
     if not form.validate_on_submit():
         return _detail(exchange, form, 422)
     count = notices.mail_confirmed(exchange, form.subject.data.strip(), form.message.data)
-    flash(_("The message is on its way to %(n)s confirmed schools.", n=count), "success")
+    flash(
+        ngettext(
+            "The message is on its way to %(num)d confirmed school.",
+            "The message is on its way to %(num)d confirmed schools.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
 
 

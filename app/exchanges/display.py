@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.exchanges import models as m
 from app.i18n import show_date, show_moment
@@ -65,3 +67,12 @@ def mask_email(address: str) -> str:
     """Hide most of an address: anna.berg@skola.example.org -> a***@skola.example.org."""
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def group_size(pupils: int, teachers: int) -> str:
+    """Return a group as words: '1 pupil and 2 teachers', '4 elever och 1 lärare'."""
+    return _(
+        "%(pupils)s and %(teachers)s",
+        pupils=ngettext("%(num)d pupil", "%(num)d pupils", pupils),
+        teachers=ngettext("%(num)d teacher", "%(num)d teachers", teachers),
+    )

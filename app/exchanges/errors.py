@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.domain import DomainError
 from app.exchanges.display import local_moment
@@ -56,16 +57,20 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "teachers_range": lambda p: _(
         "Enter a number of teachers from %(min)s to %(max)s.", min=1, max=p["max"]
     ),
-    "more_than_places": lambda p: _(
-        "This exchange has %(places)s places in all; a larger group cannot take part.",
-        places=p["places"],
+    "more_than_places": lambda p: ngettext(
+        "This exchange has %(num)d place in all; a larger group cannot take part.",
+        "This exchange has %(num)d places in all; a larger group cannot take part.",
+        p["places"],
     ),
-    "over_cap": lambda p: _(
-        "A school may send at most %(cap)s pupils to this exchange.", cap=p["cap"]
+    "over_cap": lambda p: ngettext(
+        "A school may send at most %(num)d pupil to this exchange.",
+        "A school may send at most %(num)d pupils to this exchange.",
+        p["cap"],
     ),
-    "no_room": lambda p: _(
-        "Only %(left)s more places are free, so the group cannot grow that much. Your group keeps its places as before.",
-        left=p["left"],
+    "no_room": lambda p: ngettext(
+        "Only %(num)d more place is free, so the group cannot grow that much. Your group keeps its places as before.",
+        "Only %(num)d more places are free, so the group cannot grow that much. Your group keeps its places as before.",
+        p["left"],
     ),
     "not_active": lambda p: _("This sign-up can no longer be changed."),
     "no_offer": lambda p: _("There is no offer of places to accept."),
@@ -84,13 +89,16 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "range": lambda p: _("The upper limit cannot be below the lower."),
     "status": lambda p: _("Choose a status from the list."),
     "direction": lambda p: _("Choose a direction from the list."),
-    "places_below_held": lambda p: _(
-        "%(held)s pupils already hold places; move or cancel groups before lowering the places below that.",
-        held=p["held"],
+    "places_below_held": lambda p: ngettext(
+        "%(num)d pupil already holds a place; move or cancel groups before lowering the places below that.",
+        "%(num)d pupils already hold places; move or cancel groups before lowering the places below that.",
+        p["held"],
     ),
     "group_not_active": lambda p: _("This group is cancelled or has left the list."),
-    "group_no_room": lambda p: _(
-        "The group does not fit: only %(left)s places are free.", left=p["left"]
+    "group_no_room": lambda p: ngettext(
+        "The group does not fit: only %(num)d place is free.",
+        "The group does not fit: only %(num)d places are free.",
+        p["left"],
     ),
     "same_exchange": lambda p: _("Choose another exchange to move the group to."),
     "target_not_open": lambda p: _("Groups can only be moved to an open or closed exchange."),

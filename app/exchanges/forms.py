@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
@@ -22,7 +25,12 @@ from wtforms.validators import (
 )
 
 from app.exchanges import models as m
-from app.exchanges.display import DIRECTION_LABELS, SCHOOL_KIND_LABELS, STATUS_LABELS
+from app.exchanges.display import (
+    DIRECTION_LABELS,
+    SCHOOL_KIND_LABELS,
+    STATUS_LABELS,
+    long_date,
+)
 from app.exchanges.services import MAX_PUPILS, MAX_TEACHERS
 from app.formfields import DateField, Form, WholeNumberField
 
@@ -102,6 +110,18 @@ class ChangeForm(Form):
 
 class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, accept, rejoin)."""
+
+
+class CancelGroupForm(Form):
+    """A coordinator cancels a school's sign-up; the reason goes to the school."""
+
+    reason = TextAreaField(
+        _l("Reason (sent to the school)"),
+        validators=[
+            DataRequired(message=_l("Give the reason: the school reads it in its mail.")),
+            Length(max=2000, message=_l("The reason may be at most %(max)s characters long.")),
+        ],
+    )
 
 
 class MoveForm(Form):
@@ -194,6 +214,15 @@ class ExchangeForm(Form):
         opens = self.signup_opens_at.data
         if opens and field.data and field.data <= opens:
             raise ValidationError(_l("Sign-up must close after it opens."))
+        # Both are wall-clock times in the home zone: the first day begins at midnight.
+        starts = self.starts_on.data
+        if starts and field.data and field.data > datetime.combine(starts, time.min):
+            raise ValidationError(
+                _(
+                    "Sign-up must close before the exchange starts: at the latest at 00:00 on %(day)s.",
+                    day=long_date(starts),
+                )
+            )
 
     def validate_age_max(self, field: WholeNumberField) -> None:
         if (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -124,17 +124,24 @@ def signup(exchange_id: int):
     signup_row = outcome.signup
     if outcome.duplicate:
         # Say nothing of the existing sign-up: its link went to the address on file.
-        return render_template(
-            "exchanges/check_mail.html", exchange=exchange, address=signup_row.contact_email
-        )
-    return render_template(
-        "exchanges/result.html",
-        exchange=exchange,
-        status=signup_row.status,
-        link=links.signup_path(signup_row),
-        pupils=req.pupils,
-        places_left=queries.places_left(exchange),
-    )
+        session[_CHECK_MAIL] = {"exchange": exchange.id, "address": signup_row.contact_email}
+        return redirect(url_for("exchanges.check_mail", exchange_id=exchange.id), 303)
+    # Post/redirect/get: a reload or a language switch shows the answer again, never a 405.
+    return redirect(url_for("exchanges.signed_up", token=links.signup_token(signup_row)), 303)
+
+
+_CHECK_MAIL = "exchanges.check_mail"
+
+
+@bp.get("/exchanges/<int:exchange_id>/check-mail")
+def check_mail(exchange_id: int):
+    """Tell a school that signed up again to look for the link mailed to it."""
+    exchange = queries.public_exchange(exchange_id)
+    if exchange is None:
+        abort(404)
+    note = session.get(_CHECK_MAIL) or {}
+    address = note.get("address") if note.get("exchange") == exchange.id else None
+    return render_template("exchanges/check_mail.html", exchange=exchange, address=address)
 
 
 # --- a school's own link -------------------------------------------------------------------
@@ -223,6 +230,43 @@ def change(token: str):
     return redirect(url_for("exchanges.signup_page", token=token, done="changed"))
 
 
+@bp.get("/signups/<token>/done")
+def signed_up(token: str):
+    """Say whether a new sign-up is confirmed or waitlisted (the answer to the sign-up form)."""
+    try:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
+        return _link_error(err)
+    if signup_row.status not in (m.CONFIRMED, m.WAITLISTED):
+        return redirect(url_for("exchanges.signup_page", token=token))
+    with force_locale(_school_language(signup_row)):
+        return render_template(
+            "exchanges/result.html",
+            exchange=signup_row.exchange,
+            status=signup_row.status,
+            link=links.signup_path(signup_row),
+            pupils=signup_row.pupils,
+            places_left=queries.places_left(signup_row.exchange),
+        )
+
+
+@bp.get("/signups/<token>/cancel")
+def cancel_confirm(token: str):
+    """Ask a school to confirm that it cancels, saying what follows."""
+    try:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
+        return _link_error(err)
+    with force_locale(_school_language(signup_row)):
+        return render_template(
+            "exchanges/cancel_confirm.html",
+            token=token,
+            signup=signup_row,
+            exchange=signup_row.exchange,
+            form=ConfirmForm(),
+        )
+
+
 @bp.post("/signups/<token>/cancel")
 def cancel(token: str):
     try:
@@ -237,7 +281,21 @@ def cancel(token: str):
         with force_locale(lang):
             message = str(err.message)
         return _signup_page(token, signup_row, status=422, notice=message)
-    with force_locale(lang):
+    return redirect(url_for("exchanges.cancelled", token=token), 303)
+
+
+@bp.get("/signups/<token>/cancelled")
+def cancelled(token: str):
+    """Confirm a school's cancellation; its link works for nothing else any more."""
+    try:
+        signup_row = links.signup_from_token(token)
+    except ExchangeError as err:
+        signup_row = err.params.get("signup")
+        if err.code != "link_revoked" or signup_row is None:
+            return _link_error(err)
+    else:
+        return redirect(url_for("exchanges.signup_page", token=token))
+    with force_locale(_school_language(signup_row)):
         return render_template("exchanges/cancelled.html", exchange=signup_row.exchange)
 
 

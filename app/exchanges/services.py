@@ -271,9 +271,16 @@ def change_group(
     return _reallocate(exchange, now)
 
 
-def cancel_signup(signup: Signup, now: datetime | None = None) -> list[Signup]:
-    """Cancel a group (by the school or a coordinator); its link stops working, places move on."""
+def cancel_signup(
+    signup: Signup, now: datetime | None = None, *, reason: str | None = None
+) -> list[Signup]:
+    """Cancel a group; its link stops working, places move on.
+
+    A coordinator cancelling gives a `reason`: the school's mail says the office did it
+    and why. Without one the school cancelled itself.
+    """
     now = now or utcnow()
+    by_office = reason is not None
     exchange, signup = _locked_signup(signup)
     if signup.status == m.SIGNUP_CANCELLED:
         return []
@@ -284,7 +291,9 @@ def cancel_signup(signup: Signup, now: datetime | None = None) -> list[Signup]:
     # The link stops working by the status; a new sign-up of the school gets a new nonce.
     db.session.flush()
     audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Sign-up cancelled"))
-    mail_school(signup, "cancelled", signup.token_nonce, ics=False)
+    mail_school(
+        signup, "cancelled", signup.token_nonce, ics=False, by_office=by_office, reason=reason
+    )
     return _reallocate(exchange, now)
 
 

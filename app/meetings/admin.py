@@ -8,10 +8,12 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.auth.permissions import require_coordinator, safe_local_target
 from app.extensions import db
 from app.formfields import Form, show_error
+from app.i18n import localized
 from app.meetings import display, services
 from app.meetings.forms import (
     CancelForm,
@@ -62,6 +64,7 @@ SERIES_FIELDS = (
     "in_host_timezone",
     "venue",
     "published",
+    "confirm_gap",
 )
 MEETING_FIELDS = (
     "title_sv",
@@ -75,6 +78,7 @@ MEETING_FIELDS = (
     "end_date",
     "end_time",
     "published",
+    "confirm_gap",
 )
 
 
@@ -241,6 +245,8 @@ def occurrence_move(series_id: int):
             venue=form.venue.data,
             host=host,
             reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
+            confirm_gap=form.confirm_gap.data,
         )
 
     return _occurrence_action(
@@ -258,7 +264,11 @@ def occurrence_cancel(series_id: int):
         form,
         "meetings/admin/cancel.html",
         lambda: services.cancel_occurrence(
-            series, form.occurrence.data, reason=form.reason.data or "", skip=form.skip.data
+            series,
+            form.occurrence.data,
+            reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
+            skip=form.skip.data,
         ),
         _("The meeting was cancelled."),
     )
@@ -276,7 +286,11 @@ def occurrence_swap(series_id: int):
         form,
         "meetings/admin/swap.html",
         lambda: services.swap_hosts(
-            series, form.occurrence.data, form.other.data, reason=form.reason.data or ""
+            series,
+            form.occurrence.data,
+            form.other.data,
+            reason=form.reason.data or "",
+            reason_en=form.reason_en.data or "",
         ),
         _("The hosts were swapped."),
     )
@@ -384,7 +398,14 @@ def meeting_edit(meeting_id: int):
             )
             flash(_("The meeting was saved."), "success")
             if updated:
-                flash(_("Updated invitations were sent to %(n)s delegates.", n=updated), "success")
+                flash(
+                    ngettext(
+                        "Updated invitations were sent to %(num)d delegate.",
+                        "Updated invitations were sent to %(num)d delegates.",
+                        updated,
+                    ),
+                    "success",
+                )
             return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     return _meeting_form_page(form, meeting)
 
@@ -418,13 +439,22 @@ def meeting_cancel(meeting_id: int):
         return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     if form.validate_on_submit():
         try:
-            mails = services.cancel_meeting(meeting, reason=form.reason.data or "")
+            mails = services.cancel_meeting(
+                meeting, reason=form.reason.data or "", reason_en=form.reason_en.data or ""
+            )
         except MeetingError as error:
             show_error(form, error)
         else:
             flash(_("The meeting was cancelled."), "success")
             if mails:
-                flash(_("Cancellations were sent to %(n)s delegates.", n=len(mails)), "success")
+                flash(
+                    ngettext(
+                        "A cancellation was sent to %(num)d delegate.",
+                        "Cancellations were sent to %(num)d delegates.",
+                        len(mails),
+                    ),
+                    "success",
+                )
             return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
     html = render_template("meetings/admin/meeting_cancel.html", meeting=meeting, form=form)
     return html, _status()
@@ -443,7 +473,14 @@ def meeting_reinstate(meeting_id: int):
             return _meeting_admin_page(meeting, DelegateForm(), 422)
         flash(_("The meeting is back as planned."), "success")
         if mails:
-            flash(_("Updated invitations were sent to %(n)s delegates.", n=len(mails)), "success")
+            flash(
+                ngettext(
+                    "Updated invitations were sent to %(num)d delegate.",
+                    "Updated invitations were sent to %(num)d delegates.",
+                    len(mails),
+                ),
+                "success",
+            )
     return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
 
 
@@ -470,13 +507,27 @@ def delegate_add(meeting_id: int):
     return _meeting_admin_page(meeting, form, 422)
 
 
-@bp.post("/meeting/<int:meeting_id>/delegates/<int:delegate_id>/delete")
+@bp.route("/meeting/<int:meeting_id>/delegates/<int:delegate_id>/delete", methods=["GET", "POST"])
 def delegate_delete(meeting_id: int, delegate_id: int):
-    if services.meeting_for_update(meeting_id) is None:
+    """Take a delegate off a meeting after a page that says whether a mail goes out."""
+    if request.method == "GET":
+        meeting = db.get_or_404(Meeting, meeting_id)
+    elif services.meeting_for_update(meeting_id) is None:
         abort(404)
     delegate = db.get_or_404(Delegate, delegate_id)
     if delegate.meeting_id != meeting_id:
         abort(404)
+    if request.method == "GET":
+        return render_template(
+            "meetings/admin/remove_delegate.html",
+            person=delegate,
+            where=localized(meeting, "title"),
+            standing=False,
+            will_mail=delegate.invited_sequence is not None and not meeting.cancelled,
+            form=ConfirmForm(),
+            action=url_for(".delegate_delete", meeting_id=meeting_id, delegate_id=delegate_id),
+            back_url=url_for(".meeting_admin", meeting_id=meeting_id),
+        )
     if ConfirmForm().validate_on_submit():
         mail = services.remove_delegate(delegate)
         flash(_("The delegate was removed."), "success")
@@ -498,7 +549,14 @@ def meeting_invite(meeting_id: int):
         elif not mails:
             flash(_("Every delegate has already been invited."), "success")
         else:
-            flash(_("Invitations queued for %(n)s delegates.", n=len(mails)), "success")
+            flash(
+                ngettext(
+                    "Invitations queued for %(num)d delegate.",
+                    "Invitations queued for %(num)d delegates.",
+                    len(mails),
+                ),
+                "success",
+            )
     return redirect(url_for(".meeting_admin", meeting_id=meeting.id))
 
 

@@ -15,14 +15,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import require_coordinator
 from app.documents import pdf_download, read_upload
 from app.extensions import db
 from app.formfields import show_error
+from app.i18n import localized
 from app.meetings import delegates as service
-from app.meetings import documents, services
+from app.meetings import display, documents, services
 from app.meetings.calendar import invitation_calevent
 from app.meetings.forms import (
     AgendaForm,
@@ -123,13 +125,35 @@ def occurrence_delegate_add(series_id: int, key: str):
     return _occurrence_page(series, occ, form, 422)
 
 
-@bp.post("/<int:series_id>/occurrences/<key>/delegates/<int:delegate_id>/delete")
+@bp.route(
+    "/<int:series_id>/occurrences/<key>/delegates/<int:delegate_id>/delete",
+    methods=["GET", "POST"],
+)
 def occurrence_delegate_delete(series_id: int, key: str, delegate_id: int):
+    """Take a delegate off an occurrence after a page that says whether a mail goes out."""
     series = _series(series_id)
     occ = _occurrence(series, key)
     delegate = db.get_or_404(Delegate, delegate_id)
     if (delegate.series_id, delegate.original_start) != (series.id, occ.occurrence.original_start):
         abort(404)
+    if request.method == "GET":
+        return render_template(
+            "meetings/admin/remove_delegate.html",
+            person=delegate,
+            where=f"{localized(series, 'title')}, {display.day(occ.start, occ.timezone)}",
+            standing=False,
+            will_mail=delegate.invited_sequence is not None
+            and not service.is_called_off(occ)
+            and occ.end > utcnow(),
+            form=ConfirmForm(),
+            action=url_for(
+                ".occurrence_delegate_delete",
+                series_id=series.id,
+                key=occ.key,
+                delegate_id=delegate.id,
+            ),
+            back_url=url_for(".occurrence_admin", series_id=series.id, key=occ.key),
+        )
     if ConfirmForm().validate_on_submit():
         mail = service.remove_occurrence_delegate(series, delegate)
         flash(_("The delegate was removed."), "success")
@@ -153,7 +177,14 @@ def occurrence_invite(series_id: int, key: str):
             show_error(form, error)
             return _occurrence_page(series, occ, DelegateForm(), 422)
         if mails:
-            flash(_("Invitations queued for %(n)s delegates.", n=len(mails)), "success")
+            flash(
+                ngettext(
+                    "Invitations queued for %(num)d delegate.",
+                    "Invitations queued for %(num)d delegates.",
+                    len(mails),
+                ),
+                "success",
+            )
         else:
             flash(_("Every delegate has already been invited."), "success")
     return _back(series, occ.key)
@@ -172,7 +203,12 @@ def occurrence_copy_delegation(series_id: int, key: str):
             return _occurrence_page(series, occ, form, 422)
         if added:
             flash(
-                _("%(n)s delegates of the standing delegation were added.", n=len(added)), "success"
+                ngettext(
+                    "%(num)d delegate of the standing delegation was added.",
+                    "%(num)d delegates of the standing delegation were added.",
+                    len(added),
+                ),
+                "success",
             )
         else:
             flash(_("The whole standing delegation is already on the list."), "success")
@@ -320,12 +356,24 @@ def delegation_copy(series_id: int):
     return redirect(url_for(".delegation", series_id=series.id))
 
 
-@bp.post("/<int:series_id>/delegation/<int:member_id>/delete")
+@bp.route("/<int:series_id>/delegation/<int:member_id>/delete", methods=["GET", "POST"])
 def delegation_delete(series_id: int, member_id: int):
+    """Take a person off a series' standing delegation after a confirmation page."""
     series = _series(series_id)
     member = db.get_or_404(StandingDelegate, member_id)
     if member.series_id != series.id:
         abort(404)
+    if request.method == "GET":
+        return render_template(
+            "meetings/admin/remove_delegate.html",
+            person=member,
+            where=localized(series, "title"),
+            standing=True,
+            will_mail=False,
+            form=ConfirmForm(),
+            action=url_for(".delegation_delete", series_id=series.id, member_id=member.id),
+            back_url=url_for(".delegation", series_id=series.id),
+        )
     if ConfirmForm().validate_on_submit():
         service.remove_standing_delegate(series, member)
         flash(_("The delegate was removed."), "success")

@@ -27,10 +27,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent
-from app.i18n import localized
+from app.i18n import current_language, localized
+from app.meetings.display import in_language
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
 from app.meetings.occurrences import (
@@ -44,6 +47,22 @@ from app.partners.models import Partner
 from app.timeutil import localize
 
 CATEGORY = "meeting"
+
+
+def _described(
+    text: str, lang: str | None, *, reason: tuple[str, str], swap: tuple[str, str] = ("", "")
+) -> str:
+    """Return a DESCRIPTION: the text, then why the meeting changed, in the reader's
+    language (falling back to the other)."""
+    lang = lang or current_language()
+    why, swap_why = in_language(*reason, lang), in_language(*swap, lang)
+    parts = [text.strip()] if text and text.strip() else []
+    with force_locale(lang):
+        if why:
+            parts.append(_("Reason: %(reason)s", reason=why))
+        if swap_why:
+            parts.append(_("Hosts swapped: %(reason)s", reason=swap_why))
+    return "\n\n".join(parts)
 
 
 def _organizer() -> Attendee:
@@ -69,7 +88,13 @@ def meeting_calevent(
         start=meeting.starts_at,
         end=meeting.ends_at,
         timezone=meeting.timezone,
-        description=meeting.agenda,
+        description=_described(
+            meeting.agenda,
+            lang,
+            reason=(meeting.cancel_reason, meeting.cancel_reason_en)
+            if meeting.cancelled
+            else ("", ""),
+        ),
         location=meeting.venue or meeting.partner.name,
         url=absolute_url(public_path(meeting)),
         status=status,
@@ -106,7 +131,12 @@ def _occurrence_calevent(
         start=occ.start,
         end=occ.end,
         timezone=occ.timezone,
-        description=localized(series, "description", lang),
+        description=_described(
+            localized(series, "description", lang),
+            lang,
+            reason=(occ.occurrence.reason, occ.occurrence.reason_en),
+            swap=(occ.swap_reason, occ.swap_reason_en),
+        ),
         location=occ.venue,
         url=absolute_url(public_path(series, occ.key)),
         status="CANCELLED" if occ.status in (CANCELLED, SKIPPED) else _status(series.published),

@@ -167,3 +167,9 @@ def series_days_and_end(series: object) -> tuple[int, time]:
     start = datetime.combine(series.first_date, series.start_time)  # type: ignore[attr-defined]
     end = start + series.duration  # type: ignore[attr-defined]
     return (end.date() - start.date()).days + 1, end.time()
+
+
+def in_language(sv: str | None, en: str | None, lang: str | None = None) -> str:
+    """Return a text given in both languages (a reason) in the reader's, else the other."""
+    first, second = (en, sv) if (lang or current_language()) == "en" else (sv, en)
+    return (first or "").strip() or (second or "").strip()

@@ -43,6 +43,11 @@ def _required(message: object) -> InputRequired:
     return InputRequired(message=message)
 
 
+def _gap_confirmation() -> BooleanField:
+    """The checkbox shown when a time falls in the spring-forward gap."""
+    return BooleanField(_l("Yes, the meeting starts at the later time the clocks give"))
+
+
 class SeriesForm(Form):
     title_sv = StringField(_l("Title in Swedish"), validators=[_max(200)])
     title_en = StringField(_l("Title in English"), validators=[_max(200)])
@@ -92,6 +97,7 @@ class SeriesForm(Form):
     in_host_timezone = BooleanField(_l("Hold each meeting in its host city's time zone"))
     venue = StringField(_l("Venue"), validators=[Optional(), _max(300)])
     published = BooleanField(_l("Published"))
+    confirm_gap = _gap_confirmation()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -139,17 +145,21 @@ class MoveForm(OccurrenceForm):
     )
     venue = StringField(_l("New venue"), validators=[Optional(), _max(300)])
     host = SelectField(_l("New host"), validate_choice=False)
-    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+    reason = StringField(_l("Reason in Swedish"), validators=[Optional(), _max(500)])
+    reason_en = StringField(_l("Reason in English"), validators=[Optional(), _max(500)])
+    confirm_gap = _gap_confirmation()
 
 
 class CancelForm(OccurrenceForm):
     skip = BooleanField(_l("Skip the year: the host keeps its turn for the next meeting"))
-    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+    reason = StringField(_l("Reason in Swedish"), validators=[Optional(), _max(500)])
+    reason_en = StringField(_l("Reason in English"), validators=[Optional(), _max(500)])
 
 
 class SwapForm(OccurrenceForm):
     other = SelectField(_l("Swap host with"), validate_choice=False)
-    reason = StringField(_l("Reason"), validators=[Optional(), _max(500)])
+    reason = StringField(_l("Reason in Swedish"), validators=[Optional(), _max(500)])
+    reason_en = StringField(_l("Reason in English"), validators=[Optional(), _max(500)])
 
 
 class MeetingForm(Form):
@@ -170,12 +180,16 @@ class MeetingForm(Form):
     end_date = DateField(_l("End date"), validators=[Optional()])
     end_time = TimeField(_l("Local end time"), validators=[_required(_l("Give the end time."))])
     published = BooleanField(_l("Published"))
+    confirm_gap = _gap_confirmation()
 
 
 class MeetingCancelForm(Form):
     reason = StringField(
-        _l("Reason for the cancellation"),
+        _l("Reason for the cancellation in Swedish"),
         validators=[_required(_l("Say why the meeting is cancelled.")), _max(500)],
+    )
+    reason_en = StringField(
+        _l("Reason for the cancellation in English"), validators=[Optional(), _max(500)]
     )
 
 

@@ -158,6 +158,9 @@ class OccurrenceChange(db.Model):
     swap_with: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     swap_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The reasons in English; the public pages fall back to the other language.
+    reason_en: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    swap_reason_en: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     sequence: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -183,6 +186,7 @@ class OccurrenceChange(db.Model):
             new_timezone=self.new_timezone,
             venue=self.venue,
             reason=self.reason,
+            reason_en=self.reason_en,
             sequence=self.sequence,
         )
 
@@ -206,6 +210,7 @@ class Meeting(db.Model):
     # A cancelled meeting stays (its page says so, with the reason) but leaves the lists.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    cancel_reason_en: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -42,6 +42,7 @@ class SeriesOccurrence:
     host: Partner | None
     scheduled_host: Partner | None  # by turn, before a swap or an explicit new host
     swap_reason: str = ""
+    swap_reason_en: str = ""
 
     @property
     def key(self) -> str:
@@ -123,6 +124,7 @@ def series_occurrences(
     last = max([through, *(k.date() + timedelta(days=2) for k in changes)])
     index_of = _instance_index(series, last)
     skips, swaps = [], []
+    swap_reason_en: dict[int, str] = {}
     for c in changes.values():
         if c.original_start not in index_of:
             continue  # orphaned by an edit of the rule; left out, shown nowhere
@@ -131,6 +133,7 @@ def series_occurrences(
             skips.append(rotation.Skip(k, c.reason))
         if c.swap_with is not None and c.swap_with in index_of and c.original_start < c.swap_with:
             swaps.append(rotation.Swap(k, index_of[c.swap_with], c.swap_reason))
+            swap_reason_en[k] = swap_reason_en[index_of[c.swap_with]] = c.swap_reason_en
     swap_reason = {}
     for s in swaps:
         swap_reason[s.a] = swap_reason[s.b] = s.reason
@@ -178,6 +181,7 @@ def series_occurrences(
                 host=host,
                 scheduled_host=scheduled,
                 swap_reason=swap_reason.get(occ.index, ""),
+                swap_reason_en=swap_reason_en.get(occ.index, ""),
             )
         )
     return result
@@ -218,6 +222,8 @@ class UpcomingOccurrence:
     recurrence_id: datetime | None = None
     reason: str = ""
     swap_reason: str = ""
+    reason_en: str = ""
+    swap_reason_en: str = ""
     published: bool = True
 
     @property
@@ -250,6 +256,8 @@ def _from_series(occ: SeriesOccurrence) -> UpcomingOccurrence:
         recurrence_id=occ.occurrence.original_start,
         reason=occ.occurrence.reason,
         swap_reason=occ.swap_reason,
+        reason_en=occ.occurrence.reason_en,
+        swap_reason_en=occ.swap_reason_en,
         published=series.published,
     )
 

@@ -186,6 +186,7 @@ class Change:
     new_timezone: str | None = None
     venue: str | None = None
     reason: str = ""
+    reason_en: str = ""
     sequence: int = 0
 
     @property
@@ -211,6 +212,7 @@ class Occurrence:
     status: str = CONFIRMED
     venue: str | None = None  # None: the series' venue / the host city
     reason: str = ""
+    reason_en: str = ""
     sequence: int = 0
     change: Change | None = field(default=None, compare=False)
 
@@ -253,9 +255,10 @@ def expand(
         if local.date() > through and change is None:
             continue
         start = localize(local.date(), local.time(), held_in)
-        status, venue, reason, sequence = CONFIRMED, None, "", 0
+        status, venue, reason, reason_en, sequence = CONFIRMED, None, "", "", 0
         if change is not None:
             reason, sequence, venue = change.reason, change.sequence, change.venue
+            reason_en = change.reason_en
             if change.removed:
                 status = SKIPPED if change.skipped else CANCELLED
             elif change.moved:
@@ -276,6 +279,7 @@ def expand(
                 status=status,
                 venue=venue,
                 reason=reason,
+                reason_en=reason_en,
                 sequence=sequence,
                 change=change,
             )

@@ -52,6 +52,7 @@ class MeetingView:
     cancelled: bool
     cancel_reason: str
     url: str
+    cancel_reason_en: str = ""
 
     @classmethod
     def of_meeting(cls, meeting: Meeting) -> MeetingView:
@@ -67,6 +68,7 @@ class MeetingView:
             agenda=meeting.agenda,
             cancelled=meeting.cancelled,
             cancel_reason=meeting.cancel_reason,
+            cancel_reason_en=meeting.cancel_reason_en,
             url=absolute_url(public_path(meeting)),
         )
 
@@ -85,6 +87,7 @@ class MeetingView:
             agenda=agenda,
             cancelled=occ.status in (CANCELLED, SKIPPED),
             cancel_reason=occ.occurrence.reason,
+            cancel_reason_en=occ.occurrence.reason_en,
             url=absolute_url(public_path(series, occ.key)),
         )
 

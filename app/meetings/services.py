@@ -40,6 +40,7 @@ from app.meetings.occurrences import SeriesOccurrence, find_occurrence
 from app.meetings.recurrence import Rule
 from app.meetings.validation import (
     MeetingError,
+    check_gap,
     check_timezone,
     default_zone,
     delegate_values,
@@ -49,7 +50,7 @@ from app.meetings.validation import (
 )
 from app.partners.models import Partner
 from app.partners.signals import place_changed
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 # --- taking rows for writing ------------------------------------------------------------
 
@@ -209,13 +210,22 @@ def move_occurrence(
     venue: str | None = None,
     host: Partner | None = None,
     reason: str = "",
+    reason_en: str = "",
+    confirm_gap: bool = False,
 ) -> SeriesOccurrence:
-    """Move one occurrence (date, time, zone, venue or host); its identity stays the same."""
+    """Move one occurrence (date, time, zone, venue or host); its identity stays the same.
+
+    A new time in the spring-forward gap is refused unless `confirm_gap`.
+    """
     occ = _occurrence_or_error(series, key)
     if new_timezone:
         new_timezone = check_timezone(new_timezone, "new_timezone")
     if not (new_date or new_time or new_timezone or venue or host):
         raise MeetingError(_l("Give a new date, time, time zone, venue or host."), field="new_date")
+    if new_date or new_time or new_timezone:
+        zone = new_timezone or occ.timezone
+        local = to_local(occ.start, occ.timezone)
+        check_gap(new_date or local.date(), new_time or local.time(), zone, confirm_gap)
     versions = invited_versions(series)
     change = _change_for(series, occ.occurrence.original_start)
     before = audit.snapshot(change) if change.id else None
@@ -225,6 +235,7 @@ def move_occurrence(
     change.venue = (venue or "").strip() or change.venue
     change.host = host or change.host
     change.reason = (reason or "").strip() or change.reason
+    change.reason_en = (reason_en or "").strip() or change.reason_en
     change.sequence = (change.sequence or 0) + 1
     db.session.flush()
     audit.record(
@@ -242,7 +253,7 @@ def move_occurrence(
 
 
 def cancel_occurrence(
-    series: MeetingSeries, key: str, *, reason: str = "", skip: bool = False
+    series: MeetingSeries, key: str, *, reason: str = "", reason_en: str = "", skip: bool = False
 ) -> OccurrenceChange:
     """Cancel one occurrence; with skip, the host rotation waits for the next one."""
     occ = _occurrence_or_error(series, key)
@@ -254,6 +265,7 @@ def cancel_occurrence(
     change.cancelled = not skip
     change.skipped = skip
     change.reason = (reason or "").strip()
+    change.reason_en = (reason_en or "").strip()
     change.sequence = (change.sequence or 0) + 1
     db.session.flush()
     audit.record(
@@ -275,9 +287,12 @@ def cancel_occurrence(
     return change
 
 
-def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) -> None:
-    """Exchange the hosts of two occurrences, recording the reason."""
-    if not (reason or "").strip():
+def swap_hosts(
+    series: MeetingSeries, key_a: str, key_b: str, *, reason: str, reason_en: str = ""
+) -> None:
+    """Exchange the hosts of two occurrences, recording the reason (in one language or both)."""
+    reason, reason_en = (reason or "").strip(), (reason_en or "").strip()
+    if not (reason or reason_en):
         raise MeetingError(_l("Say why the hosts are swapped."), field="reason")
     a = _occurrence_or_error(series, key_a, "occurrence")
     b = _occurrence_or_error(series, key_b, "other")
@@ -290,7 +305,8 @@ def swap_hosts(series: MeetingSeries, key_a: str, key_b: str, *, reason: str) ->
     change = _change_for(series, first.occurrence.original_start)
     other = _change_for(series, second.occurrence.original_start)
     change.swap_with = second.occurrence.original_start
-    change.swap_reason = other.swap_reason = reason.strip()
+    change.swap_reason = other.swap_reason = reason
+    change.swap_reason_en = other.swap_reason_en = reason_en
     change.sequence = (change.sequence or 0) + 1
     other.sequence = (other.sequence or 0) + 1
     db.session.flush()
@@ -342,7 +358,7 @@ def reinstate_occurrence(series: MeetingSeries, key: str) -> None:
     skipped = change.skipped
     before = audit.snapshot(change)
     change.cancelled = change.skipped = False
-    change.reason = ""
+    change.reason = change.reason_en = ""
     change.sequence = (change.sequence or 0) + 1
     db.session.flush()
     audit.record(
@@ -354,9 +370,7 @@ def reinstate_occurrence(series: MeetingSeries, key: str) -> None:
         ),
     )
     original = change.original_start
-    sync_occurrences(
-        series, versions, only=None if skipped else [original], reinstated=[original]
-    )
+    sync_occurrences(series, versions, only=None if skipped else [original], reinstated=[original])
 
 
 def restore_occurrence(series: MeetingSeries, key: str) -> None:
@@ -385,7 +399,7 @@ def restore_occurrence(series: MeetingSeries, key: str) -> None:
             affected = None  # every later meeting gets its host back
         if change.original_start != original:  # the other meeting of the swap
             before = audit.snapshot(change)
-            change.swap_with, change.swap_reason = None, ""
+            change.swap_with, change.swap_reason, change.swap_reason_en = None, "", ""
             if _keeps_other_changes(change):
                 change.sequence = (change.sequence or 0) + 1
                 audit.record(
@@ -468,7 +482,7 @@ def update_meeting(meeting: Meeting, **values: object) -> Meeting:
     return meeting
 
 
-def cancel_meeting(meeting: Meeting, *, reason: str) -> list[OutboxMail]:
+def cancel_meeting(meeting: Meeting, *, reason: str, reason_en: str = "") -> list[OutboxMail]:
     """Cancel a one-off meeting, saying why; every invited delegate gets a METHOD:CANCEL.
 
     The meeting leaves the lists and feeds; its page stays and says it is cancelled.
@@ -480,9 +494,13 @@ def cancel_meeting(meeting: Meeting, *, reason: str) -> list[OutboxMail]:
         raise MeetingError(_l("Say why the meeting is cancelled."), field="reason")
     if len(reason) > 500:
         raise MeetingError(_l("Use at most %(max)d characters.", max=500), field="reason")
+    reason_en = (reason_en or "").strip()
+    if len(reason_en) > 500:
+        raise MeetingError(_l("Use at most %(max)d characters.", max=500), field="reason_en")
     before = audit.snapshot(meeting)
     meeting.cancelled_at = utcnow()
     meeting.cancel_reason = reason
+    meeting.cancel_reason_en = reason_en
     meeting.sequence += 1
     db.session.flush()
     mails = [
@@ -511,7 +529,7 @@ def reinstate_meeting(meeting: Meeting) -> list[OutboxMail]:
     before = audit.snapshot(meeting)
     previous = MeetingVersion.of(meeting)
     meeting.cancelled_at = None
-    meeting.cancel_reason = ""
+    meeting.cancel_reason = meeting.cancel_reason_en = ""
     meeting.sequence += 1
     db.session.flush()
     mails = [

@@ -18,7 +18,7 @@ from app.meetings.models import LANGUAGES, MAX_DURATION_MINUTES
 from app.meetings.recurrence import Rule
 from app.partners.models import Partner
 from app.partners.services import home_timezone
-from app.timeutil import is_valid_timezone, localize
+from app.timeutil import gap_time, is_valid_timezone, localize
 
 MAX_INTERVAL = 100
 MAX_COUNT = 1000
@@ -160,6 +160,30 @@ def rotation_partners(host_ids: Sequence[int]) -> list[Partner]:
     return [partners[i] for i in ids]
 
 
+GAP_YEARS = 10  # how far ahead a series' meetings are checked for the spring-forward gap
+GAP_FIELD = "confirm_gap"  # the form's checkbox: "yes, the meeting moves to the real time"
+
+
+def check_gap(day: date, at: time, zone: str, confirmed: object) -> None:
+    """Refuse a wall-clock time that does not exist (the clocks go forward) unless the
+    coordinator has confirmed the time it becomes; the error belongs to the checkbox."""
+    moved = gap_time(day, at, zone)
+    if moved is None or confirmed:
+        return
+    raise MeetingError(
+        _l(
+            "%(time)s on %(day)s does not exist in %(zone)s: the clocks go forward that night. "
+            "The meeting would start at %(moved)s. Tick the box to keep that time, or "
+            "choose another.",
+            time=at.strftime("%H:%M"),
+            day=display.long_date(day),
+            zone=zone,
+            moved=moved.strftime("%H:%M"),
+        ),
+        field=GAP_FIELD,
+    )
+
+
 def series_values(values: dict, zone_if_none: str) -> dict:
     """Check and normalise the fields of a series; raise MeetingError on the first problem."""
     check_titles(values.get("title_sv", ""), values.get("title_en", ""))
@@ -174,6 +198,10 @@ def series_values(values: dict, zone_if_none: str) -> dict:
         by_setpos=_small_int(values.get("by_setpos")),
     )
     check_rule(rule)
+    zone = check_timezone((values.get("timezone") or "").strip() or zone_if_none)
+    horizon = date(rule.first_date.year + GAP_YEARS, 12, 31)
+    for local in recurrence.local_starts(rule, through=horizon):
+        check_gap(local.date(), local.time(), zone, values.get(GAP_FIELD))
     return {
         "title_sv": (values.get("title_sv") or "").strip(),
         "title_en": (values.get("title_en") or "").strip(),
@@ -188,7 +216,7 @@ def series_values(values: dict, zone_if_none: str) -> dict:
         "by_setpos": rule.by_setpos,
         "start_time": rule.start_time,
         "duration_minutes": series_duration(values),
-        "timezone": check_timezone((values.get("timezone") or "").strip() or zone_if_none),
+        "timezone": zone,
         "in_host_timezone": bool(values.get("in_host_timezone")),
         "venue": (values.get("venue") or "").strip(),
         "published": bool(values.get("published")),
@@ -222,6 +250,7 @@ def meeting_values(values: dict) -> dict:
     end_time = values.get("end_time")
     if end_time is None:
         raise MeetingError(_l("Give the time the meeting ends."), field="end_time")
+    check_gap(start_date, start_time, zone, values.get(GAP_FIELD))
     ends = localize(end_date, end_time, zone)
     minutes = (ends - starts).total_seconds() / 60
     if minutes <= 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.agreements import services as agreements
 from app.agreements.forms import EndForm
@@ -113,10 +114,11 @@ def partner_delete(partner_id: int):
     refusal = None
     count = agreements.partner_agreement_count(found)
     if count:
-        refusal = _(
-            "%(name)s still has %(n)s agreements. Delete or move them before deleting the partner.",
+        refusal = ngettext(
+            "%(name)s still has %(num)d agreement. Delete or move it before deleting the partner.",
+            "%(name)s still has %(num)d agreements. Delete or move them before deleting the partner.",
+            count,
             name=found.name,
-            n=count,
         )
     if form.validate_on_submit() and refusal is None:
         name = found.name
@@ -153,10 +155,11 @@ def partner_end(partner_id: int):
             show_error(form, err)
         else:
             flash(
-                _(
-                    "The partnership with %(name)s was ended (%(n)s agreements).",
+                ngettext(
+                    "The partnership with %(name)s was ended (%(num)d agreement).",
+                    "The partnership with %(name)s was ended (%(num)d agreements).",
+                    len(ended),
                     name=found.name,
-                    n=len(ended),
                 ),
                 "success",
             )

@@ -191,7 +191,11 @@ def update_rule(key: str, *, offsets: str, enabled: bool, actor: object | None =
         audit.UPDATE,
         object_type="ReminderRule",
         object_id=key,
-        summary=f"Reminder rule {key}: {row.offsets}{'' if enabled else ' (off)'}"[:300],
+        summary=(
+            audit.say("Reminder rule %(key)s: %(offsets)s", key=key, offsets=row.offsets)
+            if enabled
+            else audit.say("Reminder rule %(key)s turned off", key=key)
+        ),
         before={"offsets": offsets_text(before.offsets), "enabled": before.enabled},
         after={"offsets": row.offsets, "enabled": enabled},
         actor=actor,

@@ -237,6 +237,10 @@ def retry(reminder_id: int) -> bool | None:
         "retry",
         object_type="Reminder",
         object_id=reminder.id,
-        summary=f"Reminder mail to {reminder.recipient} queued again ({reminder.rule})"[:300],
+        summary=audit.say(
+            "Reminder mail to %(to)s queued again (%(rule)s)",
+            to=reminder.recipient,
+            rule=reminder.rule,
+        ),
     )
     return True

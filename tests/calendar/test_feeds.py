@@ -432,6 +432,7 @@ def test_a_series_first_set_in_the_spring_forward_gap_keeps_its_time_in_feeds(cl
         in_host_timezone=False,
         venue="Rum 1",
         duration_minutes=60,
+        confirm_gap=True,  # the coordinator was warned and kept the time
     )
     body = client.get("/calendar/meetings.ics").data
     assert b"DTSTART;TZID=Europe/Stockholm:20260329T023000" in body

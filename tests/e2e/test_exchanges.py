@@ -47,7 +47,9 @@ def test_a_school_signs_up_and_cancels_through_the_mailed_link(page, live_server
     page.goto(link)
     assert page.get_by_role("heading", name="Er anmälan").is_visible()
     _no_violations(page)
-    page.get_by_role("button", name="Avboka anmälan").click()
+    page.get_by_role("link", name="Avboka anmälan").click()
+    assert page.get_by_role("heading", name="Avboka anmälan?").is_visible()
+    page.get_by_role("button", name="Ja, avboka anmälan").click()
     assert page.locator('[data-signup-status="cancelled"]').count() == 1
     db.session.rollback()  # end the test's own read snapshot
     assert db.session.scalar(db.select(m.Signup.status)) == m.SIGNUP_CANCELLED

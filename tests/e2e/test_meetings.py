@@ -64,7 +64,7 @@ def test_a_coordinator_moves_a_meeting_of_the_series_and_the_public_page_shows_i
     page.get_by_label("Nytt datum").fill("2040-06-12")
     page.get_by_label("Ny lokal starttid").fill("13:30")
     page.get_by_label("Ny plats").fill("Frihamnen")
-    page.get_by_label("Anledning").fill("Fotbollscupen")
+    page.get_by_label("Skäl på svenska").fill("Fotbollscupen")
     page.get_by_role("button", name="Flytta mötet").click()
     assert "Mötet har flyttats." in page.content()
 
@@ -93,7 +93,9 @@ def test_a_coordinator_cancels_a_meeting_and_its_public_page_says_so(page, site,
     page.get_by_role("link", name="Ställ in mötet").click()
     page.get_by_role("button", name="Ställ in mötet").click()
     assert "Ange varför mötet ställs in." in page.get_by_role("alert").inner_text()
-    page.get_by_label("Skäl till att mötet ställs in").fill("Delegationen kan inte resa")
+    page.get_by_label("Skäl till att mötet ställs in, på svenska").fill(
+        "Delegationen kan inte resa"
+    )
     page.get_by_role("button", name="Ställ in mötet").click()
     assert "Mötet har ställts in." in page.content()
 

@@ -69,6 +69,23 @@ def test_a_bad_exchange_form_is_shown_again_with_the_error(logged_in, app, field
     assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Exchange)) == 0
 
 
+def test_sign_up_closing_after_the_exchange_starts_is_refused_at_its_field(logged_in, app):
+    partner = make_partner()
+    response = logged_in.post(
+        "/admin/exchanges/new",
+        data=_exchange_form(partner.id, signup_closes_at="2031-05-04T09:00"),  # the first day
+    )
+    assert response.status_code == 422
+    assert (
+        "Anmälan måste stänga innan utbytet börjar: senast kl. 00:00 den 4 maj 2031."
+        in response.text
+    )
+    assert 'id="signup_closes_at-error"' in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Exchange)) == 0
+    midnight = _exchange_form(partner.id, signup_closes_at="2031-05-04T00:00")
+    assert logged_in.post("/admin/exchanges/new", data=midnight).status_code == 302
+
+
 def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
     exchange = make_exchange(places=10)
     make_signup(exchange, pupils=8)
@@ -95,10 +112,53 @@ def test_a_coordinator_cancels_a_group_and_the_next_fitting_one_is_offered(logge
     exchange = make_exchange(places=5)
     first = make_signup(exchange, pupils=5)
     waiting = make_signup(exchange, pupils=3)
-    response = logged_in.post(f"/admin/exchanges/{exchange.id}/signups/{first.id}/cancel")
+    response = logged_in.post(
+        f"/admin/exchanges/{exchange.id}/signups/{first.id}/cancel",
+        data={"reason": "Skolan har dragit sig ur."},
+    )
     assert response.status_code == 302
     assert db.session.get(m.Signup, first.id).status == m.SIGNUP_CANCELLED
     assert db.session.get(m.Signup, waiting.id).status == m.OFFERED
+
+
+def test_cancelling_a_group_is_confirmed_on_its_own_page_with_a_reason(logged_in, app):
+    exchange = make_exchange(places=10)
+    signup = make_signup(exchange, school="Alfaskolan", pupils=1)
+    cancel = f"/admin/exchanges/{exchange.id}/signups/{signup.id}/cancel"
+    page = logged_in.get(f"/admin/exchanges/{exchange.id}").text
+    assert f'action="{cancel}"' not in page  # no one-click cancel on the list
+    assert f'href="{cancel}"' in page
+    confirm = logged_in.get(cancel)
+    assert confirm.status_code == 200
+    assert "Gruppens 1 plats frigörs" in confirm.text
+    assert f'action="{cancel}"' in confirm.text and 'name="reason"' in confirm.text
+    assert db.session.get(m.Signup, signup.id).status == m.CONFIRMED  # looking changes nothing
+    refused = logged_in.post(cancel, data={"reason": "  "})
+    assert refused.status_code == 422
+    assert "Ange skälet" in refused.text
+    db.session.expire_all()
+    assert db.session.get(m.Signup, signup.id).status == m.CONFIRMED
+
+
+def test_the_school_is_mailed_that_the_office_cancelled_and_why(logged_in, app, smtp):
+    exchange = make_exchange(places=10)
+    sv = make_signup(exchange, school="Alfaskolan", email="alfa@example.org")
+    en = make_signup(exchange, school="Betaskolan", email="beta@example.org", language="en")
+    for signup, reason in ((sv, "Bussen har bara 40 platser."), (en, "The bus is full.")):
+        response = logged_in.post(
+            f"/admin/exchanges/{exchange.id}/signups/{signup.id}/cancel", data={"reason": reason}
+        )
+        assert response.status_code == 302
+    smtp.wait_for(2)
+    (mail,) = smtp.to("alfa@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Internationella kontoret har avbokat anmälan från Alfaskolan" in text
+    assert "Bussen har bara 40 platser." in text
+    assert "Bussen har bara 40 platser." in mail.get_body(("html",)).get_content()
+    (mail,) = smtp.to("beta@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert "The international office has cancelled the sign-up of Betaskolan" in text
+    assert "The bus is full." in text
 
 
 def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
@@ -108,7 +168,7 @@ def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
     response = logged_in.post(
         f"/admin/exchanges/{exchange.id}/signups/{waiting.id}/confirm", follow_redirects=True
     )
-    assert "Gruppen får inte plats: bara 1 platser är lediga." in response.text
+    assert "Gruppen får inte plats: bara 1 plats är ledig." in response.text
     assert db.session.get(m.Signup, waiting.id).status == m.WAITLISTED
 
 

@@ -50,8 +50,11 @@ def test_a_draft_exchange_is_not_shown(client, app):
 def test_a_group_that_fits_is_told_it_is_confirmed_with_its_link(client, app):
     exchange = make_exchange(places=10)
     response = client.post(f"/exchanges/{exchange.id}/signup?lang=en", data=signup_form(students=4))
+    assert response.status_code == 303  # post/redirect/get: a reload never posts again
+    response = client.get(response.location)
     assert response.status_code == 200
     assert 'data-signup-status="confirmed"' in response.text
+    assert "4 pupils have places" in response.text
     link = LINK_RE.search(response.text).group(1)
     assert client.get(link).status_code == 200
     signup = db.session.scalar(sa.select(m.Signup))
@@ -61,7 +64,9 @@ def test_a_group_that_fits_is_told_it_is_confirmed_with_its_link(client, app):
 def test_a_group_that_does_not_fit_is_told_it_waits(client, app):
     exchange = make_exchange(places=10)
     make_signup(exchange, pupils=8)
-    response = client.post(f"/exchanges/{exchange.id}/signup", data=signup_form(students=4))
+    response = client.post(
+        f"/exchanges/{exchange.id}/signup", data=signup_form(students=4), follow_redirects=True
+    )
     assert response.status_code == 200
     assert 'data-signup-status="waitlisted"' in response.text
     assert "/signups/" in response.text
@@ -180,7 +185,11 @@ def test_a_sign_up_with_the_page_csrf_token_goes_through(client, app):
     exchange = make_exchange()
     page = client.get(f"/exchanges/{exchange.id}").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post(f"/exchanges/{exchange.id}/signup", data=signup_form(csrf_token=token))
+    response = client.post(
+        f"/exchanges/{exchange.id}/signup",
+        data=signup_form(csrf_token=token),
+        follow_redirects=True,
+    )
     assert 'data-signup-status="confirmed"' in response.text
 
 
@@ -192,8 +201,10 @@ def test_the_same_school_and_address_again_is_sent_its_link_and_the_page_says_no
     response = client.post(
         f"/exchanges/{exchange.id}/signup",
         data=signup_form("hvitfeldtska GYMNASIET", contact_email="kansli@hvf.example.org"),
+        follow_redirects=True,
     )
     assert response.status_code == 200
+    assert "kansli@hvf.example.org" in response.text  # the address the school typed
     assert 'data-signup-status="check-mail"' in response.text
     assert "/signups/" not in response.text
     assert "redan" not in response.text.lower()  # never "already signed up" on the page
@@ -211,6 +222,7 @@ def test_a_stranger_under_a_schools_name_neither_blocks_nor_learns_nor_takes_ove
     stranger = client.post(
         f"/exchanges/{exchange.id}/signup",
         data=signup_form("  HVITFELDTSKA   Gymnasiet ", contact_email="stranger@example.org"),
+        follow_redirects=True,
     )
     assert stranger.status_code == 200
     assert 'data-signup-status="confirmed"' in stranger.text  # like any new sign-up
@@ -270,7 +282,7 @@ def test_a_rise_that_does_not_fit_is_refused_on_the_school_page(client, app):
     make_signup(exchange, pupils=5)
     response = client.post(_link_of(signup) + "/change", data={"students": "6", "teachers": "1"})
     assert response.status_code == 422
-    assert "Bara 1 platser till är lediga" in response.text
+    assert "Bara 1 plats till är ledig" in response.text
     assert db.session.get(m.Signup, signup.id).pupils == 4
 
 
@@ -298,6 +310,8 @@ def test_a_cancellation_offers_the_places_by_mail_and_the_group_accepts(client, 
     make_signup(exchange, pupils=6, email="big@example.org")
     waiting = make_signup(exchange, pupils=4, email="next@example.org", language="en")
     response = client.post(_link_of(leaving) + "/cancel")
+    assert response.status_code == 303
+    response = client.get(response.location)
     assert response.status_code == 200
     assert 'data-signup-status="cancelled"' in response.text
     smtp.wait_for(2)  # the cancellation, and the offer to the first group that fits
@@ -327,3 +341,37 @@ def test_the_api_lists_public_exchanges_with_places_left(client, app):
     assert item["partner"] == exchange.partner.slug
     assert item["starts_on"] == exchange.starts_on.isoformat()
     assert item["ends_on"] == exchange.ends_on.isoformat()
+
+
+def test_the_sign_up_answer_survives_a_reload_and_a_language_switch(client, app):
+    exchange = make_exchange(places=10)
+    posted = client.post(f"/exchanges/{exchange.id}/signup?lang=en", data=signup_form(students=1))
+    assert posted.status_code == 303
+    answer = posted.location
+    for _reload in range(2):
+        page = client.get(answer)
+        assert page.status_code == 200 and 'data-signup-status="confirmed"' in page.text
+    assert _count(m.Signup) == 1  # reloading signed nobody up again
+    swedish = re.search(r'<a\s[^>]*href="([^"]+)"[^>]*hreflang="sv"', page.text).group(1)
+    page = client.get(swedish)
+    assert page.status_code == 200
+    assert "Status: bekräftad. 1 elev har plats" in page.text
+
+
+def test_a_school_confirms_on_a_page_of_its_own_before_its_sign_up_is_cancelled(client, app):
+    exchange = make_exchange(places=10)
+    signup = make_signup(exchange, pupils=4)
+    link = _link_of(signup)
+    page = client.get(link).text
+    assert f'action="{link}/cancel"' not in page  # no one-click cancel
+    assert f'href="{link}/cancel"' in page
+    confirm = client.get(f"{link}/cancel")
+    assert confirm.status_code == 200
+    assert "Er grupps 4 platser går till nästa grupper i kön" in confirm.text
+    assert "Länken slutar fungera" in confirm.text
+    assert f'action="{link}/cancel"' in confirm.text
+    assert db.session.get(m.Signup, signup.id).status == m.CONFIRMED
+    done = client.post(f"{link}/cancel")
+    assert done.status_code == 303
+    assert 'data-signup-status="cancelled"' in client.get(done.location).text
+    assert db.session.get(m.Signup, signup.id).status == m.SIGNUP_CANCELLED

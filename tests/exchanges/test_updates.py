@@ -21,6 +21,7 @@ def _sign_up_through_the_page(client, exchange, school, email, pupils, lang="sv"
     response = client.post(
         f"/exchanges/{exchange.id}/signup?lang={lang}",
         data=signup_form(school, pupils, contact_email=email),
+        follow_redirects=True,
     )
     assert response.status_code == 200
     return db.session.scalar(sa.select(m.Signup).where(m.Signup.contact_email == email))
@@ -157,7 +158,7 @@ def test_raising_the_places_on_the_edit_page_offers_them_to_the_waiting_list(log
         follow_redirects=True,
     )
 
-    assert "Platser erbjöds 1 väntande grupper." in response.text
+    assert "Platser erbjöds 1 väntande grupp." in response.text
     assert db.session.get(m.Signup, waiting.id).status == m.OFFERED
     assert db.session.get(m.Signup, too_big.id).status == m.WAITLISTED
     offers = [

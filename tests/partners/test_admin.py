@@ -101,7 +101,7 @@ def test_deleting_a_partner_that_still_has_agreements_is_refused(logged_in):
     agreement = make_agreement(make_partner("Shanghai"))
     response = logged_in.post(f"/admin/partners/{agreement.partner_id}/delete?lang=en")
     assert response.status_code == 422
-    assert "still has 1 agreements" in response.get_data(as_text=True)
+    assert "still has 1 agreement." in response.get_data(as_text=True)
     assert db.session.get(Partner, agreement.partner_id) is not None
 
 
