@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exchanges.cli import bp as exchanges_cli_bp
     from app.exchanges.routes import bp as exchanges_bp
     from app.grants.admin import bp as grants_admin_bp
+    from app.meetings import signals as _meetings_signals  # noqa: F401 (connects a receiver)
     from app.meetings.admin import bp as meetings_admin_bp
     from app.meetings.admin_occurrences import bp as meetings_occurrences_bp
     from app.meetings.routes import bp as meetings_bp

@@ -49,7 +49,6 @@ from app.meetings.validation import (
     series_values,
 )
 from app.partners.models import Partner
-from app.partners.signals import place_changed
 from app.timeutil import to_local, utcnow
 
 # --- taking rows for writing ------------------------------------------------------------
@@ -593,24 +592,3 @@ def remove_delegate(delegate: Delegate) -> OutboxMail | None:
     db.session.delete(delegate)
     db.session.flush()
     return mail
-
-
-@place_changed.connect
-def _partner_moved(partner: Partner, *, name_changed: bool, **_: object) -> None:
-    """Raise the SEQUENCE of every series and meeting whose time or place just moved.
-
-    A series held in its hosts' zones moves when a host's zone changes, and its meetings
-    are named after the host when there is no venue; a one-off meeting without a venue
-    carries its partner's name as its place.
-    """
-    for series in db.session.scalars(
-        sa.select(MeetingSeries).join(SeriesHost).where(SeriesHost.partner_id == partner.id)
-    ).unique():
-        if series.in_host_timezone or (name_changed and not series.venue):
-            series.sequence += 1
-    if name_changed:
-        for meeting in db.session.scalars(
-            sa.select(Meeting).where(Meeting.partner_id == partner.id, Meeting.venue == "")
-        ):
-            meeting.sequence += 1
-    db.session.flush()

@@ -18,6 +18,8 @@ from app.reminders.services import PLANNED, Outcome, run_sweep
 from app.timeutil import utcnow
 
 bp = Blueprint("reminders_cli", __name__, cli_group="reminders")
+bp.cli.help = "Reminders by mail: one pass of the sweep the scheduler runs every minute."
+bp.cli.short_help = "Reminders by mail: one pass of the sweep."
 
 
 def parse_now(text: str | None) -> datetime:
@@ -46,7 +48,7 @@ def line(status: str, outcome: Outcome, note: str = "") -> str:
     return f"{text}  ({note})" if note else text
 
 
-@bp.cli.command("run")
+@bp.cli.command("run", short_help="Send due reminders; record missed ones.")
 @click.option(
     "--now",
     "now_text",

@@ -42,7 +42,7 @@ def _samples() -> dict[str, list[dict[str, str]]]:
     from app.exchanges.links import signup_token
     from app.exchanges.models import Exchange, Signup
     from app.grants.models import Grant, GrantObligation
-    from app.meetings.models import Delegate, Meeting, MeetingSeries
+    from app.meetings.models import Delegate, Meeting, MeetingSeries, StandingDelegate
     from app.meetings.occurrences import series_occurrences
     from app.meetings.replies import reply_token
     from app.partners.models import Contact, Partner, Project
@@ -95,6 +95,37 @@ def _samples() -> dict[str, list[dict[str, str]]]:
     samples = {name: [{name.split(":")[-1]: v} for v in values] for name, values in one.items()}
     samples["grant_id+obligation_id"] = obligations
     samples["key+series_id"] = occurrences
+    samples["month+year"] = [{"year": str(today.year), "month": str(today.month)}]
+    # A school's other pages (done, cancel, cancelled) from the same demo link.
+    samples["token"] = samples["exchanges.signup_page:token"]
+    delegates = db.session.scalars(sa.select(Delegate).order_by(Delegate.id)).all()
+    samples["delegate_id+meeting_id"] = [
+        {"meeting_id": str(d.meeting_id), "delegate_id": str(d.id)}
+        for d in delegates
+        if d.meeting_id is not None
+    ][:1]
+    keys = {
+        (s.id, o.occurrence.original_start): o.key
+        for s in series
+        for o in series_occurrences(s, include_removed=True)
+    }
+    samples["delegate_id+key+series_id"] = [
+        {
+            "series_id": str(d.series_id),
+            "key": keys[d.series_id, d.original_start],
+            "delegate_id": str(d.id),
+        }
+        for d in delegates
+        if d.series_id is not None and (d.series_id, d.original_start) in keys
+    ][:1]
+    samples["member_id+series_id"] = [
+        {"series_id": str(m.series_id), "member_id": str(m.id)}
+        for m in db.session.scalars(sa.select(StandingDelegate).order_by(StandingDelegate.id))
+    ][:1]
+    samples["exchange_id+signup_id"] = [
+        {"exchange_id": str(x.exchange_id), "signup_id": str(x.id)}
+        for x in db.session.scalars(sa.select(Signup).order_by(Signup.id)).all()
+    ][:1]
     return samples
 
 
