@@ -1,4 +1,4 @@
-"""In a real browser: workspace forms and pages are laid out as a reader expects."""
+"""In a real browser: pages and workspace forms are laid out as a reader expects."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def test_a_checkbox_sits_beside_its_label_and_headings_clear_the_header(
     middle = box["y"] + box["height"] / 2
     assert label["y"] <= middle <= label["y"] + label["height"]  # on the same line
     assert label["x"] >= box["x"] + box["width"]  # after the box
+
+
+def test_headings_on_public_pages_clear_the_header(page, live_server):
+    make_partner("Bergen", timezone="Europe/Oslo")
+    for path in ("/", "/partners/", "/meetings/", "/exchanges/", "/accessibility", "/privacy"):
+        page.goto(f"{live_server.url}{path}")
+        header = page.locator("header").first.bounding_box()
+        first = page.locator("main > *").first.bounding_box()
+        assert first["y"] - (header["y"] + header["height"]) >= 16, path
