@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.mail import FAILED, QUEUED, OutboxMail
@@ -37,8 +38,7 @@ ALARMS = {
         "being sent. Restart it."
     ),
     "mail_failing": _l(
-        "Mail has not been getting through since %(since)s: %(n)s mails are waiting. "
-        "Check the mail server."
+        "Mail has not been getting through since %(since)s. Check the mail server."
     ),
 }
 
@@ -50,7 +50,11 @@ class Alarm:
     count: int = 0
 
     def message(self, when: str = "") -> str:
-        return str(ALARMS[self.code]) % {"since": when, "n": self.count}
+        sentence = str(ALARMS[self.code]) % {"since": when}
+        if self.code == "mail_failing":
+            waiting = ngettext("%(num)d mail is waiting.", "%(num)d mails are waiting.", self.count)
+            sentence = f"{sentence} {waiting}"
+        return sentence
 
 
 @dataclass

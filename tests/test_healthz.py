@@ -76,6 +76,7 @@ def test_mail_failing_for_an_hour_is_an_alarm_until_it_gets_through(app, client,
     assert response.status_code == 503
     assert _codes(response) == ["mail_failing"]
     assert response.get_json()["mail"]["queued"] == 1
+    assert response.get_json()["problems"][0]["message"].endswith("1 mail is waiting.")
 
     smtp_server.start()
     deliver_due(now=utcnow() + timedelta(hours=2))
@@ -97,3 +98,16 @@ def test_the_dashboard_shows_the_same_alarms_as_a_banner(logged_in):
     _beat()
     page = logged_in.get("/admin/?lang=en").get_data(as_text=True)
     assert 'role="alert"' not in page
+
+
+def test_the_dashboard_counts_waiting_mail_in_words_that_fit_the_number(logged_in):
+    _beat()
+    queue_mail(key="one", to="office@example.org", subject="Påminnelse", text="Hej")
+    db.session.commit()
+    english = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    assert "1 mail waiting to be sent." in english
+    swedish = logged_in.get("/admin/?lang=sv").get_data(as_text=True)
+    assert "1 e-postmeddelande väntar på att skickas." in swedish
+    queue_mail(key="two", to="office@example.org", subject="Påminnelse", text="Hej")
+    db.session.commit()
+    assert "2 mails waiting to be sent." in logged_in.get("/admin/?lang=en").get_data(as_text=True)
