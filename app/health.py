@@ -37,9 +37,7 @@ ALARMS = {
         "The scheduler has not been heard from since %(since)s: no reminder or mail is "
         "being sent. Restart it."
     ),
-    "mail_failing": _l(
-        "Mail has not been getting through since %(since)s. Check the mail server."
-    ),
+    "mail_failing": _l("Mail has not been getting through since %(since)s. Check the mail server."),
 }
 
 
