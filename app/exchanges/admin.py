@@ -214,10 +214,10 @@ def cancel(exchange_id: int, signup_id: int):
     """Cancel a school's sign-up after a confirmation page that asks for the reason."""
     signup = _signup_of(exchange_id, signup_id)
     form = CancelGroupForm()
+    if signup.status == m.SIGNUP_CANCELLED:  # a second tab, or another coordinator, was first
+        flash(_("This sign-up is already cancelled."), "error")
+        return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
     if request.method == "GET":
-        if signup.status == m.SIGNUP_CANCELLED:
-            flash(_("This sign-up is already cancelled."), "error")
-            return redirect(url_for("exchanges_admin.detail", exchange_id=exchange_id))
         return _cancel_page(signup, form)
     if not form.validate_on_submit():
         return _cancel_page(signup, form, 422)

@@ -290,7 +290,16 @@ def cancel_signup(
     signup.offer_expires_at = None
     # The link stops working by the status; a new sign-up of the school gets a new nonce.
     db.session.flush()
-    audit.record(audit.UPDATE, signup, before=before, summary=audit.say("Sign-up cancelled"))
+    summary = (
+        audit.say(
+            "Sign-up of %(school)s cancelled by the office: %(reason)s",
+            school=signup.school.name,
+            reason=reason,
+        )
+        if by_office
+        else audit.say("Sign-up of %(school)s cancelled by the school", school=signup.school.name)
+    )
+    audit.record(audit.UPDATE, signup, before=before, summary=summary)
     mail_school(
         signup, "cancelled", signup.token_nonce, ics=False, by_office=by_office, reason=reason
     )

@@ -161,6 +161,25 @@ def test_the_school_is_mailed_that_the_office_cancelled_and_why(logged_in, app, 
     assert "The bus is full." in text
 
 
+def test_the_offices_reason_is_kept_in_the_audit_log_and_a_second_cancel_changes_nothing(
+    logged_in, app, smtp
+):
+    from app.audit import AuditEntry
+
+    exchange = make_exchange(places=10)
+    signup = make_signup(exchange, school="Alfaskolan", email="alfa@example.org")
+    cancel = f"/admin/exchanges/{exchange.id}/signups/{signup.id}/cancel"
+    assert logged_in.post(cancel, data={"reason": "Bussen är full."}).status_code == 302
+    log = logged_in.get("/admin/audit/?lang=sv").text
+    assert "Anmälan från Alfaskolan avbokad av kontoret: Bussen är full." in log
+    again = logged_in.post(cancel, data={"reason": "Ett annat skäl."}, follow_redirects=True)
+    assert "redan avbokad" in again.text or "already cancelled" in again.text
+    assert "Ett annat skäl." not in str(
+        [e.message for e in db.session.scalars(sa.select(AuditEntry))]
+    )
+    assert len(smtp.to("alfa@example.org")) == 1
+
+
 def test_a_coordinator_cannot_confirm_a_group_that_does_not_fit(logged_in, app):
     exchange = make_exchange(places=5)
     make_signup(exchange, pupils=4)
