@@ -60,6 +60,45 @@ def _exchanges(
     return events
 
 
+def agreement_event(agreement: Agreement, which: str) -> CalEvent:
+    """Return an agreement's decision date (`which="decision"`) or expiry as an all-day
+    event, as the private feed shows it (reminder mails attach the same, same UID)."""
+    partner = agreement.partner.name
+    common = {
+        "url": absolute_url(f"/admin/agreements/{agreement.id}"),
+        "categories": ("agreement",),
+        "sequence": agreement.sequence,
+        "last_modified": agreement.updated_at,
+        "created": agreement.created_at,
+    }
+    if which == "decision":
+        day = agreement.decision_on
+        return CalEvent(
+            uid=calendar_uid("agreement", agreement.id, "decision"),
+            title=_(
+                "Decide on renewal: %(title)s (%(partner)s)", title=agreement.title, partner=partner
+            ),
+            start=day,
+            end=day + timedelta(days=1),
+            description=_(
+                "The last day to decide whether to renew the agreement before it "
+                "expires on %(day)s.",
+                day=agreement.ends_on.isoformat(),
+            ),
+            **common,
+        )
+    day = agreement.ends_on
+    return CalEvent(
+        uid=calendar_uid("agreement", agreement.id, "expiry"),
+        title=_(
+            "Agreement expires: %(title)s (%(partner)s)", title=agreement.title, partner=partner
+        ),
+        start=day,
+        end=day + timedelta(days=1),
+        **common,
+    )
+
+
 def agreement_events(
     since: date, until: date | None = None, *, partner: Partner | None = None
 ) -> list[CalEvent]:
@@ -80,49 +119,11 @@ def agreement_events(
     for agreement in db.session.scalars(query):
         if agreement.renewed_by is not None:
             continue
-        partner = agreement.partner.name
-        common = {
-            "url": absolute_url(f"/admin/agreements/{agreement.id}"),
-            "categories": ("agreement",),
-            "sequence": agreement.sequence,
-            "last_modified": agreement.updated_at,
-            "created": agreement.created_at,
-        }
         decision = agreement.decision_on
         if decision >= since and (until is None or decision <= until):
-            events.append(
-                CalEvent(
-                    uid=calendar_uid("agreement", agreement.id, "decision"),
-                    title=_(
-                        "Decide on renewal: %(title)s (%(partner)s)",
-                        title=agreement.title,
-                        partner=partner,
-                    ),
-                    start=decision,
-                    end=decision + timedelta(days=1),
-                    description=_(
-                        "The last day to decide whether to renew the agreement before it "
-                        "expires on %(day)s.",
-                        day=agreement.ends_on.isoformat(),
-                    ),
-                    **common,
-                )
-            )
-        if until is not None and agreement.ends_on > until:
-            continue
-        events.append(
-            CalEvent(
-                uid=calendar_uid("agreement", agreement.id, "expiry"),
-                title=_(
-                    "Agreement expires: %(title)s (%(partner)s)",
-                    title=agreement.title,
-                    partner=partner,
-                ),
-                start=agreement.ends_on,
-                end=agreement.ends_on + timedelta(days=1),
-                **common,
-            )
-        )
+            events.append(agreement_event(agreement, "decision"))
+        if until is None or agreement.ends_on <= until:
+            events.append(agreement_event(agreement, "expiry"))
     return events
 
 

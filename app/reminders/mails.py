@@ -7,19 +7,19 @@ Templates: `templates/reminders/mail/<rule>.subject.txt`, `.txt` and `.html`.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.agreements.models import Agreement
 from app.auth.models import Coordinator
+from app.calendar.feeds import agreement_event
 from app.exchanges import queries as exchange_queries
 from app.exchanges.calendar import exchange_ics
 from app.exchanges.display import date_range, local_moment, title_in
 from app.exchanges.links import exchange_url, signup_url
 from app.exchanges.models import Signup
-from app.feeds.ical import CalEvent, event_to_ical
+from app.feeds.ical import event_to_ical
 from app.grants.calendar import obligation_events
 from app.grants.labels import KIND_LABELS
 from app.grants.models import GrantObligation
@@ -53,44 +53,6 @@ def _days_left(day: date, now: datetime) -> int:
 # --- agreements ------------------------------------------------------------------------
 
 
-def _agreement_event(agreement: Agreement, which: str) -> CalEvent:
-    """Return the decision date or the expiry as the private feed shows it (same UID)."""
-    partner = agreement.partner.name
-    common = {
-        "url": absolute_url(f"/admin/agreements/{agreement.id}"),
-        "categories": ("agreement",),
-        "sequence": agreement.sequence,
-        "last_modified": agreement.updated_at,
-        "created": agreement.created_at,
-    }
-    if which == "decision":
-        day = agreement.decision_on
-        return CalEvent(
-            uid=calendar_uid("agreement", agreement.id, "decision"),
-            title=_(
-                "Decide on renewal: %(title)s (%(partner)s)", title=agreement.title, partner=partner
-            ),
-            start=day,
-            end=day + timedelta(days=1),
-            description=_(
-                "The last day to decide whether to renew the agreement before it "
-                "expires on %(day)s.",
-                day=agreement.ends_on.isoformat(),
-            ),
-            **common,
-        )
-    day = agreement.ends_on
-    return CalEvent(
-        uid=calendar_uid("agreement", agreement.id, "expiry"),
-        title=_(
-            "Agreement expires: %(title)s (%(partner)s)", title=agreement.title, partner=partner
-        ),
-        start=day,
-        end=day + timedelta(days=1),
-        **common,
-    )
-
-
 def _agreement(due: Due, now: datetime) -> tuple[dict, bytes | None]:
     agreement: Agreement = due.candidate.subject
     which = "decision" if due.rule == r.AGREEMENT_DECISION else "expiry"
@@ -104,7 +66,7 @@ def _agreement(due: Due, now: datetime) -> tuple[dict, bytes | None]:
         "days_left": _days_left(day, now),
         "link": absolute_url(f"/admin/agreements/{agreement.id}"),
     }
-    return context, event_to_ical(_agreement_event(agreement, which), method="PUBLISH")
+    return context, event_to_ical(agreement_event(agreement, which), method="PUBLISH")
 
 
 # --- meetings --------------------------------------------------------------------------

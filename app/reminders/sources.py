@@ -103,45 +103,40 @@ def _agreement_title(agreement: Agreement) -> str:
     return f"{agreement.title} ({agreement.partner.name})"[:300]
 
 
+def _on_agreement_day(
+    rule: str, found: Iterable[tuple[Agreement, date]], days: _Days, start, end, people
+) -> list[Candidate]:
+    """Return a candidate for each (agreement, day) whose 08:00 lies in the window."""
+    return [
+        Candidate(
+            rule,
+            f"agreement:{agreement.id}",
+            days.due_at(day),
+            days.day_over(day),
+            people(),
+            _agreement_title(agreement),
+            subject=agreement,
+        )
+        for agreement, day in found
+        if _within(days.due_at(day), start, end)
+    ]
+
+
 def agreement_decisions(start: datetime, end: datetime, people) -> list[Candidate]:
     days = _Days.covering(start, end)
-    found = []
-    for agreement in decision_deadlines(days.first, days.last + timedelta(days=1)):
-        at = days.due_at(agreement.decision_on)
-        if _within(at, start, end):
-            found.append(
-                Candidate(
-                    r.AGREEMENT_DECISION,
-                    f"agreement:{agreement.id}",
-                    at,
-                    days.day_over(agreement.decision_on),
-                    people(),
-                    _agreement_title(agreement),
-                    subject=agreement,
-                )
-            )
-    return found
+    found = decision_deadlines(days.first, days.last + timedelta(days=1))
+    return _on_agreement_day(
+        r.AGREEMENT_DECISION, ((a, a.decision_on) for a in found), days, start, end, people
+    )
 
 
 def agreement_expiries(start: datetime, end: datetime, people) -> list[Candidate]:
     days = _Days.covering(start, end)
     query = _current_terms().where(Agreement.ends_on.between(days.first, days.last))
-    found = []
-    for agreement in db.session.scalars(query.order_by(Agreement.ends_on, Agreement.id)):
-        at = days.due_at(agreement.ends_on)
-        if _within(at, start, end):
-            found.append(
-                Candidate(
-                    r.AGREEMENT_EXPIRY,
-                    f"agreement:{agreement.id}",
-                    at,
-                    days.day_over(agreement.ends_on),
-                    people(),
-                    _agreement_title(agreement),
-                    subject=agreement,
-                )
-            )
-    return found
+    found = db.session.scalars(query.order_by(Agreement.ends_on, Agreement.id))
+    return _on_agreement_day(
+        r.AGREEMENT_EXPIRY, ((a, a.ends_on) for a in found), days, start, end, people
+    )
 
 
 # --- meetings --------------------------------------------------------------------------
