@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 
 from app.exchanges import queries as exchanges
 from app.meetings import occurrences as meetings
+from app.partners.picture import page_of, partner_graph
 from app.partners.services import (
     home_partner,
     home_timezone,
@@ -22,7 +23,11 @@ COMING_LISTED = 10  # how many coming meetings a partner page lists
 
 @bp.get("/")
 def index():
-    return render_template("partners/index.html", partners=public_partners())
+    partners = public_partners()
+    graph, relations = partner_graph(home_partner(with_links=True), partners)
+    return render_template(
+        "partners/index.html", partners=partners, graph=graph, relations=relations
+    )
 
 
 @bp.get("/<slug>")
@@ -47,4 +52,9 @@ def detail(slug: str):
 def _partner_labels() -> dict:
     from app.partners.labels import KIND_LABELS, KIND_PLURALS, LINK_LABELS
 
-    return {"KIND_LABELS": KIND_LABELS, "KIND_PLURALS": KIND_PLURALS, "LINK_LABELS": LINK_LABELS}
+    return {
+        "KIND_LABELS": KIND_LABELS,
+        "KIND_PLURALS": KIND_PLURALS,
+        "LINK_LABELS": LINK_LABELS,
+        "partner_page": page_of,
+    }

@@ -45,9 +45,12 @@ def public_partners() -> list[Partner]:
     return sorted(partners, key=lambda p: (KIND_ORDER[p.kind], p.name.casefold()))
 
 
-def home_partner() -> Partner | None:
-    """Return the home municipality's own row, if the data has one."""
-    return db.session.scalar(sa.select(Partner).where(Partner.kind == HOME).limit(1))
+def home_partner(*, with_links: bool = False) -> Partner | None:
+    """Return the home municipality's own row, if the data has one (with its links, if asked)."""
+    query = sa.select(Partner).where(Partner.kind == HOME).limit(1)
+    if with_links:
+        query = query.options(selectinload(Partner.links).joinedload(PartnerLink.other))
+    return db.session.scalar(query)
 
 
 def home_timezone(home: Partner | None = None) -> str:
