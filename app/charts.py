@@ -112,7 +112,9 @@ def line(x1: float, y1: float, x2: float, y2: float, cls: str) -> str:
     return f"<line{attrs(x1=float(x1), y1=float(y1), x2=float(x2), y2=float(y2), class_=cls)}/>"
 
 
-def text(x: float, y: float, words: str, cls: str = "", anchor: str = "start", **extra: object) -> str:
+def text(
+    x: float, y: float, words: str, cls: str = "", anchor: str = "start", **extra: object
+) -> str:
     anchor_attr = None if anchor == "start" else anchor
     return (
         f"<text{attrs(x=float(x), y=float(y), class_=cls or None, text_anchor=anchor_attr, **extra)}>"

@@ -35,6 +35,7 @@ from app.meetings.occurrences import (
     series_occurrences,
 )
 from app.meetings.replies import reply_totals
+from app.meetings.rotation_view import rotation_picture
 from app.meetings.validation import MeetingError
 from app.partners.models import Partner
 from app.partners.services import home_partner, home_timezone
@@ -162,10 +163,12 @@ def series_edit(series_id: int):
 def series_admin(series_id: int):
     series = db.get_or_404(MeetingSeries, series_id)
     now = utcnow()
+    occurrences = listed_occurrences(series, now)
     return render_template(
         "meetings/admin/series.html",
         series=series,
-        occurrences=listed_occurrences(series, now),
+        occurrences=occurrences,
+        rotation=rotation_picture(series, occurrences, now),
         confirm=ConfirmForm(),
         now=now,
     )

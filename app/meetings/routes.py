@@ -44,6 +44,7 @@ from app.meetings.replies import (
     open_reply,
     record_reply,
 )
+from app.meetings.rotation_view import rotation_picture
 from app.partners.services import home_partner, home_timezone
 from app.subscribe import ics_download
 from app.timeutil import utcnow
@@ -118,6 +119,7 @@ def detail(public_id: str):
         context["now"] = now
         context["occurrence_events"] = _coming_events(item, context["occurrences"], now)
         context["extras"] = documents.public_extras(item)
+        context["rotation"] = rotation_picture(item, context["occurrences"], now)
         return render_template("meetings/series.html", series=item, **context)
     context["event"] = meeting_calevent(item, lang=current_language())
     return render_template("meetings/meeting.html", meeting=item, **context)

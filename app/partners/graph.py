@@ -245,7 +245,12 @@ def graph_svg(
     legend_parts, legend_height = charts.legend(items, MARGIN, legend_top, width - 2 * MARGIN)
     height = legend_top + legend_height + MARGIN
     out = charts.open_svg(
-        width, height, prefix=prefix, title=title, description=description, kind="graph",
+        width,
+        height,
+        prefix=prefix,
+        title=title,
+        description=description,
+        kind="graph",
         image=False,
     )
     out.append('<g class="graph-edges" aria-hidden="true">')
