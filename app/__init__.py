@@ -135,6 +135,10 @@ def _register_blueprints(app: Flask) -> None:
         reminders_cli_bp,
     ):
         app.register_blueprint(bp)
+    from app.exchanges.charts import reciprocity_chart
+
+    # The reciprocity page's chart, drawn in the pictures' shared style (app/charts.py).
+    app.add_template_global(reciprocity_chart)
 
 
 def _check_database(app: Flask) -> None:

@@ -20,6 +20,9 @@ from markupsafe import Markup, escape
 FONT = 14  # px in viewBox units; text classes scale from it
 CHAR_WIDTH = 0.6  # an average glyph's width, in ems, for sizing boxes around text
 
+# Size classes by the widest viewBox they hold (`.chart-s` is at most 25rem wide, ...).
+SIZES = (("s", 400), ("m", 640), ("l", 960))
+
 # Fill patterns by name: the marks drawn on a white tile. Each is usable in any tone.
 PATTERNS = {
     "hatch": '<path class="pat-ink" d="M0 0V8"/>',  # rotated 45 degrees: diagonal stripes
@@ -70,8 +73,10 @@ def open_svg(
     links inside (the partner graph) keeps its children reachable and is a group.
     """
     role = "img" if image else "group"
+    # Never drawn larger than its own size: a class caps the width (CSS, no style attribute).
+    bucket = next((n for n, most in SIZES if width <= most), "xl")
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg"{attrs(class_=f"chart chart-{kind}")} '
+        f'<svg xmlns="http://www.w3.org/2000/svg"{attrs(class_=f"chart chart-{kind} chart-{bucket}")} '
         f'role="{role}" aria-labelledby="{prefix}-title {prefix}-desc" '
         f'viewBox="0 0 {fmt(width)} {fmt(height)}" width="100%" '
         f'preserveAspectRatio="xMinYMin meet">',

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -22,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import charts
 from app.agreements import documents, services
 from app.agreements.forms import AgreementForm, DeleteForm, EndForm, RenewForm
 from app.agreements.labels import KIND_LABELS, STATUS_LABELS, STATUS_SYMBOLS
@@ -366,12 +368,24 @@ def export_csv():
 # --- timeline ------------------------------------------------------------------------
 
 
-def _timeline() -> Markup:
+@dataclass(frozen=True)
+class TimelineRow:
+    """One term of the timeline, as its table lists it."""
+
+    partner: str
+    title: str
+    starts_on: date
+    ends_on: date
+    status: str
+
+
+def _timeline() -> tuple[Markup, list[TimelineRow]]:
+    """Return the timeline picture and the terms it draws, partner by partner."""
     today = services.home_today()
     partners = services.partners_with_agreements()
     grouped = services.agreements_by_partner(partners)
     labels = {k: str(v) for k, v in STATUS_LABELS.items()}
-    rows = []
+    rows, table = [], []
     for partner in partners:
         terms = []
         for a in grouped.get(partner.id, []):
@@ -385,8 +399,9 @@ def _timeline() -> Markup:
                     f"{show_date(a.ends_on)} ({labels[status]})",
                 )
             )
+            table.append(TimelineRow(partner.name, a.title, a.starts_on, a.ends_on, status))
         rows.append((partner.name, terms))
-    return timeline_svg(
+    svg = timeline_svg(
         rows,
         today,
         title=_("Agreement timeline"),
@@ -398,13 +413,17 @@ def _timeline() -> Markup:
         today_label=_("Today %(day)s", day=show_date(today)),
         status_labels=labels,
     )
+    return svg, table
 
 
 @bp.get("/timeline")
 def timeline():
-    return render_template("agreements/admin/timeline.html", svg=_timeline())
+    svg, terms = _timeline()
+    return render_template("agreements/admin/timeline.html", svg=svg, terms=terms)
 
 
 @bp.get("/timeline.svg")
 def timeline_image():
-    return Response(str(_timeline()), mimetype="image/svg+xml")
+    # On its own the picture takes its classes' colours from the app's stylesheet.
+    style = charts.stylesheet_pi(url_for("static", filename="css/vanort.css"))
+    return Response(style + str(_timeline()[0]), mimetype="image/svg+xml")

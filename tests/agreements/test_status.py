@@ -94,4 +94,4 @@ def test_the_timeline_marks_today_with_its_date_and_draws_each_term():
     )
     assert 'data-status="decision_due"><title>MoU &lt;1&gt;</title>' in svg
     assert "Today 2026-11-24" in svg
-    assert 'class="tl-today"' in svg
+    assert 'class="chart-today tl-today"' in svg  # the shared style's line for today

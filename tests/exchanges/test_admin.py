@@ -245,7 +245,7 @@ def test_reciprocity_shows_a_table_and_an_accessible_chart(logged_in, app):
     make_signup(exchange, pupils=4)
     page = logged_in.get("/admin/exchanges/reciprocity").text
     assert 'data-sent="4"' in page and 'data-received="9"' in page
-    assert '<svg class="chart" role="img"' in page and "<desc" in page
+    assert 'class="chart chart-reciprocity' in page and 'role="img"' in page and "<desc" in page
 
 
 def test_the_same_message_sent_again_later_goes_out_again_but_not_twice_at_once(app):
