@@ -23,11 +23,16 @@ COMING_LISTED = 10  # how many coming meetings a partner page lists
 
 @bp.get("/")
 def index():
-    partners = public_partners()
-    graph, relations = partner_graph(home_partner(with_links=True), partners)
-    return render_template(
-        "partners/index.html", partners=partners, graph=graph, relations=relations
-    )
+    return render_template("partners/index.html", partners=public_partners())
+
+
+# A page of its own (not a section of the list): the picture repeats every partner's link,
+# and the list stays short. A partner slugged "graph" would be shadowed; none is.
+@bp.get("/graph")
+def graph():
+    home = home_partner(with_links=True)
+    picture, relations = partner_graph(home, public_partners())
+    return render_template("partners/graph.html", graph=picture, relations=relations, home=home)
 
 
 @bp.get("/<slug>")

@@ -22,7 +22,7 @@ def _chart_pages() -> list[str]:
     series = db.session.scalars(sa.select(MeetingSeries).order_by(MeetingSeries.id)).all()
     assert series, "the demo has a meeting series"
     return [
-        "/partners/",
+        "/partners/graph",
         *(f"/meetings/{s.public_id}" for s in series),
         *(f"/admin/meetings/series/{s.id}" for s in series),
         "/admin/agreements/timeline",
@@ -80,7 +80,7 @@ def molndal_site(app, live_server):
 def test_the_molndal_partner_graph_passes_axe_and_its_nodes_follow_by_keyboard(
     page, molndal_site, lang
 ):
-    page.goto(f"{molndal_site.url}/partners/?lang={lang}")
+    page.goto(f"{molndal_site.url}/partners/graph?lang={lang}")
     graph = page.locator("svg.chart-graph")
     for name in ("Ricany", "East Renfrewshire", "Grabow", "Balkow", "Dainville"):
         expect(graph.get_by_role("link", name=name)).to_be_visible()

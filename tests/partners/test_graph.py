@@ -98,7 +98,7 @@ def goteborg(app):
 
 
 def test_the_molndal_graph_has_its_twin_towns_and_their_five_twin_towns(client, molndal):
-    html = client.get("/partners/?lang=en").text
+    html = client.get("/partners/graph?lang=en").text
     svg = _svg(html)
     assert svg.find(f"{SVG}title").text == "How Mölndal is linked to its partners"
     nodes = _nodes(svg)
@@ -119,7 +119,7 @@ def test_the_molndal_graph_has_its_twin_towns_and_their_five_twin_towns(client, 
 
 
 def test_every_node_links_to_its_partners_page_and_the_home_city_is_plain_text(client, molndal):
-    nodes = _nodes(_svg(client.get("/partners/?lang=en").text))
+    nodes = _nodes(_svg(client.get("/partners/graph?lang=en").text))
     assert nodes.pop("Mölndal") is None  # the home city has no page of its own
     for name, href in nodes.items():
         page = client.get(href)
@@ -130,7 +130,7 @@ def test_every_node_links_to_its_partners_page_and_the_home_city_is_plain_text(c
 def test_the_picture_is_well_formed_with_its_text_alternatives_and_no_inline_style(
     client, goteborg
 ):
-    html = client.get("/partners/?lang=sv").text
+    html = client.get("/partners/graph?lang=sv").text
     picture = _svg(html)
     assert_accessible_picture(picture)
     assert "Göteborg" in picture.find(f"{SVG}title").text
@@ -140,3 +140,14 @@ def test_the_picture_is_well_formed_with_its_text_alternatives_and_no_inline_sty
     edges = next(g for g in picture.iter(f"{SVG}g") if g.get("class") == "graph-edges")
     assert len(rows) == len(list(edges)) == 9  # seven partners, two in Délice
     assert "shanghai partner_city goteborg" in rows and "chicago member_of delice" in rows
+
+
+def test_the_partner_list_links_to_the_picture(client, goteborg):
+    html = client.get("/partners/?lang=en").text
+    assert '<a href="/partners/graph?lang=en">How the partners are linked: a picture</a>' in html
+    assert "<svg" not in html  # the list stays a list
+
+
+def test_with_no_partners_the_picture_page_says_so(client, app):
+    html = client.get("/partners/graph?lang=en").text
+    assert "No partners have been recorded yet." in html and "<svg" not in html
