@@ -138,3 +138,31 @@ def test_a_series_with_nothing_to_come_says_so(client, nordic):
     html = client.get(f"/meetings/{made.public_id}?lang=en").text
     assert "No meeting of the series is planned." in html
     assert _rows(svg(html, "rotation"))[0]["status"] == "held"
+
+
+def test_a_monthly_series_is_pictured_by_month(client, nordic):
+    made = make_series([nordic["goteborg"], nordic["bergen"]], freq="months", interval=1)
+    html = client.get(f"/meetings/{made.public_id}?lang=en").text
+    rows = _rows(svg(html, "rotation"))
+    assert [r["texts"][:2] for r in rows[:3]] == [
+        ["Jun 2030", "Göteborg"],
+        ["Jul 2030", "Bergen"],
+        ["Aug 2030", "Göteborg"],
+    ]
+
+
+def test_the_picture_escapes_host_names_and_stays_well_formed():
+    picture = svg(
+        rotation_chart.rotation_svg(
+            [
+                rotation_chart.Row("2030", "A & <B>", rotation_chart.HELD, "Held", past=True),
+                rotation_chart.Row("2032", "C", rotation_chart.PLANNED, "Next", next=True),
+            ],
+            title="T",
+            description="D",
+            today_label="Today",
+            legend_labels={"held": "Held", "next": "Next"},
+        )
+    )
+    assert_accessible_picture(picture)
+    assert "A & <B>" in texts(picture) and "Today" in texts(picture)
