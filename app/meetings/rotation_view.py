@@ -68,9 +68,9 @@ def _mark(status: str, swapped: bool, moved: bool, by_turn: str, is_next: bool) 
         short = [_("Skipped")]
     extra = []
     if swapped:
-        extra.append(_("hosts swapped, %(host)s's turn", host=by_turn))
+        extra.append(_("hosts swapped, by turn %(host)s", host=by_turn))
     elif by_turn:
-        extra.append(_("new host, %(host)s's turn", host=by_turn))
+        extra.append(_("new host, by turn %(host)s", host=by_turn))
     if moved:
         extra.append(_("moved"))
     full = ", ".join([words, *extra])

@@ -91,9 +91,9 @@ def test_the_picture_marks_the_cancelled_the_skipped_and_the_swapped_meetings(
     assert first_swap["texts"] == [
         "2034",
         "⇄ Åbo",
-        f"{rotation_chart.NEXT} Next, hosts swapped, Århus's turn",
+        f"{rotation_chart.NEXT} Next, hosts swapped, by turn Århus",
     ]
-    assert second_swap["texts"] == ["2036", "⇄ Århus", "Hosts swapped, Åbo's turn"]
+    assert second_swap["texts"] == ["2036", "⇄ Århus", "Hosts swapped, by turn Åbo"]
     assert after["texts"] == ["2038", "Bergen", ""]
     # The next meeting is the first one held: marked in the picture and named in words.
     assert [r["next"] for r in rows].count(True) == 1 and first_swap["next"]
