@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -177,13 +177,30 @@ def index():
     return _month_page(today.year, today.month)
 
 
+def _canonical(endpoint: str, **values: int):
+    """Redirect /calendar/02026/01 to /calendar/2026/1 (query kept); None when canonical.
+
+    The URL converter reads leading zeros as numbers, so one month had many addresses:
+    caches, bookmarks and search engines should see one.
+    """
+    path = url_for(endpoint, **values).partition("?")[0]  # without the kept ?lang=
+    if request.script_root + request.path == path:
+        return None
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{path}?{query}" if query else path, 301)
+
+
 @bp.get("/calendar/<int:year>/<int:month>")
 def month(year: int, month: int):
-    return _month_page(year, month)
+    return _canonical("calendar.month", year=year, month=month) or _month_page(year, month)
 
 
 @bp.get("/calendar/<int:year>")
 def year(year: int):
+    return _canonical("calendar.year", year=year) or _year_page(year)
+
+
+def _year_page(year: int):
     _check_year(year)
     filters = _filters()
     lang = current_language()

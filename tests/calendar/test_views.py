@@ -317,6 +317,29 @@ def test_bad_input_answers_400_or_404_in_the_page_language(client, nordic, path,
     assert (swedish if lang == "sv" else english) in text
 
 
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/calendar/00002026/1", "/calendar/2026/1"),
+        ("/calendar/2026/01", "/calendar/2026/1"),
+        ("/calendar/02026/011", "/calendar/2026/11"),
+        ("/calendar/02026", "/calendar/2026"),
+        (
+            "/calendar/2026/01?partner=bergen&kind=meeting&lang=en",
+            "/calendar/2026/1?partner=bergen&kind=meeting&lang=en",
+        ),
+        ("/calendar/02026?lang=en", "/calendar/2026?lang=en"),
+    ],
+)
+def test_a_month_or_year_with_leading_zeros_redirects_to_its_one_address(
+    client, nordic, path, canonical
+):
+    response = client.get(path)
+    assert response.status_code in (301, 308)
+    assert response.headers["Location"] == canonical
+    assert client.get(canonical).status_code == 200
+
+
 def test_the_month_page_sends_as_many_statements_for_many_events_as_for_few(
     logged_in, private_dates, nordic, count_queries
 ):
