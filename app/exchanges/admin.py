@@ -223,8 +223,9 @@ def cancel(exchange_id: int, signup_id: int):
     if not form.validate_on_submit():
         return _cancel_page(signup, form, 422)
     reason = form.reason.data.replace("\r\n", "\n").strip()
+    reason_en = (form.reason_en.data or "").replace("\r\n", "\n").strip()
     try:
-        services.cancel_signup(signup, reason=reason)
+        services.cancel_signup(signup, reason=reason, reason_en=reason_en)
     except ExchangeError as err:
         show_error(form, err)
         return _cancel_page(signup, form, 422)
