@@ -1,10 +1,11 @@
 """The calendar pages: /calendar/ (this month), /calendar/<year>/<month>, /calendar/<year>.
 
 Anyone sees published meetings (cancelled ones struck through) and exchanges; a logged-in
-coordinator also sees unpublished ones, agreements' dates and grants' obligations. A GET
-form filters by partner (?partner=<slug>) and kind (?kind=meeting|exchange|agreement|
-grant); the feed that holds what the page shows is offered beside it. Days are the home
-municipality's; an impossible month or year answers 404, an unknown kind 400.
+coordinator also sees unpublished ones, agreements' dates, grants' obligations and the
+reminders still to be sent. A GET form filters by partner (?partner=<slug>) and kind
+(?kind=meeting|exchange|agreement|grant|reminder); the feed that holds what the page shows
+is offered beside it. Days are the home municipality's; an impossible month or year
+answers 404, an unknown kind 400.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ class Filters:
 def _kind_labels(coordinator: bool) -> dict[str, str]:
     labels = {agenda.MEETING: _("Meetings"), agenda.EXCHANGE: _("Youth exchanges")}
     if coordinator:
-        labels |= {agenda.AGREEMENT: _("Agreements"), agenda.GRANT: _("Grants")}
+        labels |= {
+            agenda.AGREEMENT: _("Agreements"),
+            agenda.GRANT: _("Grants"),
+            agenda.REMINDER: _("Reminders"),
+        }
     return labels
 
 

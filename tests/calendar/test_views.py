@@ -267,6 +267,30 @@ def test_coordinators_see_agreement_grant_and_unpublished_dates(logged_in, priva
     assert "Secret planning" not in grants_only
 
 
+def test_coordinators_see_the_coming_reminder_dates_on_the_month_and_year(
+    client, logged_in, private_dates
+):
+    # The agreement ends on 31 March 2030; its renewal decision falls on 1 December 2029,
+    # so the decision rule reminds 30 days before, on 1 November 2029 at 08:00 home time.
+    html = page(logged_in, "/calendar/2029/11?lang=en")
+    cell = day_cell(html, date(2029, 11, 1))
+    assert "Reminder, 30d before: Cooperation (Bergen)" in cell
+    assert "08:00" in cell
+    assert 'href="/admin/reminders/' in html
+    expiry = day_cell(page(logged_in, "/calendar/2030/3?lang=en"), date(2030, 3, 31))
+    assert "Reminder, 0d before: Cooperation (Bergen)" in expiry
+    year = page(logged_in, "/calendar/2029?lang=en")
+    assert "Reminder, 30d before: Cooperation (Bergen)" in year
+    only = page(logged_in, "/calendar/2029/11?lang=en&kind=reminder")
+    assert "Reminder, 30d before" in only and "Decide on renewal" not in only
+    elsewhere = page(logged_in, "/calendar/2029/11?lang=en&partner=aarhus")
+    assert "Reminder, 30d before" not in elsewhere
+    swedish = page(logged_in, "/calendar/2029/11?lang=sv")
+    assert "Påminnelse, 30d före: Cooperation (Bergen)" in day_cell(swedish, date(2029, 11, 1))
+    logged_in.post("/logout")
+    assert "Reminder," not in page(client, "/calendar/2029/11?lang=en")
+
+
 def test_a_draft_exchange_shows_to_coordinators_only(client, logged_in, nordic):
     make_exchange(
         nordic["bergen"], title_en="Draft exchange", starts_on=date(2030, 3, 2), status=xm.DRAFT
