@@ -3,7 +3,8 @@
 Built from the same sources as the feeds, so pages and feeds agree: meeting occurrences
 from `app.meetings.occurrences` (the feeds' expansion), exchanges as `exchange_event`
 writes them, agreements' dates and grants' obligations from the private feed's own
-functions. Only the window shown is asked for.
+functions, coming reminders from `app.reminders.services.planned_between` (the plan the
+coordinators' reminder page shows). Only the window shown is asked for.
 
 - `entries_between(first, last, ...)`: the entries, soonest first;
 - `month_grid(year, month, entries, today)`: weeks of days (Monday first) with entries;
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, g, url_for
+from flask_babel import gettext as _
 
 from app.calendar.feeds import agreement_events
 from app.exchanges import models as xm
@@ -30,11 +32,14 @@ from app.meetings.models import MeetingSeries
 from app.meetings.occurrences import UpcomingOccurrence, occurrences_between
 from app.meetings.recurrence import CANCELLED, SKIPPED
 from app.partners.models import Partner
-from app.timeutil import localize, to_local
+from app.reminders.services import planned_between
+from app.reminders.sweep import Due
+from app.timeutil import localize, to_local, utcnow
 
 MEETING, EXCHANGE, AGREEMENT, GRANT = "meeting", "exchange", "agreement", "grant"
+REMINDER = "reminder"
 PUBLIC_KINDS = (MEETING, EXCHANGE)
-COORDINATOR_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT)
+COORDINATOR_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT, REMINDER)
 UNPUBLISHED = "unpublished"  # a meeting or exchange only coordinators see
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -162,6 +167,60 @@ def _all_day(kind: str, events: Iterable[CalEvent]):
         )
 
 
+def _partner_ids(subject: object) -> set[int]:
+    """Return the partners a reminder's subject belongs to (agreement, meeting, exchange...)."""
+    ids: set[int] = set()
+    series = getattr(subject, "series", None)
+    if series is not None:  # an occurrence of a series: its host and its rotation
+        ids |= {p.id for p in series.rotation}
+        host = getattr(subject, "host", None)
+        if host is not None:
+            ids.add(host.id)
+    grant = getattr(subject, "grant", None)
+    for obj in (
+        subject,
+        getattr(subject, "exchange", None),
+        grant,
+        getattr(grant, "project", None),
+    ):
+        partner_id = getattr(obj, "partner_id", None)
+        if partner_id is not None:
+            ids.add(partner_id)
+    return ids
+
+
+def _reminders(start: datetime, end: datetime, zone: str, partner):
+    """Yield one entry per coming reminder moment (its recipients together)."""
+    seen: set[tuple] = set()
+    path = url_for("reminders_admin.coming")
+    due: Due
+    for due in planned_between(utcnow(), start, end):
+        candidate = due.candidate
+        key = (candidate.rule, candidate.object_key, candidate.original_start, due.offset)
+        if key in seen:
+            continue
+        seen.add(key)
+        if partner is not None and partner.id not in _partner_ids(candidate.subject):
+            continue
+        first, last = _home_days(due.due_at, due.due_at, zone)
+        yield Entry(
+            kind=REMINDER,
+            uid=f"reminder|{'|'.join(str(k) for k in key)}",
+            title=_(
+                "Reminder, %(offset)s before: %(title)s",
+                offset=due.offset_label,
+                title=candidate.title,
+            ),
+            path=path,
+            first_day=first,
+            last_day=last,
+            start=due.due_at,
+            end=due.due_at,
+            timezone=zone,
+            coordinators_only=True,
+        )
+
+
 def entries_between(
     first: date,
     last: date,
@@ -175,7 +234,8 @@ def entries_between(
     """Return every event with a home-zone day from `first` to `last`, soonest first.
 
     Coordinators also see unpublished meetings, draft exchanges and, if asked for in
-    `kinds`, agreements' decision dates and expiries and grants' obligations.
+    `kinds`, agreements' decision dates and expiries, grants' obligations and the
+    reminders still to be sent.
     """
     start = localize(first, time(0), zone)
     end = localize(last + timedelta(days=1), time(0), zone)
@@ -188,6 +248,8 @@ def entries_between(
         found += _all_day(AGREEMENT, agreement_events(first, last, partner=partner))
     if coordinator and GRANT in kinds:
         found += _all_day(GRANT, obligation_events(first, last, partner=partner))
+    if coordinator and REMINDER in kinds:
+        found += _reminders(start, end, zone, partner)
     found = [e for e in found if e.overlaps(first, last)]
     found.sort(key=_sort_key)
     return found

@@ -1,10 +1,11 @@
 """The calendar pages: /calendar/ (this month), /calendar/<year>/<month>, /calendar/<year>.
 
 Anyone sees published meetings (cancelled ones struck through) and exchanges; a logged-in
-coordinator also sees unpublished ones, agreements' dates and grants' obligations. A GET
-form filters by partner (?partner=<slug>) and kind (?kind=meeting|exchange|agreement|
-grant); the feed that holds what the page shows is offered beside it. Days are the home
-municipality's; an impossible month or year answers 404, an unknown kind 400.
+coordinator also sees unpublished ones, agreements' dates, grants' obligations and the
+reminders still to be sent. A GET form filters by partner (?partner=<slug>) and kind
+(?kind=meeting|exchange|agreement|grant|reminder); the feed that holds what the page shows
+is offered beside it. Days are the home municipality's; an impossible month or year
+answers 404, an unknown kind 400.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,7 +57,11 @@ class Filters:
 def _kind_labels(coordinator: bool) -> dict[str, str]:
     labels = {agenda.MEETING: _("Meetings"), agenda.EXCHANGE: _("Youth exchanges")}
     if coordinator:
-        labels |= {agenda.AGREEMENT: _("Agreements"), agenda.GRANT: _("Grants")}
+        labels |= {
+            agenda.AGREEMENT: _("Agreements"),
+            agenda.GRANT: _("Grants"),
+            agenda.REMINDER: _("Reminders"),
+        }
     return labels
 
 
@@ -177,13 +182,30 @@ def index():
     return _month_page(today.year, today.month)
 
 
+def _canonical(endpoint: str, **values: int):
+    """Redirect /calendar/02026/01 to /calendar/2026/1 (query kept); None when canonical.
+
+    The URL converter reads leading zeros as numbers, so one month had many addresses:
+    caches, bookmarks and search engines should see one.
+    """
+    path = url_for(endpoint, **values).partition("?")[0]  # without the kept ?lang=
+    if request.script_root + request.path == path:
+        return None
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{path}?{query}" if query else path, 301)
+
+
 @bp.get("/calendar/<int:year>/<int:month>")
 def month(year: int, month: int):
-    return _month_page(year, month)
+    return _canonical("calendar.month", year=year, month=month) or _month_page(year, month)
 
 
 @bp.get("/calendar/<int:year>")
 def year(year: int):
+    return _canonical("calendar.year", year=year) or _year_page(year)
+
+
+def _year_page(year: int):
     _check_year(year)
     filters = _filters()
     lang = current_language()

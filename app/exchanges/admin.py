@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from app.auth.permissions import require_coordinator
 from app.exchanges import models as m
 from app.exchanges import notices, queries, reports, services
-from app.exchanges.display import SCHOOL_KIND_LABELS, SIGNUP_STATUS_LABELS
+from app.exchanges.display import SCHOOL_KIND_LABELS, SIGNUP_STATUS_LABELS, title_in
 from app.exchanges.errors import ExchangeError
 from app.exchanges.forms import (
     CancelGroupForm,
@@ -31,7 +31,7 @@ from app.exchanges.forms import (
 )
 from app.extensions import db
 from app.formfields import show_error
-from app.i18n import show_date
+from app.i18n import current_language, show_date
 from app.partners.models import Partner
 from app.partners.services import home_timezone
 from app.timeutil import localize, to_local_naive, utcnow
@@ -142,8 +142,9 @@ def edit(exchange_id: int):
 def _detail(exchange: m.Exchange, message_form: MessageForm | None = None, status: int = 200):
     others = queries.move_targets(exchange)
     move_form = MoveForm()
+    lang = current_language()  # the coordinator's page language, not always Swedish
     move_form.target.choices = [
-        SelectChoice(e.id, f"{e.title_sv} ({show_date(e.starts_on)})") for e in others
+        SelectChoice(e.id, f"{title_in(e, lang)} ({show_date(e.starts_on, lang)})") for e in others
     ]
     signups = queries.signups_of(exchange)
     return (
@@ -222,8 +223,9 @@ def cancel(exchange_id: int, signup_id: int):
     if not form.validate_on_submit():
         return _cancel_page(signup, form, 422)
     reason = form.reason.data.replace("\r\n", "\n").strip()
+    reason_en = (form.reason_en.data or "").replace("\r\n", "\n").strip()
     try:
-        services.cancel_signup(signup, reason=reason)
+        services.cancel_signup(signup, reason=reason, reason_en=reason_en)
     except ExchangeError as err:
         show_error(form, err)
         return _cancel_page(signup, form, 422)
@@ -235,8 +237,9 @@ def cancel(exchange_id: int, signup_id: int):
 def move(exchange_id: int, signup_id: int):
     signup = _signup_of(exchange_id, signup_id)
     form = MoveForm()
+    lang = current_language()
     form.target.choices = [
-        SelectChoice(e.id, e.title_sv) for e in queries.other_exchanges(exchange_id)
+        SelectChoice(e.id, title_in(e, lang)) for e in queries.other_exchanges(exchange_id)
     ]
     if not form.validate_on_submit():
         flash(_("Choose another exchange to move the group to."), "error")

@@ -76,3 +76,13 @@ def group_size(pupils: int, teachers: int) -> str:
         pupils=ngettext("%(num)d pupil", "%(num)d pupils", pupils),
         teachers=ngettext("%(num)d teacher", "%(num)d teachers", teachers),
     )
+
+
+def office_reason(signup: m.Signup, lang: str) -> str:
+    """Return the office's reason for cancelling a sign-up in `lang`, else in the other one."""
+    first, second = (
+        (signup.cancel_reason_en, signup.cancel_reason)
+        if lang == "en"
+        else (signup.cancel_reason, signup.cancel_reason_en)
+    )
+    return first or second or ""

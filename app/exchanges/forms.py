@@ -122,6 +122,13 @@ class CancelGroupForm(Form):
             Length(max=2000, message=_l("The reason may be at most %(max)s characters long.")),
         ],
     )
+    reason_en = TextAreaField(
+        _l("The reason in English (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("The reason may be at most %(max)s characters long.")),
+        ],
+    )
 
 
 class MoveForm(Form):

@@ -156,6 +156,11 @@ class Signup(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who cancelled, and the office's reason (in Swedish, and optionally in English): the
+    # school's link page says so on a later visit, in the school's language.
+    cancelled_by_office: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    cancel_reason: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
+    cancel_reason_en: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
 
     exchange: Mapped[Exchange] = relationship(back_populates="signups")
     school: Mapped[School] = relationship(lazy="joined")

@@ -154,13 +154,22 @@ def _school_language(signup: m.Signup | None) -> str:
 def _link_error(err: ExchangeError):
     signup_row = err.params.get("signup")
     code = 400 if err.code == "link_expired" else 404
-    with force_locale(_school_language(signup_row)):
+    lang = _school_language(signup_row)
+    # A sign-up the office cancelled: say so, and why, rather than only "the link is dead".
+    office = (
+        signup_row
+        if err.code == "link_revoked" and signup_row is not None and signup_row.cancelled_by_office
+        else None
+    )
+    with force_locale(lang):
         return (
             render_template(
                 "exchanges/link_error.html",
                 code=code,
                 message=err.message,
                 exchange=signup_row.exchange if signup_row is not None else None,
+                office=office,
+                office_reason=display.office_reason(office, lang) if office else "",
             ),
             code,
         )
@@ -291,7 +300,7 @@ def cancelled(token: str):
         signup_row = links.signup_from_token(token)
     except ExchangeError as err:
         signup_row = err.params.get("signup")
-        if err.code != "link_revoked" or signup_row is None:
+        if err.code != "link_revoked" or signup_row is None or signup_row.cancelled_by_office:
             return _link_error(err)
     else:
         return redirect(url_for("exchanges.signup_page", token=token))

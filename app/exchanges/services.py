@@ -21,6 +21,7 @@ from app.dbutil import begin_write_transaction, lock_for_update
 from app.emails import normalise_email
 from app.exchanges import allocation
 from app.exchanges import models as m
+from app.exchanges.display import office_reason
 from app.exchanges.errors import ExchangeError
 from app.exchanges.links import new_nonce
 from app.exchanges.models import Exchange, School, Signup
@@ -272,12 +273,17 @@ def change_group(
 
 
 def cancel_signup(
-    signup: Signup, now: datetime | None = None, *, reason: str | None = None
+    signup: Signup,
+    now: datetime | None = None,
+    *,
+    reason: str | None = None,
+    reason_en: str = "",
 ) -> list[Signup]:
     """Cancel a group; its link stops working, places move on.
 
-    A coordinator cancelling gives a `reason`: the school's mail says the office did it
-    and why. Without one the school cancelled itself.
+    A coordinator cancelling gives a `reason` (and perhaps an English one, `reason_en`):
+    the school's mail, and its link page on a later visit, say the office did it and why,
+    in the school's language. Without a reason the school cancelled itself.
     """
     now = now or utcnow()
     by_office = reason is not None
@@ -288,6 +294,10 @@ def cancel_signup(
     signup.status = m.SIGNUP_CANCELLED
     signup.cancelled_at = now
     signup.offer_expires_at = None
+    if by_office:
+        signup.cancelled_by_office = True
+        signup.cancel_reason = reason.strip()[:2000]
+        signup.cancel_reason_en = (reason_en or "").strip()[:2000]
     # The link stops working by the status; a new sign-up of the school gets a new nonce.
     db.session.flush()
     summary = (
@@ -301,7 +311,12 @@ def cancel_signup(
     )
     audit.record(audit.UPDATE, signup, before=before, summary=summary)
     mail_school(
-        signup, "cancelled", signup.token_nonce, ics=False, by_office=by_office, reason=reason
+        signup,
+        "cancelled",
+        signup.token_nonce,
+        ics=False,
+        by_office=by_office,
+        reason=office_reason(signup, signup.language) if by_office else None,
     )
     return _reallocate(exchange, now)
 

@@ -177,6 +177,25 @@ def plan(now: datetime, until: datetime) -> list[Due]:
     return _not_recorded(due(found, rules, now) + upcoming(found, rules, now, until))
 
 
+def planned_between(now: datetime, start: datetime, end: datetime) -> list[Due]:
+    """Return the reminders still to be sent whose moment lies in [start, end).
+
+    What is due but not yet swept counts at its own moment, as on the coming page; a
+    window wholly in the past holds none.
+    """
+    if end <= now - LOOKBACK:
+        return []
+    since = max(start, now - LOOKBACK)
+    found = plan(now, end) if since <= now else _planned_after(since, end, now)
+    return [d for d in found if d.action == SEND and start <= d.due_at < end]
+
+
+def _planned_after(since: datetime, until: datetime, now: datetime) -> list[Due]:
+    rules = effective_rules()
+    found = sources.candidates(rules, since, until)
+    return _not_recorded(upcoming(found, rules, now, until))
+
+
 # --- the log ---------------------------------------------------------------------------
 
 LOG_FILTERS = ("sent", "failed", "queued", "missed")

@@ -267,6 +267,30 @@ def test_coordinators_see_agreement_grant_and_unpublished_dates(logged_in, priva
     assert "Secret planning" not in grants_only
 
 
+def test_coordinators_see_the_coming_reminder_dates_on_the_month_and_year(
+    client, logged_in, private_dates
+):
+    # The agreement ends on 31 March 2030; its renewal decision falls on 1 December 2029,
+    # so the decision rule reminds 30 days before, on 1 November 2029 at 08:00 home time.
+    html = page(logged_in, "/calendar/2029/11?lang=en")
+    cell = day_cell(html, date(2029, 11, 1))
+    assert "Reminder, 30d before: Cooperation (Bergen)" in cell
+    assert "08:00" in cell
+    assert 'href="/admin/reminders/' in html
+    expiry = day_cell(page(logged_in, "/calendar/2030/3?lang=en"), date(2030, 3, 31))
+    assert "Reminder, 0d before: Cooperation (Bergen)" in expiry
+    year = page(logged_in, "/calendar/2029?lang=en")
+    assert "Reminder, 30d before: Cooperation (Bergen)" in year
+    only = page(logged_in, "/calendar/2029/11?lang=en&kind=reminder")
+    assert "Reminder, 30d before" in only and "Decide on renewal" not in only
+    elsewhere = page(logged_in, "/calendar/2029/11?lang=en&partner=aarhus")
+    assert "Reminder, 30d before" not in elsewhere
+    swedish = page(logged_in, "/calendar/2029/11?lang=sv")
+    assert "Påminnelse, 30d före: Cooperation (Bergen)" in day_cell(swedish, date(2029, 11, 1))
+    logged_in.post("/logout")
+    assert "Reminder," not in page(client, "/calendar/2029/11?lang=en")
+
+
 def test_a_draft_exchange_shows_to_coordinators_only(client, logged_in, nordic):
     make_exchange(
         nordic["bergen"], title_en="Draft exchange", starts_on=date(2030, 3, 2), status=xm.DRAFT
@@ -315,6 +339,29 @@ def test_bad_input_answers_400_or_404_in_the_page_language(client, nordic, path,
     text = response.get_data(as_text=True)
     assert f'<html lang="{lang}">' in text
     assert (swedish if lang == "sv" else english) in text
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/calendar/00002026/1", "/calendar/2026/1"),
+        ("/calendar/2026/01", "/calendar/2026/1"),
+        ("/calendar/02026/011", "/calendar/2026/11"),
+        ("/calendar/02026", "/calendar/2026"),
+        (
+            "/calendar/2026/01?partner=bergen&kind=meeting&lang=en",
+            "/calendar/2026/1?partner=bergen&kind=meeting&lang=en",
+        ),
+        ("/calendar/02026?lang=en", "/calendar/2026?lang=en"),
+    ],
+)
+def test_a_month_or_year_with_leading_zeros_redirects_to_its_one_address(
+    client, nordic, path, canonical
+):
+    response = client.get(path)
+    assert response.status_code in (301, 308)
+    assert response.headers["Location"] == canonical
+    assert client.get(canonical).status_code == 200
 
 
 def test_the_month_page_sends_as_many_statements_for_many_events_as_for_few(

@@ -72,3 +72,18 @@ def test_bad_input_in_the_browser_is_announced_next_to_the_field(page, live_serv
     assert page.get_by_role("alert").is_visible()
     assert page.get_by_label("Pupils travelling").get_attribute("aria-invalid") == "true"
     _no_violations(page)
+
+
+def test_the_link_page_after_the_office_cancelled_says_why_and_passes_axe(page, live_server, app):
+    from app.exchanges import links, services
+    from tests.exchanges.factories import make_signup
+
+    exchange = make_exchange(places=20, title_en="Exchange with Aarhus")
+    signup = make_signup(exchange, school="Betaskolan", language="en")
+    link = f"{live_server.url}{links.signup_path(signup)}"
+    services.cancel_signup(signup, reason="Bussen är full.", reason_en="The bus is full.")
+    db.session.commit()
+    page.goto(link)
+    assert page.get_by_role("heading", name="The office cancelled your sign-up").is_visible()
+    assert page.locator("[data-cancel-reason]").inner_text() == "The bus is full."
+    _no_violations(page)

@@ -202,6 +202,18 @@ def test_a_coordinator_moves_a_group_to_another_exchange(logged_in, app):
     assert db.session.get(m.Signup, signup.id).exchange_id == target.id
 
 
+def test_the_move_choices_follow_the_coordinators_language(logged_in, app):
+    partner = make_partner()
+    source = make_exchange(partner, title_sv="Utbyte med Århus", title_en="Exchange with Aarhus")
+    make_exchange(partner, title_sv="Körresa till Lyon", title_en="Choir trip to Lyon")
+    make_signup(source, pupils=4)
+    english = logged_in.get(f"/admin/exchanges/{source.id}?lang=en").text
+    assert ">Choir trip to Lyon (" in english
+    assert "Körresa till Lyon" not in english
+    swedish = logged_in.get(f"/admin/exchanges/{source.id}?lang=sv").text
+    assert ">Körresa till Lyon (" in swedish
+
+
 def test_the_participants_csv_is_excel_safe(logged_in, app):
     exchange = make_exchange()
     make_signup(exchange, school='=HYPERLINK("http://evil")', pupils=3)

@@ -259,6 +259,46 @@ def test_a_cancelled_link_says_so_in_the_school_language(client, app):
     assert client.post(link + "/cancel").status_code == 404
 
 
+def test_a_later_visit_after_the_office_cancelled_says_so_and_why_in_the_school_language(
+    logged_in, app
+):
+    exchange = make_exchange(title_sv="Utbyte med Århus", title_en="Exchange with Aarhus")
+    sv = make_signup(exchange, school="Alfaskolan", language="sv")
+    en = make_signup(exchange, school="Betaskolan", language="en")
+    links_of = {s.id: _link_of(s) for s in (sv, en)}
+    for signup in (sv, en):
+        response = logged_in.post(
+            f"/admin/exchanges/{exchange.id}/signups/{signup.id}/cancel",
+            data={"reason": "Bussen har bara 40 platser.", "reason_en": "The bus seats only 40."},
+        )
+        assert response.status_code == 302
+    logged_in.post("/logout")
+
+    swedish = logged_in.get(links_of[sv.id], headers={"Accept-Language": "en"})
+    assert swedish.status_code == 404
+    text = " ".join(swedish.text.split())
+    assert "Internationella kontoret har avbokat anmälan från Alfaskolan" in text
+    assert "Utbyte med Århus" in text
+    assert "Bussen har bara 40 platser." in text and "The bus seats only 40." not in text
+
+    english = " ".join(logged_in.get(links_of[en.id]).text.split())
+    assert "The international office has cancelled the sign-up of Betaskolan" in english
+    assert "Exchange with Aarhus" in english
+    assert "The bus seats only 40." in english and "Bussen har bara" not in english
+
+
+def test_an_office_reason_in_one_language_reaches_a_school_in_the_other(logged_in, app):
+    exchange = make_exchange()
+    signup = make_signup(exchange, language="en")
+    link = _link_of(signup)
+    logged_in.post(
+        f"/admin/exchanges/{exchange.id}/signups/{signup.id}/cancel",
+        data={"reason": "Bussen är full."},
+    )
+    text = logged_in.get(link).text
+    assert "The international office has cancelled" in text and "Bussen är full." in text
+
+
 def test_a_link_to_an_exchange_that_is_over_has_expired(client, app):
     exchange = make_exchange()
     link = _link_of(make_signup(exchange))
