@@ -101,6 +101,9 @@ def base_config(tmp_path, backend: str) -> dict:
         "MAIL_FROM": "planner@example.org",
         "PUBLIC_BASE_URL": "http://planner.example.org",
         "DEFAULT_LANGUAGE": "sv",
+        # Many tests sign up and log in from one address; tests/test_ratelimits.py turns the
+        # limits on.
+        "RATELIMIT_ENABLED": False,
     }
 
 
@@ -425,7 +428,8 @@ def auth(client):
 def coordinator(app):
     from tests.factories import make_coordinator
 
-    return make_coordinator("office@example.org")
+    # The office's own account runs the installation: an administrator, as the demo's is.
+    return make_coordinator("office@example.org", role="administrator")
 
 
 @pytest.fixture
