@@ -33,7 +33,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 from werkzeug.exceptions import HTTPException
 
-from app import ratelimit_storage  # noqa: F401  (registers the vanort-db:// storage)
+from app import ratelimit_storage
 from app.dbutil import SAFE_METHODS
 from app.emails import normalise_email
 from app.errors import abort_with

@@ -120,7 +120,7 @@ def test_every_state_changing_route_outside_the_workspace_is_a_known_public_form
 
 def test_a_public_form_behind_a_forged_link_opens_nothing(app, client, demo):
     before = _rows()
-    for rule, method, url in _routes(app, changing=True):
+    for rule, method, _url in _routes(app, changing=True):
         if rule.endpoint not in TOKEN_FORMS:
             continue
         forged = _fill(rule, {"token": "forged-token"})

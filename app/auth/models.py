@@ -12,7 +12,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
-
 ADMINISTRATOR = "administrator"
 COORDINATOR = "coordinator"
 ROLES = (ADMINISTRATOR, COORDINATOR)

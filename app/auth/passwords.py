@@ -50,15 +50,15 @@ def check_password(password: str, email: str = "", field: str = "password") -> N
     common = common_passwords()
     if lowered in common or _squeezed(password) in _common_squeezed():
         raise PasswordError(
-            _l("This password is among the most common ones, which are tried first. Choose another."),
+            _l(
+                "This password is among the most common ones, which are tried first. Choose another."
+            ),
             field,
         )
     if len(set(lowered)) < 4:
         raise PasswordError(_l("The password repeats too few characters. Choose another."), field)
     address = email.strip().lower()
-    if address and (
-        lowered == address or lowered == address.split("@")[0] or address in lowered
-    ):
+    if address and (lowered == address or lowered == address.split("@")[0] or address in lowered):
         raise PasswordError(
             _l("The password must not be your e-mail address. Choose another."), field
         )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Coordinator
-from app.auth.models import ADMINISTRATOR
+from app.auth.models import ADMINISTRATOR, Coordinator
 from app.auth.services import create_coordinator
 from app.demo import goteborg, molndal
 from app.extensions import db
