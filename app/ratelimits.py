@@ -134,6 +134,11 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Limiter and add the hooks; call before `boundary.init_app`."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", f"{ratelimit_storage.SCHEME}://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Flask-Limiter binds its storage only when switched on; the hooks here read the switch
+    # on each request (a test may turn the limits on for itself).
+    wanted = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = wanted
     app.before_request(_before_request)
     app.after_request(_after_request)
