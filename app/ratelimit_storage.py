@@ -14,6 +14,7 @@ that is refused and rolled back keeps its count.
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 SCHEME = "vanort-db"
+SWEEP_ONE_IN = 200  # hits
 
 
 class RateLimitCounter(db.Model):
@@ -84,7 +86,13 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         with self._begin() as conn, conn.begin():
             now = time.time()
-            return conn.execute(_upsert(conn.dialect.name, key, expiry, amount, now)).scalar_one()
+            hits = conn.execute(_upsert(conn.dialect.name, key, expiry, amount, now)).scalar_one()
+            # Now and then, the windows that have passed go: the table stays small without
+            # a job of its own.
+            if secrets.randbelow(SWEEP_ONE_IN) == 0:
+                table = _table()
+                conn.execute(table.delete().where(table.c.expires_at <= now))
+            return hits
 
     def get(self, key: str) -> int:
         table = _table()

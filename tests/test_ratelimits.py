@@ -135,6 +135,15 @@ def test_limits_are_off_when_configured_so(app, client, coordinator):
     assert _login(client, coordinator.email, PASSWORD).status_code == 302
 
 
+def test_a_429_from_the_api_is_json(app):
+    from app.errors import error_response
+
+    with app.test_request_context("/api/v1/partners?lang=en"):
+        response, status = error_response(429)
+        assert status == 429
+        assert response.get_json()["error"]["title"] == "Too many requests"
+
+
 # --- the storage ---------------------------------------------------------------------
 
 
@@ -149,7 +158,10 @@ def test_the_database_storage_counts_expires_and_clears(app):
     time.sleep(0.3)
     assert storage.get("short") == 0
     assert storage.incr("short", 60) == 1  # a lapsed window starts again
-    assert storage.sweep() == 0
+    assert storage.sweep() == 0  # the lapsed window was started again, nothing to remove
+    storage.incr("gone", 0.1)
+    time.sleep(0.2)
+    assert storage.sweep() == 1
     storage.clear("k")
     assert storage.get("k") == 0
 
