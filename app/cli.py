@@ -57,7 +57,10 @@ def seed_demo(city: str, force: bool, if_empty: bool) -> None:
 def create_coordinator_command(
     email: str, password: str | None, name: str, role: str, admin: bool
 ) -> None:
-    """Add a coordinator account (at least 12 characters, not a common password)."""
+    """Add a coordinator account.
+
+    The password needs at least 12 characters and may not be a common one or the address.
+    """
     from flask_babel import force_locale
 
     from app.auth.services import CoordinatorError, create_coordinator
