@@ -23,9 +23,7 @@ RUN_INLINE_SCRIPT = """() => {
 
 
 @pytest.mark.csp_violations_expected
-def test_a_school_named_like_a_script_is_text_and_no_script_runs(
-    page, demo_site, csp_violations
-):
+def test_a_school_named_like_a_script_is_text_and_no_script_runs(page, demo_site, csp_violations):
     exchange = make_exchange(places=40)
     signup = make_signup(exchange, school=XSS)
     db.session.commit()
