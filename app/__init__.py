@@ -70,7 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import boundary, dbutil, errors, i18n, mail, subscribe
+    from app import boundary, dbutil, errors, i18n, mail, ratelimits, security, subscribe
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -84,6 +84,9 @@ def _init_extensions(app: Flask) -> None:
     subscribe.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
+    # Before the boundary: its counters are written before the request's transaction begins.
+    ratelimits.init_app(app)
     boundary.init_app(app)
 
 

@@ -46,18 +46,35 @@ def seed_demo(city: str, force: bool, if_empty: bool) -> None:
 @click.argument("email")
 @click.option("--password", help="Prompted for when not given.")
 @click.option("--name", default="", help="The coordinator's name.")
-def create_coordinator_command(email: str, password: str | None, name: str) -> None:
-    """Add a coordinator account."""
+@click.option(
+    "--role",
+    type=click.Choice(["coordinator", "administrator"]),
+    default="coordinator",
+    show_default=True,
+    help="An administrator also manages accounts, private feed tokens, retention and settings.",
+)
+@click.option("--admin", "admin", is_flag=True, help="Short for --role administrator.")
+def create_coordinator_command(
+    email: str, password: str | None, name: str, role: str, admin: bool
+) -> None:
+    """Add a coordinator account.
+
+    The password needs at least 12 characters and may not be a common one or the address.
+    """
+    from flask_babel import force_locale
+
     from app.auth.services import CoordinatorError, create_coordinator
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        with unit_of_work():
-            coordinator = create_coordinator(email, password, name=name)
+        with unit_of_work(), force_locale("en"):
+            coordinator = create_coordinator(
+                email, password, name=name, role="administrator" if admin else role
+            )
     except CoordinatorError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"Coordinator {coordinator.email} created.")
+    click.echo(f"{coordinator.role.capitalize()} {coordinator.email} created.")
 
 
 @bp.cli.command("scheduler", short_help="Run the scheduler: mail, reminders, lapsed offers.")

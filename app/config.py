@@ -28,6 +28,9 @@ ENV_NAMES = (
     "ORG_CONTACT_EMAIL",
     "ORG_PHONE",
     "ORG_DPO_EMAIL",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_ENABLED",
+    "TRUSTED_PROXIES",
 )
 
 LANGUAGES = ("sv", "en")
@@ -72,10 +75,31 @@ class Defaults:
     ORG_CONTACT_EMAIL = "international@example.org"
     ORG_PHONE: str | None = None
     ORG_DPO_EMAIL = "dataskyddsombud@example.org"
+    # Limits on what one visitor may try (app/ratelimits.py), in the `limits` notation.
+    # The counters live in the app's database ("vanort-db://"), shared by every worker and
+    # host; "redis://host:6379" works too (with the redis package); "memory://" only for
+    # one process (`make run`).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "vanort-db://"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "5 per 15 minutes"
+    RATELIMIT_LOGIN_PER_VISITOR = "30 per 15 minutes"
+    RATELIMIT_SIGNUP_PER_VISITOR = "10 per hour"
+    RATELIMIT_MAIL_PER_ADDRESS = "3 per hour"
+    RATELIMIT_PUBLIC_FORMS_PER_VISITOR = "60 per hour"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+    # Behind one, set 1: the limits then count the visitor's address, not the proxy's,
+    # and HSTS and Secure cookies follow the visitor's https.
+    TRUSTED_PROXIES = 0
 
 
-_BOOL_NAMES = {"SMTP_STARTTLS"}
-_INT_NAMES = {"SMTP_PORT", "UPLOAD_MAX_BYTES", "SCHEDULER_LEASE_SECONDS", "OUTBOX_POLL_SECONDS"}
+_BOOL_NAMES = {"SMTP_STARTTLS", "RATELIMIT_ENABLED"}
+_INT_NAMES = {
+    "SMTP_PORT",
+    "UPLOAD_MAX_BYTES",
+    "SCHEDULER_LEASE_SECONDS",
+    "OUTBOX_POLL_SECONDS",
+    "TRUSTED_PROXIES",
+}
 
 
 def _coerce(name: str, raw: str) -> object:

@@ -24,6 +24,10 @@ def _messages() -> dict[int | str, tuple[str, str]]:
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
         413: (_("Too large"), _("What you sent is larger than we accept.")),
         422: (_("Could not be processed"), _("What you sent could not be processed.")),
+        429: (
+            _("Too many requests"),
+            _("You have sent too many requests in a short time. Wait a while and try again."),
+        ),
         500: (
             _("Something went wrong"),
             _("An error occurred on our side. Nothing was saved; please try again."),

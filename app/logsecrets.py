@@ -10,14 +10,27 @@ from __future__ import annotations
 import logging
 import re
 
-# /calendar/private/<token>.ics, /signups/<token>[/...], /replies/<token>[/...]
-SECRET_PATHS = re.compile(r"(/calendar/private/|/signups/|/replies/)[^/\s?\"'.]+")
-LOGGERS = ("werkzeug", "gunicorn.access")
+# /calendar/private/<token>.ics, /signups/<token>[/...], /replies/<token>[/...], also
+# percent-encoded (a `next=` or a Referer). A signed link's token has dots in it (payload,
+# signature): the whole segment goes, not only what comes before the first dot.
+SECRET_PATHS = re.compile(
+    r"(/calendar/private/)[^/\s?&\"'%]+?(?=\.ics|[/\s?&\"'%]|$)"
+    r"|(/signups/|/replies/)[^/\s?&\"'%]+"
+    r"|(%2Fcalendar%2Fprivate%2F|%2Fsignups%2F|%2Freplies%2F)[^%\s&\"']+",
+    re.IGNORECASE,
+)
+# The access logs, and the app's own loggers that name the path of a failed request.
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "app.errors", "app.boundary")
+
+
+def _replace(match: re.Match) -> str:
+    prefix = next(group for group in match.groups() if group)
+    return f"{prefix}[redacted]"
 
 
 def redact(text: str) -> str:
     """Return text with every secret path segment replaced by "[redacted]"."""
-    return SECRET_PATHS.sub(r"\1[redacted]", text)
+    return SECRET_PATHS.sub(_replace, text)
 
 
 class RedactSecrets(logging.Filter):

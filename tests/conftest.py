@@ -101,6 +101,9 @@ def base_config(tmp_path, backend: str) -> dict:
         "MAIL_FROM": "planner@example.org",
         "PUBLIC_BASE_URL": "http://planner.example.org",
         "DEFAULT_LANGUAGE": "sv",
+        # Many tests sign up and log in from one address; tests/test_ratelimits.py turns the
+        # limits on.
+        "RATELIMIT_ENABLED": False,
     }
 
 
@@ -425,7 +428,8 @@ def auth(client):
 def coordinator(app):
     from tests.factories import make_coordinator
 
-    return make_coordinator("office@example.org")
+    # The office's own account runs the installation: an administrator, as the demo's is.
+    return make_coordinator("office@example.org", role="administrator")
 
 
 @pytest.fixture
@@ -597,13 +601,40 @@ def browser():
         chromium.close()
 
 
+# Every page reports what its Content-Security-Policy blocked on the console, where the
+# `page` fixture collects it: the browser tests fail on any inline script or style left.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
 @pytest.fixture
-def page(browser):
+def csp_violations():
+    """The CSP violations (and the browser's own CSP errors) the test's pages reported."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, csp_violations):
     context = browser.new_context(locale="sv-SE")
+    context.add_init_script(script=REPORT_CSP_VIOLATIONS)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+
+    def on_console(message) -> None:
+        text = message.text
+        if message.type == "error" and ("CSP violation" in text or "Content Security" in text):
+            csp_violations.append(f"{pg.url}: {text}")
+
+    pg.on("console", on_console)
     yield pg
     context.close()
+    expected = request.node.get_closest_marker("csp_violations_expected") is not None
+    if not expected:
+        assert csp_violations == [], "the Content-Security-Policy blocked something"
 
 
 class QueryCounter:

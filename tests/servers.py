@@ -45,6 +45,9 @@ class Gunicorn:
         workdir: Path,
         smtp_port: int | None = None,
         secret: str = "concurrency-test-secret",  # noqa: S107 (a test key)
+        rate_limits: bool = False,
+        extra_env: dict | None = None,
+        access_log: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -62,6 +65,10 @@ class Gunicorn:
             "SMTP_PORT": str(self.smtp_port),
             "PUBLIC_BASE_URL": self.url,
             "DEFAULT_LANGUAGE": "en",
+            # Concurrency tests send many forms from one address; the limits' own test
+            # turns them on.
+            "RATELIMIT_ENABLED": "true" if rate_limits else "false",
+            **(extra_env or {}),
         }
         gunicorn = Path(sys.executable).parent / "gunicorn"
         with open(self.log, "wb") as log:
@@ -81,6 +88,7 @@ class Gunicorn:
                     "60",
                     "--graceful-timeout",
                     "5",
+                    *(["--access-logfile", str(access_log)] if access_log else []),
                     "app:create_app()",
                 ],
                 cwd=ROOT,

@@ -164,6 +164,7 @@ FIELD_LABELS: dict[str, object] = {
     "school_year_max": _l("Highest school year"),
     "school_year_min": _l("Lowest school year"),
     "sequence": _l("Calendar version"),
+    "session_version": _l("Session version"),
     "series_id": _l("Series of meetings"),
     "signatories": _l("Signatories"),
     "signed_on": _l("Signed on"),

@@ -12,9 +12,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
+ADMINISTRATOR = "administrator"
+COORDINATOR = "coordinator"
+ROLES = (ADMINISTRATOR, COORDINATOR)
+
 
 class Coordinator(UserMixin, db.Model):
-    """A member of the international office who may change data."""
+    """A member of the international office who may change data.
+
+    An administrator may also manage accounts, private feed tokens, retention and the
+    organisation's settings. `session_version` is part of the id kept in the session
+    cookie: raising it (logging out, changing the password) ends every session of the
+    account, including copies of an old cookie.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -24,12 +34,31 @@ class Coordinator(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    role: Mapped[str] = mapped_column(
+        sa.String(20), default=COORDINATOR, server_default=COORDINATOR
+    )
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    __table_args__ = (sa.CheckConstraint("email <> ''", name="email_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("email <> ''", name="email_not_empty"),
+        sa.CheckConstraint("role IN ('administrator', 'coordinator')", name="role_known"),
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == ADMINISTRATOR
+
+    def get_id(self) -> str:
+        """Return "id:session version": a cookie made before the version moved is refused."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """End every session of this account, on every device."""
+        self.session_version = (self.session_version or 1) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

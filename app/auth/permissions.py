@@ -1,10 +1,11 @@
-"""Who may do what: coordinators change data, everyone else reads."""
+"""Who may do what: coordinators change data, administrators also manage the installation
+(accounts, private feed tokens, retention, organisation settings), everyone else reads."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 
@@ -15,6 +16,21 @@ def require_coordinator(bp: Blueprint) -> Blueprint:
     def _only_coordinators():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+    return bp
+
+
+def require_administrator(bp: Blueprint) -> Blueprint:
+    """Send anyone not logged in to /login, and refuse (403) a coordinator who is no
+    administrator, from every route of bp."""
+
+    @bp.before_request
+    def _only_administrators():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if not current_user.is_administrator:
+            abort(403)
         return None
 
     return bp

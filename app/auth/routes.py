@@ -1,16 +1,18 @@
-"""Log in and out."""
+"""Log in and out; change one's password."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, PasswordForm
 from app.auth.models import Coordinator
 from app.auth.permissions import safe_local_target
-from app.auth.services import authenticate
+from app.auth.services import authenticate, change_password
+from app.domain import DomainError
 from app.extensions import db, login_manager
+from app.formfields import show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -19,10 +21,25 @@ login_manager.login_view = "auth.login"
 
 @login_manager.user_loader
 def load_coordinator(user_id: str) -> Coordinator | None:
+    """Return the account of a session made since its last logout or password change.
+
+    The session holds "id:version" (`Coordinator.get_id`); logging out or changing the
+    password raises the account's version, so a copy of an older cookie opens nothing.
+    """
+    account, _sep, version = user_id.partition(":")
     try:
-        return db.session.get(Coordinator, int(user_id))
+        coordinator = db.session.get(Coordinator, int(account))
     except ValueError:
         return None
+    if coordinator is None or str(coordinator.session_version) != version:
+        return None
+    return coordinator
+
+
+@bp.app_template_global("is_administrator")
+def is_administrator() -> bool:
+    """Tell templates (and macros imported without context) whether to offer admin pages."""
+    return bool(current_user.is_authenticated and current_user.is_administrator)
 
 
 def _safe_next(target: str | None) -> str:
@@ -50,6 +67,33 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Everywhere: this browser, the account's other browsers, any copy of the cookie.
+        db.session.get(Coordinator, current_user.id).end_sessions()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/admin/account/password", methods=["GET", "POST"], endpoint="change_password")
+@login_required
+def change_password_page():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        coordinator = db.session.get(Coordinator, current_user.id)
+        try:
+            change_password(coordinator, form.current_password.data, form.new_password.data)
+        except DomainError as err:
+            show_error(form, err)
+            status = 422
+        else:
+            login_user(coordinator)  # this browser stays in; every other session has ended
+            flash(
+                _("Your password has been changed. Every other session has been logged out."),
+                "success",
+            )
+            return redirect(url_for("admin.dashboard"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password.html", form=form), status

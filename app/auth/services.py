@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from app.auth.models import Coordinator
+from app.auth.models import COORDINATOR, ROLES, Coordinator
+from app.auth.passwords import MIN_LENGTH, PasswordError, check_password
 from app.domain import DomainError
 from app.emails import normalise_email
 from app.extensions import db
 from app.timeutil import utcnow
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = MIN_LENGTH  # the old name
 
 
 class CoordinatorError(DomainError):
@@ -26,17 +28,32 @@ def find_coordinator(email: str) -> Coordinator | None:
     return db.session.scalar(sa.select(Coordinator).where(Coordinator.email == email))
 
 
-def create_coordinator(email: str, password: str, name: str = "") -> Coordinator:
-    """Add a coordinator account; refuse malformed or taken addresses and short passwords."""
+def create_coordinator(
+    email: str,
+    password: str,
+    name: str = "",
+    *,
+    role: str = COORDINATOR,
+    check_policy: bool = True,
+) -> Coordinator:
+    """Add an account; refuse malformed or taken addresses and weak passwords.
+
+    `check_policy=False` is for the demo's published login only.
+    """
     try:
         email = normalise_email(email)
     except ValueError as exc:
         raise CoordinatorError(f"Not a valid e-mail address: {exc}") from exc
     if find_coordinator(email) is not None:
         raise CoordinatorError(f"A coordinator with the address {email} already exists.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise CoordinatorError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
-    coordinator = Coordinator(email=email, name=name.strip())
+    if role not in ROLES:
+        raise CoordinatorError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
+    if check_policy:
+        try:
+            check_password(password, email)
+        except PasswordError as exc:
+            raise CoordinatorError(str(exc.message), field="password") from exc
+    coordinator = Coordinator(email=email, name=name.strip(), role=role)
     coordinator.set_password(password)
     db.session.add(coordinator)
     db.session.flush()
@@ -61,3 +78,17 @@ _DUMMY_HASH = (
     "0d0f8c0a2a8c0b5f8e3f7e3a1c9d6b0d0c6a2a9f3d4b8e6f0a1c2d3e4f5a6b7c"
     "8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6"
 )
+
+
+def change_password(coordinator: Coordinator, current: str, new: str) -> None:
+    """Set a new password after checking the current one; end every other session."""
+    if not coordinator.check_password(current):
+        raise CoordinatorError(_l("The current password is wrong."), field="current_password")
+    if current == new:
+        raise CoordinatorError(
+            _l("The new password must differ from the current one."), field="new_password"
+        )
+    check_password(new, coordinator.email, field="new_password")
+    coordinator.set_password(new)
+    coordinator.end_sessions()
+    db.session.flush()

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import require_coordinator
+from app.auth.permissions import require_administrator
 from app.calendar import tokens
 from app.calendar.forms import RevokeForm, TokenForm
 from app.calendar.models import FeedToken
@@ -14,7 +14,8 @@ from app.extensions import db
 from app.formfields import show_error
 from app.meetings.links import absolute_url
 
-bp = require_coordinator(Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar"))
+# Private feed addresses are the installation's keys: administrators only.
+bp = require_administrator(Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar"))
 
 
 def _page(form: TokenForm, *, new_secret: str | None = None, status: int = 200):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Coordinator
+from app.auth.models import ADMINISTRATOR, Coordinator
 from app.auth.services import create_coordinator
 from app.demo import goteborg, molndal
 from app.extensions import db
@@ -65,8 +65,14 @@ def seed(city: str) -> dict[str, Partner]:
         db.session.scalar(sa.select(Coordinator).where(Coordinator.email == DEMO_COORDINATOR_EMAIL))
         is None
     ):
+        # The published demo login is weak by design; it runs the installation, so it is
+        # an administrator.
         create_coordinator(
-            DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD, name="Demo coordinator"
+            DEMO_COORDINATOR_EMAIL,
+            DEMO_COORDINATOR_PASSWORD,
+            name="Demo coordinator",
+            role=ADMINISTRATOR,
+            check_policy=False,
         )
     for module in (agreements_demo, meetings_demo, exchanges_demo, grants_demo):
         module.seed_demo(city, by_slug)

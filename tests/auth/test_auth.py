@@ -129,7 +129,7 @@ def test_create_coordinator_refuses_a_taken_email(runner):
 def test_create_coordinator_refuses_a_short_password(runner):
     result = runner.invoke(args=["create-coordinator", "a@example.org", "--password", "short"])
     assert result.exit_code != 0
-    assert "at least 8 characters" in result.output
+    assert "at least 12 characters" in result.output
 
 
 def test_login_form_without_csrf_token_is_refused(app, client):
