@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
     from app.reminders.admin import bp as reminders_admin_bp
+    from app.records.cli import bp as records_cli_bp
+    from app.records.cli import retention_bp as retention_cli_bp
     from app.reminders.cli import bp as reminders_cli_bp
 
     for bp in (
@@ -133,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
         cli.bp,
         exchanges_cli_bp,
         reminders_cli_bp,
+        records_cli_bp,
+        retention_cli_bp,
     ):
         app.register_blueprint(bp)
 

@@ -28,6 +28,11 @@ ENV_NAMES = (
     "ORG_CONTACT_EMAIL",
     "ORG_PHONE",
     "ORG_DPO_EMAIL",
+    "RETENTION_SCHOOL_CONTACTS_MONTHS",
+    "RETENTION_DELEGATES_MONTHS",
+    "RETENTION_MAIL_MONTHS",
+    "RETENTION_REMINDERS_MONTHS",
+    "RETENTION_AUDIT_MONTHS",
 )
 
 LANGUAGES = ("sv", "en")
@@ -72,10 +77,28 @@ class Defaults:
     ORG_CONTACT_EMAIL = "international@example.org"
     ORG_PHONE: str | None = None
     ORG_DPO_EMAIL = "dataskyddsombud@example.org"
+    # Disposal of personal data (app/records/rules.py): months after the record's end
+    # (the exchange, the meeting, the mail, the reminded event, the logged change); 0 keeps
+    # the records. The municipality's records plan (dokumenthanteringsplan) decides.
+    RETENTION_SCHOOL_CONTACTS_MONTHS = 12
+    RETENTION_DELEGATES_MONTHS = 24
+    RETENTION_MAIL_MONTHS = 6
+    RETENTION_REMINDERS_MONTHS = 12
+    RETENTION_AUDIT_MONTHS = 60
 
 
 _BOOL_NAMES = {"SMTP_STARTTLS"}
-_INT_NAMES = {"SMTP_PORT", "UPLOAD_MAX_BYTES", "SCHEDULER_LEASE_SECONDS", "OUTBOX_POLL_SECONDS"}
+_INT_NAMES = {
+    "SMTP_PORT",
+    "UPLOAD_MAX_BYTES",
+    "SCHEDULER_LEASE_SECONDS",
+    "OUTBOX_POLL_SECONDS",
+    "RETENTION_SCHOOL_CONTACTS_MONTHS",
+    "RETENTION_DELEGATES_MONTHS",
+    "RETENTION_MAIL_MONTHS",
+    "RETENTION_REMINDERS_MONTHS",
+    "RETENTION_AUDIT_MONTHS",
+}
 
 
 def _coerce(name: str, raw: str) -> object:

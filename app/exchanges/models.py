@@ -156,6 +156,9 @@ class Signup(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the contact's name and address were erased (records plan or a person's request);
+    # the group's numbers and status stay for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     exchange: Mapped[Exchange] = relationship(back_populates="signups")
     school: Mapped[School] = relationship(lazy="joined")
