@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 SCHOOL_CONTACTS = "school_contacts"
 DELEGATES = "delegates"
@@ -83,6 +85,17 @@ class Rule:
     @property
     def key(self) -> str:
         return self.kind.key
+
+    def period(self) -> str:
+        """Return how long the records are kept, in the current language."""
+        if self.months is None:
+            return _("kept until further notice (no disposal rule is set)")
+        return ngettext(
+            "%(num)d month %(after)s",
+            "%(num)d months %(after)s",
+            self.months,
+            after=self.kind.after,
+        )
 
 
 def _months(value: object) -> int | None:
