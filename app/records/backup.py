@@ -208,7 +208,9 @@ def _checked_documents(documents: dict) -> dict[str, bytes]:
     for name, entry in documents.items():
         folder, _, filename = name.partition("/")
         if folder not in DOCUMENT_FOLDERS or not filename or Path(filename).name != filename:
-            raise RestoreError(f"The archive names a document outside the document folders: {name!r}.")
+            raise RestoreError(
+                f"The archive names a document outside the document folders: {name!r}."
+            )
         content = base64.b64decode(entry["data"])
         if hashlib.sha256(content).hexdigest() != entry.get("sha256"):
             raise RestoreError(f"The document {name} does not match its checksum.")
@@ -235,11 +237,8 @@ def _reset_sequences(conn: sa.Connection) -> None:
                 {"t": table.name, "c": column.name},
             )
             if sequence:
+                largest = conn.scalar(sa.select(sa.func.max(column)))
                 conn.execute(
-                    sa.text(
-                        f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM '
-                        f'"{table.name}"), 1), (SELECT MAX("{column.name}") FROM '
-                        f'"{table.name}") IS NOT NULL)'
-                    ),
-                    {"s": sequence},
+                    sa.text("SELECT setval(:s, :value, :called)"),
+                    {"s": sequence, "value": largest or 1, "called": largest is not None},
                 )

@@ -122,9 +122,7 @@ def _mail(cutoff: datetime, now: datetime, dry_run: bool) -> int:
         OutboxMail.status.not_in((QUEUED, SENDING)),
         OutboxMail.to_addr != "",
     )
-    count = (
-        db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(*where)) or 0
-    )
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(*where)) or 0
     if count and not dry_run:
         db.session.execute(
             sa.update(OutboxMail)
@@ -171,9 +169,7 @@ def erase_reminder(reminder: Reminder) -> None:
 def _audit(cutoff: datetime, now: datetime, dry_run: bool) -> int:
     """Delete audit entries older than the cutoff."""
     where = AuditEntry.at < cutoff
-    count = (
-        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(where)) or 0
-    )
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(where)) or 0
     if count and not dry_run:
         db.session.execute(
             sa.delete(AuditEntry).where(where).execution_options(synchronize_session=False)
@@ -194,6 +190,8 @@ def recent_log(limit: int = 50) -> list[DisposalLog]:
     """Return the latest disposal log rows, newest first."""
     return list(
         db.session.scalars(
-            sa.select(DisposalLog).order_by(DisposalLog.at.desc(), DisposalLog.id.desc()).limit(limit)
+            sa.select(DisposalLog)
+            .order_by(DisposalLog.at.desc(), DisposalLog.id.desc())
+            .limit(limit)
         )
     )

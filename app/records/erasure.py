@@ -93,13 +93,13 @@ def scrub_entry(entry: AuditEntry, fields: tuple[str, ...], hidden: set[str]) ->
 
 def _mentions(text: str, hidden: set[str]) -> bool:
     folded = text.casefold()
-    return any(h.casefold() in folded for h in hidden)
+    return any(h and h.casefold() in folded for h in hidden)
 
 
 def hide_in(text: str | None, hidden: set[str]) -> str | None:
     """Return text with every hidden value (case-insensitively) replaced by [erased]."""
     if not text:
         return text
-    for value in sorted(hidden, key=len, reverse=True):
+    for value in sorted((h for h in hidden if h), key=len, reverse=True):
         text = re.sub(re.escape(value), ERASED, text, flags=re.IGNORECASE)
     return text

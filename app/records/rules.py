@@ -41,14 +41,18 @@ KINDS: tuple[Kind, ...] = (
         "RETENTION_SCHOOL_CONTACTS_MONTHS",
         _l("Contact persons' names and e-mail addresses in sign-ups for youth exchanges"),
         _l("after the exchange ended"),
-        _l("The names and addresses are erased; the school, its pupils, teachers and the status of each group stay."),
+        _l(
+            "The names and addresses are erased; the school, its pupils, teachers and the status of each group stay."
+        ),
     ),
     Kind(
         DELEGATES,
         "RETENTION_DELEGATES_MONTHS",
         _l("Names and contact details of people invited to meetings"),
         _l("after the meeting"),
-        _l("Name, e-mail address, role, organisation and town are erased; the number of delegates and of their replies (attending or not) stay."),
+        _l(
+            "Name, e-mail address, role, organisation and town are erased; the number of delegates and of their replies (attending or not) stay."
+        ),
     ),
     Kind(
         MAIL,

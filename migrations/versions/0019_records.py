@@ -11,34 +11,34 @@ Revises: 0017
 Create Date: 2026-11-30 21:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0017'
+revision = "0019"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
-COLUMNS = (('signup', 'erased_at'), ('meeting_delegate', 'erased_at'))
+COLUMNS = (("signup", "erased_at"), ("meeting_delegate", "erased_at"))
 
 
 def upgrade():
     op.create_table(
-        'disposal_log',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('at', sa.DateTime(), nullable=False),
-        sa.Column('kind', sa.String(length=40), nullable=False),
-        sa.Column('count', sa.Integer(), nullable=False),
-        sa.Column('months', sa.Integer(), nullable=False),
-        sa.Column('cutoff', sa.DateTime(), nullable=False),
-        sa.CheckConstraint('count >= 0', name=op.f('ck_disposal_log_count_not_negative')),
-        sa.CheckConstraint('months >= 1', name=op.f('ck_disposal_log_months_positive')),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_log')),
+        "disposal_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("months", sa.Integer(), nullable=False),
+        sa.Column("cutoff", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("count >= 0", name=op.f("ck_disposal_log_count_not_negative")),
+        sa.CheckConstraint("months >= 1", name=op.f("ck_disposal_log_months_positive")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disposal_log")),
     )
-    op.create_index(op.f('ix_disposal_log_at'), 'disposal_log', ['at'], unique=False)
+    op.create_index(op.f("ix_disposal_log_at"), "disposal_log", ["at"], unique=False)
     for table, column in COLUMNS:
         op.add_column(table, sa.Column(column, sa.DateTime(), nullable=True))
 
@@ -46,6 +46,6 @@ def upgrade():
 def downgrade():
     # A plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): no batch rebuild of the tables.
     for table, column in reversed(COLUMNS):
-        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
-    op.drop_index(op.f('ix_disposal_log_at'), table_name='disposal_log')
-    op.drop_table('disposal_log')
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    op.drop_index(op.f("ix_disposal_log_at"), table_name="disposal_log")
+    op.drop_table("disposal_log")

@@ -161,7 +161,9 @@ def test_backup_and_restore_round_trip_the_demo_data_with_nothing_lost(new_datab
         )
         db.session.remove()
     download = [
-        r.rule for r in target.url_map.iter_rules() if "agreements" in r.rule and "document" in r.rule
+        r.rule
+        for r in target.url_map.iter_rules()
+        if "agreements" in r.rule and "document" in r.rule
     ]
     assert download
     response = client.get(re.sub(r"<(?:int:)?\w+>", str(agreement_id), download[0]))

@@ -199,7 +199,9 @@ def test_the_privacy_notice_states_the_rules_in_force(app, client, lang):
     app.config["RETENTION_SCHOOL_CONTACTS_MONTHS"] = 18
     app.config["RETENTION_AUDIT_MONTHS"] = 0
     html = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
-    assert ("18 månader efter att utbytet" if lang == "sv" else "18 months after the exchange ended") in html
+    assert (
+        "18 månader efter att utbytet" if lang == "sv" else "18 months after the exchange ended"
+    ) in html
     assert 'data-retention="audit" data-months=""' in html
     app.config["RETENTION_SCHOOL_CONTACTS_MONTHS"] = 12
     html = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
