@@ -206,3 +206,19 @@ def test_the_privacy_notice_states_the_rules_in_force(app, client, lang):
     app.config["RETENTION_SCHOOL_CONTACTS_MONTHS"] = 12
     html = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
     assert ("12 månader" if lang == "sv" else "12 months") in html
+
+
+def test_an_erased_sign_ups_mailed_link_is_revoked(app, runner):
+    from app.exchanges.errors import ExchangeError
+    from app.exchanges.links import signup_from_token, signup_token
+
+    exchange = past_exchange(400, (("Hvitfeldtska gymnasiet", 8, "anna@hvitfeldtska.example.org"),))
+    token = signup_token(signups_of(exchange)[0])
+    with pytest.raises(ExchangeError) as before:
+        signup_from_token(token)
+    assert before.value.code == "link_expired"  # it still names the sign-up
+    runner.invoke(args=["retention", "run"])
+    db.session.expire_all()
+    with pytest.raises(ExchangeError) as after:
+        signup_from_token(token)
+    assert after.value.code == "bad_link"  # it names nothing any more
