@@ -1,6 +1,6 @@
 """The backup archive: every table and every uploaded document, as one versioned JSON file.
 
-`write_archive` reads everything in one transaction (REPEATABLE READ on PostgreSQL; on
+`build_archive` reads everything in one transaction (REPEATABLE READ on PostgreSQL; on
 SQLite one read transaction of the WAL database), so the archive is one consistent
 moment even while the site takes sign-ups. The archive names its format version and the
 database's Alembic revision; `restore_archive` loads it only into an empty database at
