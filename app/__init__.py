@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
     from app.records.admin import bp as records_admin_bp
+    from app.records.admin import retention_bp as retention_admin_bp
     from app.records.cli import bp as records_cli_bp
     from app.records.cli import retention_bp as retention_cli_bp
     from app.reminders.admin import bp as reminders_admin_bp
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_admin_bp,
         reminders_admin_bp,
         records_admin_bp,
+        retention_admin_bp,
         api_bp,
         cli.bp,
         exchanges_cli_bp,

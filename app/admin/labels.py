@@ -43,6 +43,7 @@ OBJECT_LABELS: dict[str, object] = {
     "FeedToken": _l("Private calendar feed"),
     "ReminderRule": _l("Reminder rule"),
     "PersonalData": _l("Personal data"),
+    "RetentionRule": _l("Disposal rule"),
 }
 
 ACTION_LABELS: dict[str, object] = {
@@ -91,6 +92,7 @@ FIELD_LABELS: dict[str, object] = {
     "duration_minutes": _l("Length (minutes)"),
     "email": _l("E-mail"),
     "erased_at": _l("Personal data erased"),
+    "months": _l("Months"),
     # What an erasure on request took away (the counts of its audit entry).
     "signups": _l("Sign-ups"),
     "delegates": _l("Delegates"),

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app import audit
 from app.auth.permissions import require_coordinator
 from app.emails import normalise_email
+from app.formfields import show_error
 from app.records import subject
 from app.records.disposal import recent_log
-from app.records.forms import ButtonForm, EraseForm, LookupForm
-from app.records.rules import BY_KEY, rules_in_force
+from app.records.forms import ButtonForm, EraseForm, LookupForm, RetentionForm
+from app.records.rules import BY_KEY, RetentionError, rules_in_force, set_rule
 from app.timeutil import utcnow
 
 bp = require_coordinator(Blueprint("records_admin", __name__, url_prefix="/admin/privacy"))
+retention_bp = require_coordinator(
+    Blueprint("retention_admin", __name__, url_prefix="/admin/retention")
+)
 
 SUBJECT = "privacy_subject"
 
@@ -121,3 +126,45 @@ def erase():
         "success",
     )
     return redirect(url_for(".index"))
+
+
+def _retention_page(failed: tuple[str, RetentionForm] | None = None, status: int = 200):
+    rules = rules_in_force()
+    forms = {}
+    for rule in rules:
+        if failed and failed[0] == rule.key:
+            forms[rule.key] = failed[1]
+        else:
+            form = RetentionForm(prefix=rule.key)
+            form.months.data = rule.months or 0 if rule.set_here else None
+            forms[rule.key] = form
+    return (
+        render_template(
+            "records/admin/retention.html",
+            rules=rules,
+            forms=forms,
+            failed_key=failed[0] if failed else None,
+        ),
+        status,
+    )
+
+
+@retention_bp.get("/")
+def rules_page():
+    return _retention_page()
+
+
+@retention_bp.post("/<key>")
+def update_rule(key: str):
+    if key not in BY_KEY:
+        abort(404)
+    form = RetentionForm(prefix=key)
+    if form.validate_on_submit():
+        try:
+            set_rule(key, form.months.data, actor=current_user)
+        except RetentionError as err:
+            show_error(form, err)
+        else:
+            flash(_("The disposal rule was saved."), "success")
+            return redirect(url_for(".rules_page") + f"#rule-{key}")
+    return _retention_page((key, form), 422)

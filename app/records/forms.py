@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, IntegerField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.formfields import Form
 
@@ -37,3 +37,15 @@ class EraseForm(Form):
     """The erasure, confirmed by typing the address again."""
 
     confirm_email = _address_field(_l("Type the address again to confirm"))
+
+
+class RetentionForm(Form):
+    """One kind's period (shown once per kind, prefixed by its key); empty: the configuration's."""
+
+    months = IntegerField(
+        _l("Months after the end (0: keep)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1200, message=_l("Give a number of months from 0 to %(max)s.")),
+        ],
+    )

@@ -1,10 +1,11 @@
 """The disposal rules: for each kind of record holding personal data, how many months after
 its end it is kept, as configured (each municipality's records plan decides).
 
-Every rule is a configuration value (`RETENTION_<KIND>_MONTHS`, environment or
-`instance/config.py`); 0 keeps the records for good. The privacy notice, the workspace's
-privacy page and the disposal job all read the rules from here, so what the notice says
-is what the job does.
+Every rule starts as a configuration value (`RETENTION_<KIND>_MONTHS`, environment or
+`instance/config.py`); an administrator may set another period at /admin/retention (a
+`retention_rule` row, audited), which wins. 0 keeps the records for good. The privacy
+notice, the workspace's privacy page and the disposal job all read the rules from here,
+so what the notice says is what the job does.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+
+from app import audit
+from app.domain import DomainError
+from app.extensions import db
+from app.records.models import RetentionRule
 
 SCHOOL_CONTACTS = "school_contacts"
 DELEGATES = "delegates"
@@ -85,6 +92,8 @@ class Rule:
 
     kind: Kind
     months: int | None
+    configured: int | None = None  # what the configuration says
+    set_here: bool = False  # an administrator's period overrides the configuration
 
     @property
     def key(self) -> str:
@@ -110,10 +119,64 @@ def _months(value: object) -> int | None:
     return months if months > 0 else None
 
 
+MAX_MONTHS = 1200
+
+
+class RetentionError(DomainError):
+    """A period the rules refuse."""
+
+
 def rules_in_force(config: dict | None = None) -> list[Rule]:
-    """Return every kind's rule as configured now."""
+    """Return every kind's rule in force: an administrator's period, else the configuration."""
     config = current_app.config if config is None else config
-    return [Rule(kind, _months(config.get(kind.setting))) for kind in KINDS]
+    stored = {row.kind: row.months for row in db.session.scalars(sa.select(RetentionRule))}
+    rules = []
+    for kind in KINDS:
+        configured = _months(config.get(kind.setting))
+        if kind.key in stored:
+            rules.append(Rule(kind, _months(stored[kind.key]), configured, set_here=True))
+        else:
+            rules.append(Rule(kind, configured, configured))
+    return rules
+
+
+def set_rule(key: str, months: int | None, actor: object = None) -> None:
+    """Set the period of one kind (None: back to the configuration), audited; flush only."""
+    if key not in BY_KEY:
+        raise RetentionError(_l("There is no such kind of record."), "months")
+    if months is not None and not 0 <= months <= MAX_MONTHS:
+        raise RetentionError(
+            _l("Give a number of months from 0 to %(max)s.", max=MAX_MONTHS), "months"
+        )
+    row = db.session.get(RetentionRule, key, with_for_update=True)
+    before = audit.snapshot(row) if row is not None else None
+    if months is None:
+        if row is not None:
+            db.session.delete(row)
+            db.session.flush()
+            audit.record(
+                audit.DELETE,
+                object_type="RetentionRule",
+                object_id=key,
+                before=before,
+                summary=audit.say("Disposal rule %(kind)s back to the configuration", kind=key),
+                actor=actor,
+            )
+        return
+    if row is None:
+        row = RetentionRule(kind=key, months=months)
+        db.session.add(row)
+    row.months = months
+    row.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    audit.record(
+        audit.UPDATE if before else audit.CREATE,
+        row,
+        object_id=key,
+        before=before,
+        summary=audit.say("Disposal rule %(kind)s: %(months)s months", kind=key, months=months),
+        actor=actor,
+    )
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -27,3 +27,18 @@ def test_the_personal_data_page_with_an_address_passes_axe_at_320_px(page, demo_
     assert results.violations_count == 0, results.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_disposal_rules_page_and_a_refused_period_pass_axe_at_320_px(page, demo_site, lang):
+    log_in(page, demo_site, lang)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{demo_site.url}/admin/retention/?lang={lang}")
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    page.locator("#school_contacts-months").fill("5000")
+    page.locator("#rule-school_contacts button").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

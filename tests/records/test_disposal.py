@@ -222,3 +222,37 @@ def test_an_erased_sign_ups_mailed_link_is_revoked(app, runner):
     with pytest.raises(ExchangeError) as after:
         signup_from_token(token)
     assert after.value.code == "bad_link"  # it names nothing any more
+
+
+def test_an_administrator_sets_a_rule_that_overrides_the_configuration(app, logged_in, runner):
+    from app.records.models import RetentionRule
+
+    exchange = past_exchange(200, (("Hvitfeldtska gymnasiet", 8, "anna@hvitfeldtska.example.org"),))
+    page = logged_in.get("/admin/retention/?lang=en").get_data(as_text=True)
+    assert 'data-retention="school_contacts" data-months="12"' in page
+    response = logged_in.post(
+        "/admin/retention/school_contacts?lang=en", data={"school_contacts-months": "6"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(RetentionRule, "school_contacts").months == 6
+    notice = logged_in.get("/privacy?lang=en").get_data(as_text=True)
+    assert "6 months after the exchange ended" in notice
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "RetentionRule")
+    ).one()
+    assert "6 months" in entry.summary
+    runner.invoke(args=["retention", "run"])
+    db.session.expire_all()
+    assert signups_of(exchange)[0].erased_at is not None  # ended 200 days ago: over 6 months
+    # Emptied: back to the configuration's 12 months.
+    logged_in.post("/admin/retention/school_contacts", data={"school_contacts-months": ""})
+    assert db.session.get(RetentionRule, "school_contacts") is None
+
+
+def test_a_rule_out_of_range_is_refused(app, logged_in):
+    response = logged_in.post(
+        "/admin/retention/school_contacts?lang=en", data={"school_contacts-months": "-3"}
+    )
+    assert response.status_code == 422
+    assert "from 0 to 1200" in response.get_data(as_text=True)
+    assert logged_in.post("/admin/retention/nothing", data={}).status_code == 404
