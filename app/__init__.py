@@ -113,6 +113,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.partners.admin import bp as partners_admin_bp
     from app.partners.routes import bp as partners_bp
+    from app.records.admin import bp as records_admin_bp
+    from app.records.admin import retention_bp as retention_admin_bp
+    from app.records.cli import bp as records_cli_bp
+    from app.records.cli import retention_bp as retention_cli_bp
     from app.reminders.admin import bp as reminders_admin_bp
     from app.reminders.cli import bp as reminders_cli_bp
 
@@ -132,10 +136,14 @@ def _register_blueprints(app: Flask) -> None:
         exchanges_admin_bp,
         calendar_admin_bp,
         reminders_admin_bp,
+        records_admin_bp,
+        retention_admin_bp,
         api_bp,
         cli.bp,
         exchanges_cli_bp,
         reminders_cli_bp,
+        records_cli_bp,
+        retention_cli_bp,
     ):
         app.register_blueprint(bp)
     from app.exchanges.charts import reciprocity_chart

@@ -31,6 +31,11 @@ ENV_NAMES = (
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_ENABLED",
     "TRUSTED_PROXIES",
+    "RETENTION_SCHOOL_CONTACTS_MONTHS",
+    "RETENTION_DELEGATES_MONTHS",
+    "RETENTION_MAIL_MONTHS",
+    "RETENTION_REMINDERS_MONTHS",
+    "RETENTION_AUDIT_MONTHS",
 )
 
 LANGUAGES = ("sv", "en")
@@ -90,6 +95,14 @@ class Defaults:
     # Behind one, set 1: the limits then count the visitor's address, not the proxy's,
     # and HSTS and Secure cookies follow the visitor's https.
     TRUSTED_PROXIES = 0
+    # Disposal of personal data (app/records/rules.py): months after the record's end
+    # (the exchange, the meeting, the mail, the reminded event, the logged change); 0 keeps
+    # the records. The municipality's records plan (dokumenthanteringsplan) decides.
+    RETENTION_SCHOOL_CONTACTS_MONTHS = 12
+    RETENTION_DELEGATES_MONTHS = 24
+    RETENTION_MAIL_MONTHS = 6
+    RETENTION_REMINDERS_MONTHS = 12
+    RETENTION_AUDIT_MONTHS = 60
 
 
 _BOOL_NAMES = {"SMTP_STARTTLS", "RATELIMIT_ENABLED"}
@@ -99,6 +112,11 @@ _INT_NAMES = {
     "SCHEDULER_LEASE_SECONDS",
     "OUTBOX_POLL_SECONDS",
     "TRUSTED_PROXIES",
+    "RETENTION_SCHOOL_CONTACTS_MONTHS",
+    "RETENTION_DELEGATES_MONTHS",
+    "RETENTION_MAIL_MONTHS",
+    "RETENTION_REMINDERS_MONTHS",
+    "RETENTION_AUDIT_MONTHS",
 }
 
 

@@ -39,11 +39,6 @@ def _navigation() -> dict:
 ACCESSIBILITY_ASSESSED_ON = date(2026, 11, 30)
 ACCESSIBILITY_UPDATED_ON = date(2026, 11, 30)
 
-# How long personal data is kept unless the office sets other periods, as the privacy
-# notice states them (months after the exchange or meeting ended). The disposal of
-# personal data follows the municipality's own rules (dokumenthanteringsplan).
-RETENTION_MONTHS = {"signups": 24, "delegates": 24}
-
 DEFAULT_ORG_NAME_EN = "International Office"
 
 
@@ -98,7 +93,10 @@ def accessibility():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("main/privacy.html", org=organisation(), retention=RETENTION_MONTHS)
+    from app.records.rules import rules_in_force
+
+    # The rules in force, from the configuration the disposal job reads too.
+    return render_template("main/privacy.html", org=organisation(), retention=rules_in_force())
 
 
 @bp.get("/")

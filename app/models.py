@@ -11,6 +11,7 @@ from app.mail import OutboxMail  # noqa: F401
 from app.meetings import models as meetings  # noqa: F401
 from app.partners.models import Contact, Partner, PartnerLink, Project, Theme  # noqa: F401
 from app.ratelimit_storage import RateLimitCounter  # noqa: F401
+from app.records.models import DisposalLog, RetentionRule  # noqa: F401
 from app.reminders.models import (  # noqa: F401
     Reminder,
     ReminderRule,

@@ -183,6 +183,15 @@ def expire_offers() -> None:
         log.info("exchanges: %d offers lapsed", len(lapsed))
 
 
+def dispose_records() -> None:
+    """Apply the records plan's disposal rules: erase personal data past its time."""
+    from app.records.disposal import run_disposal
+
+    done = [d for d in run_disposal(utcnow()) if d.count]
+    if done:
+        log.info("records: disposed of %s", ", ".join(f"{d.count} {d.kind}" for d in done))
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -199,6 +208,7 @@ JOBS: tuple[Job, ...] = (
     Job("outbox", sweep_outbox, "OUTBOX_POLL_SECONDS", writes=False),
     Job("reminders", send_reminders, 60),
     Job("exchanges-expire-offers", expire_offers, 60),
+    Job("records-disposal", dispose_records, 24 * 60 * 60),
 )
 LEASE_JOB = "lease"
 

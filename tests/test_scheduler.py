@@ -29,7 +29,14 @@ LEASE_SECONDS = 4  # short, so that a takeover shows within seconds
 def test_scheduler_jobs_have_explicit_ids_and_never_overlap(app):
     scheduler = build_scheduler(app, Lease("me", 40))
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert {"heartbeat", "outbox", "reminders", "exchanges-expire-offers", LEASE_JOB} == set(jobs)
+    assert {
+        "heartbeat",
+        "outbox",
+        "reminders",
+        "exchanges-expire-offers",
+        "records-disposal",
+        LEASE_JOB,
+    } == set(jobs)
     for job in jobs.values():
         assert job.coalesce is True
         assert job.max_instances == 1

@@ -42,6 +42,8 @@ OBJECT_LABELS: dict[str, object] = {
     "Signup": _l("Sign-up"),
     "FeedToken": _l("Private calendar feed"),
     "ReminderRule": _l("Reminder rule"),
+    "PersonalData": _l("Personal data"),
+    "RetentionRule": _l("Disposal rule"),
 }
 
 ACTION_LABELS: dict[str, object] = {
@@ -49,6 +51,7 @@ ACTION_LABELS: dict[str, object] = {
     UPDATE: _l("Changed"),
     DELETE: _l("Deleted"),
     "mail": _l("Mail sent"),
+    "export": _l("Exported"),
 }
 
 # Field keys of the audited records (the same key means the same thing in each).
@@ -88,6 +91,18 @@ FIELD_LABELS: dict[str, object] = {
     "due_on": _l("Due on"),
     "duration_minutes": _l("Length (minutes)"),
     "email": _l("E-mail"),
+    "erased_at": _l("Personal data erased"),
+    "months": _l("Months"),
+    # What an erasure on request took away (the counts of its audit entry).
+    "signups": _l("Sign-ups"),
+    "delegates": _l("Delegates"),
+    "removed": _l("Delegates taken off coming meetings"),
+    "schools": _l("Schools' addresses"),
+    "standing_delegates": _l("Standing delegates"),
+    "partner_contacts": _l("Partners' contacts"),
+    "mails": _l("Mails"),
+    "reminders": _l("Reminders"),
+    "audit_entries": _l("Audit log entries"),
     "enabled": _l("On"),
     "end_reason": _l("Reason for ending"),
     "ended_on": _l("Ended on"),

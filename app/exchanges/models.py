@@ -161,6 +161,9 @@ class Signup(db.Model):
     cancelled_by_office: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     cancel_reason: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
     cancel_reason_en: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
+    # When the contact's name and address were erased (records plan or a person's request);
+    # the group's numbers and status stay for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     exchange: Mapped[Exchange] = relationship(back_populates="signups")
     school: Mapped[School] = relationship(lazy="joined")

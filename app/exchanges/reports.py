@@ -25,8 +25,8 @@ def participants_csv(exchange: Exchange, labels: dict[str, str], header: Sequenc
         (
             s.school.name,
             labels.get(s.school.kind, s.school.kind),
-            s.contact_name,
-            s.contact_email,
+            "" if s.erased_at else s.contact_name,
+            "" if s.erased_at else s.contact_email,
             s.pupils,
             s.teachers,
             labels.get(s.status, s.status),

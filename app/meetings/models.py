@@ -282,6 +282,9 @@ class Delegate(db.Model):
     reply: Mapped[str | None] = mapped_column(sa.String(10))
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_nonce, server_default="")
+    # When the delegate's name and contact details were erased (records plan or a person's
+    # request); the reply stays for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting | None] = relationship(back_populates="delegates")
     series: Mapped[MeetingSeries | None] = relationship()
