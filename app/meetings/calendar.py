@@ -15,11 +15,18 @@ For other areas:
 - `calendar_events(include_unpublished=False, lang=None, since=None, partner=None)`;
 - `series_calevents(series, ...)`, `meeting_calevent(meeting, ...)` for one item;
 - `invitation_calevent(occurrence, ...)`: one occurrence with the feeds' UID and SEQUENCE.
+
+`calendar_events` keeps each series' and meeting's events per process, keyed by every
+column of the rows they are made from (series, hosts and their partners, changes and
+their hosts; meeting and partner), the language, `since`, the day and the site's
+address: a feed rendered again after one change expands and maps only what changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from email.utils import parseaddr
@@ -44,7 +51,8 @@ from app.meetings.occurrences import (
 )
 from app.meetings.recurrence import CANCELLED, MOVED, SKIPPED
 from app.partners.models import Partner
-from app.timeutil import localize
+from app.installation import uid_domain
+from app.timeutil import localize, utcnow
 
 CATEGORY = "meeting"
 
@@ -290,6 +298,51 @@ def series_calevents(
     return occurrence_calevents(series, lang=lang, since=since)
 
 
+_MEMO = "vanort.meeting_calevents"
+_MEMO_MAX = 20_000  # series and meetings kept (each entry: a list of CalEvents)
+_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+class _Memo:
+    """A thread-safe LRU of events per exact row contents."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Hashable, list[CalEvent]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], list[CalEvent]]) -> list[CalEvent]:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        events = build()
+        with self.lock:
+            self.entries[key] = events
+            while len(self.entries) > _MEMO_MAX:
+                self.entries.popitem(last=False)
+        return events
+
+
+def _row(obj: object | None) -> tuple:
+    """Return every column value of a row: any change to it is another key."""
+    if obj is None:
+        return ()
+    cls = type(obj)
+    keys = _COLUMNS.get(cls)
+    if keys is None:
+        keys = _COLUMNS[cls] = tuple(a.key for a in sa.inspect(cls).column_attrs)
+    return (cls.__name__, *(getattr(obj, k) for k in keys))
+
+
+def _series_key(series: MeetingSeries) -> tuple:
+    return (
+        _row(series),
+        tuple((_row(h), _row(h.partner)) for h in series.hosts),
+        tuple((_row(c), _row(c.host)) for c in series.changes),
+    )
+
+
 def calendar_events(
     *,
     include_unpublished: bool = False,
@@ -302,11 +355,20 @@ def calendar_events(
     `since` leaves out meetings over by then; `partner` keeps the series it takes part
     in and its own one-off meetings.
     """
+    memo = current_app.extensions.setdefault(_MEMO, _Memo())
+    lang = lang or current_language()
+    # What else the events depend on: the day (the horizon), the site and UID domain.
+    context = (lang, since, utcnow().date(), absolute_url("/"), uid_domain())
     events: list[CalEvent] = []
     for series in db.session.scalars(series_query(include_unpublished)):
         if partner is not None and partner.id not in {p.id for p in series.rotation}:
             continue
-        events.extend(series_calevents(series, lang=lang, since=since))
+        events.extend(
+            memo.get(
+                (_series_key(series), context),
+                lambda series=series: series_calevents(series, lang=lang, since=since),
+            )
+        )
     query = (
         sa.select(Meeting)
         .where(Meeting.cancelled_at.is_(None))
@@ -318,5 +380,11 @@ def calendar_events(
         query = query.where(Meeting.ends_at > since)
     if partner is not None:
         query = query.where(Meeting.partner_id == partner.id)
-    events.extend(meeting_calevent(m, lang=lang) for m in db.session.scalars(query))
+    for m in db.session.scalars(query):
+        events.extend(
+            memo.get(
+                (_row(m), _row(m.partner), context),
+                lambda m=m: [meeting_calevent(m, lang=lang)],
+            )
+        )
     return events

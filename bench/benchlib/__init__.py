@@ -32,9 +32,15 @@ def make_app(database_url: str, instance: Path, **config: object):
             **config,
         }
     )
+    from app import installation
+    from app.calendar import version
+
     with app.app_context():
         db.drop_all()
         db.create_all()
+        with db.engine.begin() as conn:  # the rows the migrations make
+            installation.ensure(conn)
+            version.ensure(conn)
     return app
 
 
