@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import SIZES, machine, make_app, verdict  # noqa: E402
+from benchlib import SIZES, machine, make_app, verdict
 
 COLD_TARGET, CHANGED_TARGET = 1.3, 0.1
 
@@ -75,11 +75,11 @@ def _clear_process_caches() -> None:
 
 def measure(size: int, tmp: Path) -> dict[str, float]:
     import sqlalchemy as sa
+    from benchlib.data import build
 
     from app.calendar import feeds
     from app.extensions import db
     from app.meetings.models import Meeting
-    from benchlib.data import build
 
     app = make_app(f"sqlite:///{tmp}/feeds-{size}.db", tmp / f"i{size}")
     with app.app_context():

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import machine, make_app, postgres_url, verdict  # noqa: E402
-from benchlib.servers import CSRF_RE, STATUS_RE, Gunicorn, hammer, sign_up  # noqa: E402
+from benchlib import machine, make_app, postgres_url, verdict
+from benchlib.servers import CSRF_RE, STATUS_RE, Gunicorn, hammer, sign_up
 
 SIZE = 10_000
 PAGES = (
@@ -141,9 +141,10 @@ def _print_signups(db_name: str, r: dict) -> None:
 
 
 def postgres_figures(tmp: Path, pg: str) -> None:
+    from benchlib.data import build
+
     from app.auth.services import create_coordinator
     from app.extensions import db
-    from benchlib.data import build
 
     app = make_app(pg, tmp / "pg")
     with app.app_context():
@@ -171,8 +172,11 @@ def postgres_figures(tmp: Path, pg: str) -> None:
     try:
         # Every worker renders the feed once (each keeps its own cache).
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda _: urllib.request.urlopen(f"{server.url}/calendar.ics").read(),
-                          range(8)))
+            list(
+                pool.map(
+                    lambda _: urllib.request.urlopen(f"{server.url}/calendar.ics").read(), range(8)
+                )
+            )
         peak = server.peak_memory_mb()
         print(
             f"peak memory of a worker that served the {SIZE}-event feed: {peak:.0f} MB"
@@ -205,8 +209,10 @@ def postgres_figures(tmp: Path, pg: str) -> None:
         f"full cached /calendar.ics under gunicorn: {full['rate']:.0f}/s,"
         f" median {full['median_ms']:.1f} ms (no target: the bytes dominate)"
     )
-    print(f"{'page (gunicorn, PostgreSQL)':<28} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}"
-          f" {'target':>7}")
+    print(
+        f"{'page (gunicorn, PostgreSQL)':<28} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}"
+        f" {'target':>7}"
+    )
     for path, r in pages.items():
         ok = r["p95_ms"] <= 100 and r["statuses"] == {200}
         print(

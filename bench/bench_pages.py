@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import SIZES, machine, make_app, verdict  # noqa: E402
+from benchlib import SIZES, machine, make_app, verdict
 
 PAGES = (
     "/",
@@ -45,9 +45,10 @@ class StatementCounter:
 
 
 def measure(size: int, tmp: Path) -> dict[str, tuple[int, float]]:
+    from benchlib.data import build
+
     from app.auth.services import create_coordinator
     from app.extensions import db
-    from benchlib.data import build
 
     app = make_app(f"sqlite:///{tmp}/pages-{size}.db", tmp / f"p{size}", WTF_CSRF_ENABLED=False)
     with app.app_context():

@@ -44,8 +44,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, MutableMapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr

@@ -40,6 +40,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent
 from app.i18n import current_language, localized
+from app.installation import uid_domain
 from app.meetings.display import in_language
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
@@ -51,7 +52,6 @@ from app.meetings.occurrences import (
 )
 from app.meetings.recurrence import CANCELLED, MOVED, SKIPPED
 from app.partners.models import Partner
-from app.installation import uid_domain
 from app.timeutil import localize, utcnow
 
 CATEGORY = "meeting"
