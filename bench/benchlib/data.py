@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from app.agreements.models import MEMORANDUM, Agreement
+from app.agreements.models import DEFAULT_LEAD_DAYS, MEMORANDUM, Agreement
 from app.exchanges import models as xm
 from app.extensions import db
 from app.grants.models import KINDS as OBLIGATION_KINDS
@@ -58,17 +58,21 @@ class Built:
     meeting_ids: list[int] = field(default_factory=list)
 
 
-def build(events: int, *, seed: int = 11) -> Built:
-    """Fill the database with about `events` public calendar events."""
+def build(events: int, *, seed: int = 11, prefix: str = "") -> Built:
+    """Fill the database with about `events` public calendar events.
+
+    A second call adds to the first when given a `prefix` for its partners' slugs (the
+    home city is made by the first call only).
+    """
     rnd = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0)
     year = now.year
     out = Built()
-    partners = _partners(max(8, events // 100))
+    partners = _partners(max(8, events // 100), prefix)
     out.partners = len(partners)
     out.slugs = [p.slug for p in partners if p.kind != HOME]
-    home = partners[0]
-    others = partners[1:]
+    home = db.session.scalars(db.select(Partner).where(Partner.kind == HOME)).first()
+    others = [p for p in partners if p.kind != HOME]
 
     n_rotating = max(1, round(events * ROTATING_SHARE / ROTATING_EACH))
     n_single = max(1, round(events * SINGLE_SHARE / SINGLE_EACH))
@@ -193,7 +197,11 @@ def build(events: int, *, seed: int = 11) -> Built:
     db.session.add_all(exchanges)
     db.session.flush()
     schools = [
-        xm.School(name=f"Skola {k}", name_key=f"skola {k}", contact_email=f"s{k}@example.org")
+        xm.School(
+            name=f"{prefix}Skola {k}",
+            name_key=f"{prefix}skola {k}",
+            contact_email=f"s{k}@example.org",
+        )
         for k in range(max(5, events // 200))
     ]
     db.session.add_all(schools)
@@ -211,7 +219,7 @@ def build(events: int, *, seed: int = 11) -> Built:
                     pupils=4,
                     teachers=1,
                     status=xm.CONFIRMED,
-                    token_nonce=f"n{exchange.id}x{k}",
+                    token_nonce=f"{prefix}n{exchange.id}x{k}",
                 )
             )
             signups += 1
@@ -220,6 +228,10 @@ def build(events: int, *, seed: int = 11) -> Built:
     for i in range(max(2, events // 20)):
         partner = others[i % len(others)]
         starts = date(year - 2, 1, 1) + timedelta(days=rnd.randrange(0, 900))
+        if i < 2:  # every month view shows one expiry and one decision, at every size
+            today = now.date()
+            ends = today if i == 0 else today + timedelta(days=DEFAULT_LEAD_DAYS)
+            starts = ends - timedelta(days=3 * 365)
         agreements.append(
             Agreement(
                 partner=partner,
@@ -242,6 +254,8 @@ def build(events: int, *, seed: int = 11) -> Built:
             currency="SEK",
         )
         base = date(year - 1, 1, 15) + timedelta(days=rnd.randrange(0, 700))
+        if i == 0:  # one obligation due in every month view
+            base = now.date()
         grant.obligations = [
             GrantObligation(kind=kind, due_on=base + timedelta(days=90 * k))
             for k, kind in enumerate(OBLIGATION_KINDS)
@@ -257,17 +271,19 @@ def build(events: int, *, seed: int = 11) -> Built:
     return out
 
 
-def _partners(count: int) -> list[Partner]:
+def _partners(count: int, prefix: str) -> list[Partner]:
     kinds = (PARTNER_CITY, TWIN_TOWN, NETWORK)
-    partners = [
-        Partner(slug="goteborg", kind=HOME, name="Göteborg", country="SE", timezone=ZONES[0])
-    ]
+    partners = []
+    if not prefix:
+        partners.append(
+            Partner(slug="goteborg", kind=HOME, name="Göteborg", country="SE", timezone=ZONES[0])
+        )
     for i in range(1, count):
         partners.append(
             Partner(
-                slug=f"city-{i}",
+                slug=f"{prefix}city-{i}",
                 kind=kinds[i % len(kinds)],
-                name=f"City {i}",
+                name=f"{prefix}City {i}",
                 country="NO",
                 timezone=ZONES[i % len(ZONES)],
                 since_year=1950 + i % 70,
