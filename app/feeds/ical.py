@@ -54,14 +54,7 @@ from icalendar import Calendar, Component, Event, vCalAddress, vDuration, vRecur
 from app.feeds.events import Attendee, CalEvent
 from app.feeds.vtimezone import vtimezone
 
-__all__ = [
-    "PRODID",
-    "Attendee",
-    "CalEvent",
-    "EventCache",
-    "event_to_ical",
-    "events_to_ical",
-]
+__all__ = ["PRODID", "Attendee", "CalEvent", "EventCache", "event_to_ical", "events_to_ical"]
 
 PRODID = "-//Vänort//Planner//EN"
 
