@@ -24,9 +24,7 @@ address: a feed rendered again after one change expands and maps only what chang
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from email.utils import parseaddr
@@ -43,6 +41,7 @@ from app.i18n import current_language, localized
 from app.installation import uid_domain
 from app.meetings.display import in_language
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
+from app.meetings.memo import memo, row, series_key
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
 from app.meetings.occurrences import (
     SeriesOccurrence,
@@ -298,51 +297,6 @@ def series_calevents(
     return occurrence_calevents(series, lang=lang, since=since)
 
 
-_MEMO = "vanort.meeting_calevents"
-_MEMO_MAX = 20_000  # series and meetings kept (each entry: a list of CalEvents)
-_COLUMNS: dict[type, tuple[str, ...]] = {}
-
-
-class _Memo:
-    """A thread-safe LRU of events per exact row contents."""
-
-    def __init__(self) -> None:
-        self.entries: OrderedDict[Hashable, list[CalEvent]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, build: Callable[[], list[CalEvent]]) -> list[CalEvent]:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-                return found
-        events = build()
-        with self.lock:
-            self.entries[key] = events
-            while len(self.entries) > _MEMO_MAX:
-                self.entries.popitem(last=False)
-        return events
-
-
-def _row(obj: object | None) -> tuple:
-    """Return every column value of a row: any change to it is another key."""
-    if obj is None:
-        return ()
-    cls = type(obj)
-    keys = _COLUMNS.get(cls)
-    if keys is None:
-        keys = _COLUMNS[cls] = tuple(a.key for a in sa.inspect(cls).column_attrs)
-    return (cls.__name__, *(getattr(obj, k) for k in keys))
-
-
-def _series_key(series: MeetingSeries) -> tuple:
-    return (
-        _row(series),
-        tuple((_row(h), _row(h.partner)) for h in series.hosts),
-        tuple((_row(c), _row(c.host)) for c in series.changes),
-    )
-
-
 def calendar_events(
     *,
     include_unpublished: bool = False,
@@ -355,7 +309,7 @@ def calendar_events(
     `since` leaves out meetings over by then; `partner` keeps the series it takes part
     in and its own one-off meetings.
     """
-    memo = current_app.extensions.setdefault(_MEMO, _Memo())
+    kept = memo("calevents")
     lang = lang or current_language()
     # What else the events depend on: the day (the horizon), the site and UID domain.
     context = (lang, since, utcnow().date(), absolute_url("/"), uid_domain())
@@ -364,8 +318,8 @@ def calendar_events(
         if partner is not None and partner.id not in {p.id for p in series.rotation}:
             continue
         events.extend(
-            memo.get(
-                (_series_key(series), context),
+            kept.get(
+                (series_key(series), context),
                 lambda series=series: series_calevents(series, lang=lang, since=since),
             )
         )
@@ -382,8 +336,8 @@ def calendar_events(
         query = query.where(Meeting.partner_id == partner.id)
     for m in db.session.scalars(query):
         events.extend(
-            memo.get(
-                (_row(m), _row(m.partner), context),
+            kept.get(
+                (row(m), row(m.partner), context),
                 lambda m=m: [meeting_calevent(m, lang=lang)],
             )
         )
