@@ -191,6 +191,7 @@ def postgres_figures(tmp: Path, pg: str) -> None:
         pages = {}
         for path in PAGES:
             headers = {"Cookie": cookie} if path.startswith("/admin") else {}
+            hammer(server.url, path, clients=8, seconds=0.5, headers=headers)  # warm workers
             pages[path] = hammer(server.url, path, clients=4, seconds=3, headers=headers)
         signed = signups(app, server.url)
     finally:
