@@ -58,13 +58,15 @@ def conditional_response(
     last_modified: datetime | None = None,
     max_age: int = 300,
     extra_headers: dict[str, str] | None = None,
+    etag: str | None = None,
 ) -> Response:
     """Return the body with ETag, Last-Modified and Cache-Control, or a 304 if the client has it.
 
     The 304 carries the same validators, Cache-Control and extra headers (such as Vary)
-    as the full answer would, and no body.
+    as the full answer would, and no body. `etag`, when given, must be `etag_for(body)`
+    computed before (a cached feed keeps it with its bytes).
     """
-    etag = etag_for(body)
+    etag = etag or etag_for(body)
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if last_modified is not None:
         headers["Last-Modified"] = http_date(_whole_seconds(last_modified))

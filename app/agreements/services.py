@@ -416,13 +416,17 @@ def decision_deadlines(start: date, end: date) -> list[Agreement]:
     calendar feed and the reminders; the decision day is `agreement.decision_on`.
     """
     successor = sa.orm.aliased(Agreement)
-    # The decision day is at most the end, so the end bounds the query from below.
+    # The decision day is at most the end, so the end bounds the query from below; it is
+    # at least the end less the longest lead, which bounds it from above (the sweep's
+    # time then grows with what is due, not with every agreement there is).
+    longest = db.session.scalar(sa.select(sa.func.max(Agreement.decision_lead_days))) or 0
     rows = db.session.scalars(
         _loaded()
         .where(
             Agreement.ended_on.is_(None),
             Agreement.signed_on.is_not(None),
             Agreement.ends_on >= start,
+            Agreement.ends_on < end + timedelta(days=longest),
             ~sa.exists().where(successor.renews_id == Agreement.id),
         )
         .order_by(Agreement.ends_on, Agreement.id)

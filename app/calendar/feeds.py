@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement
+from app.calendar.cache import event_cache
 from app.exchanges import models as xm
 from app.exchanges.calendar import exchange_event
 from app.exchanges.models import Exchange
@@ -134,24 +135,30 @@ def _render(events: list[CalEvent], name: str, description: str, year: int) -> b
         description=description,
         refresh_minutes=REFRESH_MINUTES,
         through_year=year + HORIZON_YEARS,
+        cache=event_cache(),
     )
 
 
-def public_feed(kind: str, lang: str, year: int) -> bytes:
-    """Return the public feed of every event, of meetings, or of exchanges."""
+def public_events(kind: str, lang: str, year: int) -> list[CalEvent]:
+    """Return the events of the public feed of every event, of meetings, or of exchanges."""
     since = since_for(year)
     events: list[CalEvent] = []
     if kind in ("all", "meetings"):
         events += calendar_events(lang=lang, since=since)
     if kind in ("all", "exchanges"):
         events += _exchanges(since.date(), lang)
+    return events
+
+
+def public_feed(kind: str, lang: str, year: int) -> bytes:
+    """Return the public feed of every event, of meetings, or of exchanges."""
     names = {
         "all": _("Vänort: meetings and exchanges"),
         "meetings": _("Vänort: meetings"),
         "exchanges": _("Vänort: youth exchanges"),
     }
     return _render(
-        events,
+        public_events(kind, lang, year),
         names[kind],
         _("Meetings with partner cities and youth exchanges of the international office."),
         year,

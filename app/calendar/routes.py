@@ -36,7 +36,7 @@ def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = 
     lang = current_language()
     year = utcnow().year
     cache_key = (*key, lang, year, current.key, current_app.config["PUBLIC_BASE_URL"])
-    body = feed_cache().get_or_render(cache_key, lambda: render(lang, year))
+    body, etag = feed_cache().get_or_render(cache_key, lambda: render(lang, year))
     headers = {
         "Vary": "Accept-Language",
         "Content-Disposition": 'inline; filename="vanort.ics"',
@@ -53,6 +53,7 @@ def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = 
         last_modified=current.last_modified(datetime.now(UTC)),
         max_age=MAX_AGE,
         extra_headers=headers,
+        etag=etag,
     )
 
 

@@ -26,6 +26,13 @@ Rules worth knowing:
   day), date mixed with datetime, unknown zone/status/method/role, malformed RRULE (UNTIL must be
   UTC for timed events and a date for all-day ones), EXDATE without RRULE, bad e-mail or URL,
   and a UID repeated without distinct RECURRENCE-IDs.
+* Speed: a feed of 10,000 events is written faster than with icalendar alone, and again
+  in a fraction of that when a `cache` (any mutable mapping, e.g. `EventCache`) is
+  passed: each event's VEVENT bytes are kept under the event itself (a frozen value, so
+  any change to it is a new key) with the method and DTSTAMP, so only changed events are
+  serialised again. VTIMEZONE blocks are kept as bytes per zone and span of years.
+  Content lines are folded as icalendar folds them, without its per-character loop for
+  the lines (nearly all) that need no folding.
 * Limitation: a local time inside the repeated hour when clocks go back (``fold=1``) is written
   as that wall time, which RFC 5545 readers take as its first occurrence.
 """
@@ -33,18 +40,21 @@ Rules worth knowing:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur, vText
+from icalendar import Calendar, Component, Event, vCalAddress, vDuration, vRecur, vText
 
 from app.feeds.events import Attendee, CalEvent
 from app.feeds.vtimezone import vtimezone
 
-__all__ = ["PRODID", "Attendee", "CalEvent", "event_to_ical", "events_to_ical"]
+__all__ = ["PRODID", "Attendee", "CalEvent", "EventCache", "event_to_ical", "events_to_ical"]
 
 PRODID = "-//Vänort//Planner//EN"
 
@@ -91,6 +101,50 @@ class _Prepared:
     status: str
 
 
+@dataclass(frozen=True)
+class _Written:
+    """Hold what the calendar needs of one event once it is serialised."""
+
+    unique: tuple[str, datetime | date | None]  # UID and RECURRENCE-ID, for duplicates
+    years: tuple[tuple[str, frozenset[int]], ...]  # TZID -> local years its instants use
+    open_tzid: str | None  # the TZID of an RRULE with neither UNTIL nor COUNT
+    open_start_year: int  # its first year
+    body: bytes  # the VEVENT, folded, ending in CRLF
+
+
+class EventCache(MutableMapping):
+    """A thread-safe LRU of serialised events for `events_to_ical(..., cache=...)`."""
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self._entries: OrderedDict[Hashable, _Written] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def __getitem__(self, key: Hashable) -> _Written:
+        with self._lock:
+            value = self._entries[key]
+            self._entries.move_to_end(key)
+            return value
+
+    def __setitem__(self, key: Hashable, value: _Written) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def __delitem__(self, key: Hashable) -> None:
+        with self._lock:
+            del self._entries[key]
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 def events_to_ical(
     events: Iterable[CalEvent],
     *,
@@ -100,11 +154,13 @@ def events_to_ical(
     refresh_minutes: int | None = 60,
     dtstamp: datetime | None = None,
     through_year: int | None = None,
+    cache: MutableMapping | None = None,
 ) -> bytes:
     """Serialise events into one VCALENDAR, e.g. a subscription feed.
 
     `through_year` is the last year the feed covers: VTIMEZONEs of open-ended rules are
-    exact up to it (default: ten years after each such rule starts).
+    exact up to it (default: ten years after each such rule starts). `cache` keeps each
+    event's VEVENT for the next call (see the module docstring).
     """
     return _serialise(
         list(events),
@@ -114,6 +170,7 @@ def events_to_ical(
         refresh_minutes=refresh_minutes,
         dtstamp=dtstamp,
         through_year=through_year,
+        cache=cache,
     )
 
 
@@ -129,6 +186,7 @@ def event_to_ical(
         refresh_minutes=None,
         dtstamp=dtstamp,
         through_year=None,
+        cache=None,
     )
 
 
@@ -141,6 +199,7 @@ def _serialise(
     refresh_minutes: int | None,
     dtstamp: datetime | None,
     through_year: int | None,
+    cache: MutableMapping | None,
 ) -> bytes:
     """Validate everything, then build the calendar and return its bytes."""
     method_name = _check_method(method)
@@ -151,12 +210,8 @@ def _serialise(
         or refresh_minutes <= 0
     ):
         raise ValueError(f"refresh_minutes must be a positive integer, got {refresh_minutes!r}")
-    prepared = [_prepare(event) for event in events]
-    _check_unique(prepared)
-    if method_name == "REQUEST":
-        for item in prepared:
-            if item.event.organizer is None:
-                raise ValueError(f"event {item.event.uid!r}: METHOD:REQUEST needs an organizer")
+    written = [_written(event, method_name, stamp, cache) for event in events]
+    _check_unique(written)
 
     cal = Calendar()
     cal.add("PRODID", PRODID)
@@ -175,11 +230,62 @@ def _serialise(
         interval = vDuration(timedelta(minutes=refresh_minutes))
         cal.add("REFRESH-INTERVAL", interval, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(timedelta(minutes=refresh_minutes)))
-    for tzid, (first_year, last_year) in sorted(_zone_years(prepared, through_year).items()):
-        cal.add_component(vtimezone(tzid, first_year, last_year))
-    for item in prepared:
-        cal.add_component(_build_event(item, method_name, stamp))
-    return cal.to_ical()
+    head = _component_bytes(cal)
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    parts = [head[: -len(end)]]
+    for tzid, (first_year, last_year) in sorted(_zone_years(written, through_year).items()):
+        parts.append(_vtimezone_bytes(tzid, first_year, last_year))
+    parts.extend(item.body for item in written)
+    parts.append(end)
+    return b"".join(parts)
+
+
+def _written(
+    event: CalEvent, method: str | None, stamp: datetime | None, cache: MutableMapping | None
+) -> _Written:
+    """Return an event serialised: from the cache when this very event was written before."""
+    key = (event, method, stamp)
+    if cache is not None:
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable field (a list given for a tuple): not cacheable
+            cache = None
+    item = _prepare(event)
+    if method == "REQUEST" and item.event.organizer is None:
+        raise ValueError(f"event {item.event.uid!r}: METHOD:REQUEST needs an organizer")
+    rid = item.recurrence_id
+    years, open_tzid = _event_years(item)
+    done = _Written(
+        unique=(item.event.uid.strip(), rid.astimezone(UTC) if isinstance(rid, datetime) else rid),
+        years=tuple((tzid, frozenset(ys)) for tzid, ys in years.items()),
+        open_tzid=open_tzid,
+        open_start_year=item.start.year,
+        body=_component_bytes(_build_event(item, method, stamp)),
+    )
+    if cache is not None:
+        cache[key] = done
+    return done
+
+
+def _component_bytes(component: Component) -> bytes:
+    """Return a component as icalendar writes it, folding only the lines that need it."""
+    lines = []
+    for line in component.content_lines():
+        if not line:
+            continue
+        raw = line.encode("utf-8")
+        # icalendar folds a line once it would reach 75 octets: shorter ones stay whole.
+        lines.append(raw if len(raw) < 75 else line.to_ical())
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+@lru_cache(maxsize=512)
+def _vtimezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
+    """Return a VTIMEZONE block, computed once per zone and span of years."""
+    return _component_bytes(vtimezone(tzid, first_year, last_year))
 
 
 def _check_method(method: str | None) -> str | None:
@@ -192,15 +298,15 @@ def _check_method(method: str | None) -> str | None:
     return upper
 
 
-def _check_unique(prepared: list[_Prepared]) -> None:
+def _check_unique(written: list[_Written]) -> None:
     """Raise if two events share a UID and RECURRENCE-ID (clients would drop one)."""
     seen: set[tuple[str, datetime | date | None]] = set()
-    for item in prepared:
-        rid = item.recurrence_id
-        key = (item.event.uid.strip(), rid.astimezone(UTC) if isinstance(rid, datetime) else rid)
+    for item in written:
+        key = item.unique
         if key in seen:
+            uid, rid = key
             what = "recurrence-id " + str(rid) if rid is not None else "no recurrence-id"
-            raise ValueError(f"duplicate event uid {item.event.uid!r} with {what}")
+            raise ValueError(f"duplicate event uid {uid!r} with {what}")
         seen.add(key)
 
 
@@ -433,18 +539,45 @@ def _stamp(event: CalEvent, dtstamp: datetime | None) -> datetime:
     return datetime.combine(event.start, time(), UTC)
 
 
-def _last_year(item: _Prepared, through_year: int | None) -> int:
-    """Return the last year an RRULE without UNTIL meets (COUNT), or the feed's horizon."""
+def _count_last_year(item: _Prepared) -> int:
+    """Return the last year an RRULE with COUNT meets."""
     start = item.start
     assert isinstance(start, datetime) and item.rrule is not None
-    if "COUNT" in item.rrule:
-        rule = rrulestr(item.rrule.to_ical().decode("ascii"), dtstart=start.replace(tzinfo=None))
-        return max(start.year, *(d.year for d in rule))
-    return max(start.year, through_year if through_year is not None else start.year + 10)
+    rule = rrulestr(item.rrule.to_ical().decode("ascii"), dtstart=start.replace(tzinfo=None))
+    return max(start.year, *(d.year for d in rule))
+
+
+def _event_years(item: _Prepared) -> tuple[dict[str, set[int]], str | None]:
+    """Return, per TZID, the local years one event's instants use, and the TZID of an
+    open-ended RRULE (neither UNTIL nor COUNT), whose last year is the feed's horizon."""
+    years: dict[str, set[int]] = {}
+    if item.tzid is None:
+        return years, None
+    zone = ZoneInfo(item.tzid)
+    points = [item.start, item.end, *item.exdates]
+    if item.recurrence_id is not None:
+        points.append(item.recurrence_id)
+    if item.rrule is not None and "UNTIL" in item.rrule:
+        points.append(item.rrule["UNTIL"][0])
+    bucket = years.setdefault(item.tzid, set())
+    for point in points:
+        if isinstance(point, datetime):
+            bucket.add(point.astimezone(zone).year)
+    open_tzid = None
+    if item.rrule is not None and "UNTIL" not in item.rrule:
+        if "COUNT" in item.rrule:
+            bucket.add(_count_last_year(item))
+        else:
+            open_tzid = item.tzid
+    rid = item.recurrence_id
+    if isinstance(rid, datetime) and rid.tzinfo is not None and rid.tzinfo is not UTC:
+        rid_tzid = str(rid.tzinfo.key)  # the master's zone, when not the override's own
+        years.setdefault(rid_tzid, set()).add(rid.year)
+    return years, open_tzid
 
 
 def _zone_years(
-    prepared: list[_Prepared], through_year: int | None = None
+    written: list[_Written], through_year: int | None = None
 ) -> dict[str, tuple[int, int]]:
     """Return, per TZID used, the first and last year its VTIMEZONE must describe.
 
@@ -452,23 +585,10 @@ def _zone_years(
     that later drops or starts daylight saving time is exact over the whole feed.
     """
     years: dict[str, set[int]] = {}
-    for item in prepared:
-        if item.tzid is None:
-            continue
-        zone = ZoneInfo(item.tzid)
-        points = [item.start, item.end, *item.exdates]
-        if item.recurrence_id is not None:
-            points.append(item.recurrence_id)
-        if item.rrule is not None and "UNTIL" in item.rrule:
-            points.append(item.rrule["UNTIL"][0])
-        bucket = years.setdefault(item.tzid, set())
-        for point in points:
-            if isinstance(point, datetime):
-                bucket.add(point.astimezone(zone).year)
-        if item.rrule is not None and "UNTIL" not in item.rrule:
-            bucket.add(_last_year(item, through_year))
-        rid = item.recurrence_id
-        if isinstance(rid, datetime) and rid.tzinfo is not None and rid.tzinfo is not UTC:
-            rid_tzid = str(rid.tzinfo.key)  # the master's zone, when not the override's own
-            years.setdefault(rid_tzid, set()).add(rid.year)
+    for item in written:
+        for tzid, ys in item.years:
+            years.setdefault(tzid, set()).update(ys)
+        if item.open_tzid is not None:
+            last = through_year if through_year is not None else item.open_start_year + 10
+            years[item.open_tzid].add(max(item.open_start_year, last))
     return {tzid: (min(ys) - 1, max(ys) + 1) for tzid, ys in years.items()}

@@ -15,6 +15,11 @@ For other areas:
 - `calendar_events(include_unpublished=False, lang=None, since=None, partner=None)`;
 - `series_calevents(series, ...)`, `meeting_calevent(meeting, ...)` for one item;
 - `invitation_calevent(occurrence, ...)`: one occurrence with the feeds' UID and SEQUENCE.
+
+`calendar_events` keeps each series' and meeting's events per process, keyed by every
+column of the rows they are made from (series, hosts and their partners, changes and
+their hosts; meeting and partner), the language, `since`, the day and the site's
+address: a feed rendered again after one change expands and maps only what changed.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent
 from app.i18n import current_language, localized
+from app.installation import uid_domain
 from app.meetings.display import in_language
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
+from app.meetings.memo import memo, row, series_key
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
 from app.meetings.occurrences import (
     SeriesOccurrence,
@@ -44,7 +51,7 @@ from app.meetings.occurrences import (
 )
 from app.meetings.recurrence import CANCELLED, MOVED, SKIPPED
 from app.partners.models import Partner
-from app.timeutil import localize
+from app.timeutil import localize, utcnow
 
 CATEGORY = "meeting"
 
@@ -302,11 +309,20 @@ def calendar_events(
     `since` leaves out meetings over by then; `partner` keeps the series it takes part
     in and its own one-off meetings.
     """
+    kept = memo("calevents")
+    lang = lang or current_language()
+    # What else the events depend on: the day (the horizon), the site and UID domain.
+    context = (lang, since, utcnow().date(), absolute_url("/"), uid_domain())
     events: list[CalEvent] = []
     for series in db.session.scalars(series_query(include_unpublished)):
         if partner is not None and partner.id not in {p.id for p in series.rotation}:
             continue
-        events.extend(series_calevents(series, lang=lang, since=since))
+        events.extend(
+            kept.get(
+                (series_key(series), context),
+                lambda series=series: series_calevents(series, lang=lang, since=since),
+            )
+        )
     query = (
         sa.select(Meeting)
         .where(Meeting.cancelled_at.is_(None))
@@ -318,5 +334,11 @@ def calendar_events(
         query = query.where(Meeting.ends_at > since)
     if partner is not None:
         query = query.where(Meeting.partner_id == partner.id)
-    events.extend(meeting_calevent(m, lang=lang) for m in db.session.scalars(query))
+    for m in db.session.scalars(query):
+        events.extend(
+            kept.get(
+                (row(m), row(m.partner), context),
+                lambda m=m: [meeting_calevent(m, lang=lang)],
+            )
+        )
     return events

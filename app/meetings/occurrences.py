@@ -21,6 +21,7 @@ from app.extensions import db
 from app.i18n import localized
 from app.meetings import recurrence, rotation
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path
+from app.meetings.memo import memo, series_key
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.meetings.recurrence import CANCELLED, CONFIRMED, Occurrence
 from app.partners.models import Partner
@@ -112,7 +113,38 @@ def series_occurrences(
     """Return the occurrences of a series up to `through` (default: the horizon), by start.
 
     A series of moving meetings never goes past `planned_through`, whatever is asked.
+    Expanded once per process for the same rows, day and arguments (`app.meetings.memo`).
     """
+    key = (series_key(series), through, include_removed, utcnow().date())
+    kept = memo("occurrences").get(
+        key,
+        lambda: [
+            (o.occurrence, _id(o.host), _id(o.scheduled_host), o.swap_reason, o.swap_reason_en)
+            for o in _expand_series(series, through=through, include_removed=include_removed)
+        ],
+    )
+    partners = {p.id: p for p in series.rotation}
+    partners.update((c.host.id, c.host) for c in series.changes if c.host is not None)
+    return [
+        SeriesOccurrence(
+            series=series,
+            occurrence=occ,
+            host=partners.get(host),
+            scheduled_host=partners.get(scheduled),
+            swap_reason=swap,
+            swap_reason_en=swap_en,
+        )
+        for occ, host, scheduled, swap, swap_en in kept
+    ]
+
+
+def _id(partner: Partner | None) -> int | None:
+    return None if partner is None else partner.id
+
+
+def _expand_series(
+    series: MeetingSeries, *, through: date | None, include_removed: bool
+) -> list[SeriesOccurrence]:
     cap = planned_through(series)
     if through is None:
         year = max(utcnow().date().year, series.first_date.year)

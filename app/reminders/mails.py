@@ -181,7 +181,9 @@ def _obligation(due: Due, now: datetime) -> tuple[dict, bytes | None]:
     grant = obligation.grant
     lang = due.recipient.language
     uid = calendar_uid("grant-obligation", obligation.id)
-    event = next((e for e in obligation_events(obligation.due_on) if e.uid == uid), None)
+    # Only that day's obligations: the mail's cost must not grow with every grant there is.
+    day = obligation.due_on
+    event = next((e for e in obligation_events(day, day) if e.uid == uid), None)
     context = {
         "grant": grant,
         "what": KIND_LABELS[obligation.kind],

@@ -1,0 +1,72 @@
+"""The busiest pages run as many SQL statements with ten times the data (no N+1 queries).
+
+Counts every statement the engine runs for one request of each page, with about 400 and
+then, in the emptied database, about 1,200 calendar events (the bench data: rotating and
+single-zone series with
+moved and cancelled meetings, one-off meetings, exchanges with sign-ups, agreements,
+grants, partners in several zones). The count must not grow, and stays at or under the
+number pinned here: a page that starts loading a relationship per row fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from bench.benchlib.data import build
+from tests.conftest import _current_database
+from tests.factories import make_coordinator
+
+# The statements of one request, pinned at what the pages need today (each includes the
+# session's and the data version's reads). Lower is fine; raise only with a reason.
+PINNED = {
+    "/": 19,
+    "/partners/": 5,
+    "/partners/city-1": 26,
+    "/meetings/": 10,
+    "/exchanges/": 10,
+    "/calendar/": 27,
+    "/admin/": 50,
+    "/api/v1/events": 14,
+}
+# A page may run a statement or two more when a related row (an agreement's partner, say)
+# is not already loaded by an earlier query of the request: that depends on which rows
+# the month shows, not on how many there are. An N+1 adds one per row: hundreds here.
+SLACK = 2
+
+
+def _statements(client, path: str) -> int:
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+
+    assert client.get(path).status_code == 200, path  # warm: per-process lookups
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.fixture
+def counts(client, auth):
+    def measure(events: int) -> dict[str, int]:
+        """Fill an empty database with `events` events and count each page's statements."""
+        _current_database[-1].empty()
+        make_coordinator("office@example.org")
+        build(events)
+        assert auth.login("office@example.org").status_code == 302
+        return {path: _statements(client, path) for path in PINNED}
+
+    return measure
+
+
+def test_busiest_pages_run_as_many_statements_with_ten_times_the_data(counts):
+    small = counts(400)
+    large = counts(1200)
+    grown = {p: (small[p], n) for p, n in large.items() if n > small[p] + SLACK}
+    assert grown == {}, f"statements grew with the data: {grown}"
+    assert {p: n for p, n in large.items() if n > PINNED[p]} == {}, large
