@@ -10,7 +10,7 @@ import yaml
 from app import ROOT
 
 # The standard's controlled vocabularies (https://yml.publiccode.tools, core schema).
-CATEGORIES = set(
+CATEGORIES = frozenset(
     """accounting agile-project-management applicant-tracking application-development
     appointment-scheduling backup billing-and-invoicing blog budgeting business-intelligence
     business-process-management cad call-center-management cloud-management collaboration
@@ -32,7 +32,7 @@ CATEGORIES = set(
     talent-management task-management taxes-management test-management time-management
     time-tracking translation video-conferencing video-editing visitor-management voip
     warehouse-management web-collaboration web-conferencing website-builder whistleblowing
-    workflow-management""".split()
+    workflow-management""".split()  # noqa: SIM905 (the standard's list, as it reads)
 )
 DEVELOPMENT_STATUS = {"concept", "development", "beta", "stable", "obsolete"}
 SOFTWARE_TYPES = {
