@@ -11,7 +11,7 @@ UV_COMPILE := $(TOOLS)/uv pip compile --quiet --universal --python-version 3.11 
 	--generate-hashes --custom-compile-command "make lock"
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
 
-.PHONY: run test bench lint translations clean lock audit sbom reuse
+.PHONY: run test bench lint translations clean lock audit audit-probe sbom reuse
 
 
 $(BIN)/python:
@@ -52,9 +52,11 @@ lock: .venv-tools/.installed
 # is a failure, so an unreachable service never passes for a clean audit.
 AUDIT_PROBE := https://pypi.org/pypi/pip/23.2.1/json
 
-audit: .venv-tools/.installed
-	@$(TOOLS)/python -c "import urllib.request as u; u.urlopen('$(AUDIT_PROBE)', timeout=20)" \
-		2>/dev/null || { echo "make audit: PyPI's vulnerability data ($(AUDIT_PROBE)) cannot be reached from this machine: NOTHING WAS AUDITED"; exit 3; }
+audit-probe:
+	@$(PYTHON) -c "import urllib.request as u; u.urlopen('$(AUDIT_PROBE)', timeout=20)" \
+		2>/dev/null || { echo "make audit: PyPI's vulnerability data ($(AUDIT_PROBE)) cannot be reached from this machine: NOTHING WAS AUDITED"; exit 1; }
+
+audit: audit-probe .venv-tools/.installed
 	$(TOOLS)/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
 		-r requirements-test.lock -r requirements-tools.lock
 
