@@ -49,9 +49,29 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
 
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's batch mode rebuilds a table: a copy, DROP TABLE, a rename. With
+            # foreign keys on, that DROP deletes or nulls every row that refers to the
+            # table (ON DELETE CASCADE / SET NULL), e.g. the renewal chain of agreements.
+            # The pragma must be set outside a transaction, so on the driver's connection.
+            _driver(connection).execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = _driver(connection).execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows with no parent: {broken[:10]}")
+        finally:
+            if sqlite:
+                _driver(connection).execute("PRAGMA foreign_keys=ON")
+
+
+def _driver(connection):
+    """The DB-API connection under SQLAlchemy's, which begins no transaction of its own."""
+    return connection.connection.driver_connection
 
 
 if context.is_offline_mode():

@@ -39,6 +39,7 @@ LONG_FIRST = (
     "e2e/",
     "exchanges/test_concurrency.py",
     "test_no_500.py",
+    "test_fuzz.py",
     "test_scheduler.py",
 )
 
