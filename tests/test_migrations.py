@@ -171,6 +171,21 @@ def _rows_the_demo_lacks() -> None:
             "updated_at": now,
             "updated_by_id": coordinator,
         },
+        "disposal_log": {
+            "id": 1,
+            "at": now,
+            "kind": "school_contacts",
+            "count": 3,
+            "months": 12,
+            "cutoff": now,
+        },
+        "retention_rule": {
+            "kind": "school_contacts",
+            "months": 18,
+            "updated_at": now,
+            "updated_by_id": coordinator,
+        },
+        "rate_limit": {"key": "LIMITER/login/1.2.3.4", "hits": 2, "expires_at": 1800000000.0},
     }
     for name, row in rows.items():
         table = tables[name]
