@@ -26,7 +26,9 @@ PINNED = {
     "/partners/city-1": 26,
     "/meetings/": 10,
     "/exchanges/": 10,
-    "/calendar/": 27,
+    # Logged in: the month also shows the reminders still to be sent, one read per kind
+    # of source (agreements, meetings, obligations, sign-ups) and the log, at any size.
+    "/calendar/": 62,
     "/admin/": 50,
     "/api/v1/events": 14,
 }

@@ -69,6 +69,7 @@ FIELD_LABELS: dict[str, object] = {
     "cancel_reason_en": _l("Reason for cancelling (English)"),
     "cancelled": _l("Cancelled"),
     "cancelled_at": _l("Cancelled at"),
+    "cancelled_by_office": _l("Cancelled by the office"),
     "cap_per_school": _l("Most places per school"),
     "changed": _l("Changed fields"),
     "city": _l("City"),
