@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 # Pages that show private data or carry a secret link: no browser or proxy keeps a copy.
 PRIVATE_PREFIXES = ("/admin/", "/signups/", "/meetings/replies/", "/login")
@@ -52,7 +53,11 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for older browsers
     if _is_https():
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.path.startswith(PRIVATE_PREFIXES):
+    # A coordinator's view of a public page (the calendar with reminders and drafts, say)
+    # holds what the public may not see: no browser or proxy keeps it either.
+    if request.path.startswith(PRIVATE_PREFIXES) or (
+        response.mimetype == "text/html" and current_user.is_authenticated
+    ):
         headers["Cache-Control"] = "no-store"
         headers.pop("ETag", None)
         headers.pop("Last-Modified", None)

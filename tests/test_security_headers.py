@@ -74,7 +74,18 @@ def test_workspace_pages_and_secret_links_are_never_stored(app, logged_in):
         response = logged_in.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
-    assert "no-store" not in logged_in.get("/partners/").headers.get("Cache-Control", "")
+    visitor = app.test_client()
+    assert "no-store" not in visitor.get("/partners/").headers.get("Cache-Control", "")
+
+
+def test_a_coordinators_view_of_a_public_page_is_never_stored(app, logged_in):
+    # The calendar shows a coordinator reminders and unpublished events: after logout the
+    # browser's history must not show them again.
+    for path in ("/calendar/", "/calendar/2026", "/partners/"):
+        assert logged_in.get(path).headers["Cache-Control"] == "no-store", path
+    visitor = app.test_client()
+    assert "no-store" not in visitor.get("/calendar/").headers.get("Cache-Control", "")
+    assert visitor.get("/calendar.ics").status_code == 200
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(client, coordinator):

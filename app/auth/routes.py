@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -71,6 +71,8 @@ def logout():
         # Everywhere: this browser, the account's other browsers, any copy of the cookie.
         db.session.get(Coordinator, current_user.id).end_sessions()
     logout_user()
+    # Nothing of the session outlives it (an address looked up on the privacy page, say).
+    session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
 

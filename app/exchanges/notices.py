@@ -148,7 +148,11 @@ def mail_confirmed(
     minute = now.astimezone(UTC).strftime("%Y%m%dT%H%M")
     digest = hashlib.sha256(f"{minute}\n{subject}\n{message}".encode()).hexdigest()[:16]
     signups = db.session.scalars(
-        sa.select(Signup).where(Signup.exchange_id == exchange.id, Signup.status == m.CONFIRMED)
+        sa.select(Signup).where(
+            Signup.exchange_id == exchange.id,
+            Signup.status == m.CONFIRMED,
+            Signup.erased_at.is_(None),  # its contact was disposed of: no one to write to
+        )
     ).all()
     for signup in signups:
         mail_school(signup, "message", digest, ics=False, subject=subject, message=message)

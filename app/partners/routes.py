@@ -27,7 +27,7 @@ def index():
 
 
 # A page of its own (not a section of the list): the picture repeats every partner's link,
-# and the list stays short. A partner slugged "graph" would be shadowed; none is.
+# and the list stays short. No partner may take the slug "graph" (workspace.RESERVED_SLUGS).
 @bp.get("/graph")
 def graph():
     home = home_partner(with_links=True)

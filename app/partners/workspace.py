@@ -19,6 +19,9 @@ from app.partners.models import KINDS, Contact, Partner, Project, Theme
 from app.partners.signals import place_changed
 from app.timeutil import is_valid_timezone
 
+# Paths under /partners/ that are pages of their own, not partners (routes.py).
+RESERVED_SLUGS = frozenset({"graph"})
+
 PARTNER_FIELDS = (
     "name",
     "slug",
@@ -63,6 +66,8 @@ def _check_partner(values: dict, partner: Partner | None = None) -> dict:
     if not values.get("name"):
         raise WorkspaceError(_l("Give the partner a name."), "name")
     values["slug"] = values.get("slug") or partners.slugify(values["name"])
+    if values["slug"] in RESERVED_SLUGS:
+        raise WorkspaceError(_l("This address name belongs to a page of the site."), "slug")
     if not partners.SLUG_RE.match(values["slug"]):
         raise WorkspaceError(
             _l("Use only lower-case letters a–z, digits and hyphens in the address name."), "slug"

@@ -31,7 +31,9 @@ from app.timeutil import utcnow
 
 FORMAT = "vanort-backup"
 FORMAT_VERSION = 1
-SKIPPED = ("scheduler_lease", "scheduler_heartbeat")
+# Running processes and passing counters, not data: the scheduler's lease and heartbeat,
+# and the rate limits' counters (which also hold addresses tried).
+SKIPPED = ("scheduler_lease", "scheduler_heartbeat", "rate_limit")
 # Rows every migrated database has from the start; a restore replaces them.
 SEEDED = ("installation", "data_version")
 DOCUMENT_FOLDERS = ("agreements", "meetings")
@@ -153,6 +155,20 @@ def _non_empty_tables(conn: sa.Connection) -> list[str]:
 
 
 def restore_archive(archive: dict) -> dict[str, int]:
+    """Load an archive as `_restore` does; a damaged archive (a value of the wrong type, a
+    row twice, a row without its parent, bad base64) raises RestoreError, changing nothing."""
+    try:
+        return _restore(archive)
+    except RestoreError:
+        raise
+    except (sa.exc.SQLAlchemyError, ValueError, TypeError, AttributeError, KeyError) as error:
+        first_line = (str(error).splitlines() or [""])[0][:200]
+        raise RestoreError(
+            f"The archive is damaged ({type(error).__name__}: {first_line}); nothing was restored."
+        ) from error
+
+
+def _restore(archive: dict) -> dict[str, int]:
     """Load an archive into this empty database at the archive's revision, in one transaction.
 
     Returns the number of rows restored per table. Raises RestoreError (changing nothing)
@@ -190,6 +206,12 @@ def restore_archive(archive: dict) -> dict[str, int]:
                     conn.execute(table.delete())
                 if rows:
                     columns = {c.name: c for c in table.columns}
+                    strange = {k for row in rows for k in row} - set(columns)
+                    if strange:
+                        raise RestoreError(
+                            f"The archive's {table.name} rows have columns this schema lacks:"
+                            f" {', '.join(sorted(strange))}."
+                        )
                     decoded = [
                         {k: _decode(columns[k], v) for k, v in row.items() if k in columns}
                         for row in rows

@@ -107,3 +107,12 @@ def test_the_password_page_is_for_logged_in_coordinators_only(client):
     response = client.get("/admin/account/password")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_logging_out_forgets_everything_the_session_held(client, auth, coordinator):
+    auth.login(coordinator.email)
+    with client.session_transaction() as session:
+        session["privacy_subject"] = "someone@example.org"  # the privacy page's looked-up address
+    auth.logout()
+    with client.session_transaction() as session:
+        assert "privacy_subject" not in session

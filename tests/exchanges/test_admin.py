@@ -243,6 +243,21 @@ def test_a_message_reaches_every_confirmed_school_and_no_waiting_one(logged_in, 
     ]
 
 
+def test_a_message_skips_schools_whose_contact_was_erased(logged_in, app, smtp):
+    from app.exchanges.notices import mail_confirmed
+    from app.records.erasure import erase_signup
+
+    exchange = make_exchange(places=5)
+    make_signup(exchange, pupils=3, email="a@example.org")
+    erased = make_signup(exchange, pupils=2, email="b@example.org")
+    erase_signup(erased, datetime.now(UTC))
+    db.session.commit()
+    assert mail_confirmed(exchange, "Packlista", "Glöm inte passet.") == 1
+    db.session.commit()
+    smtp.wait_for(1)
+    assert [str(msg["To"]) for msg in smtp.messages] == ["a@example.org"]
+
+
 def test_an_empty_message_is_refused(logged_in, app):
     exchange = make_exchange()
     response = logged_in.post(

@@ -39,6 +39,14 @@ def test_adding_a_partner_derives_its_address_name_and_is_audited(logged_in):
     assert [e.action for e in entries("Partner")] == ["create"]
 
 
+def test_no_partner_may_take_the_address_of_the_partner_graph(logged_in):
+    response = logged_in.post("/admin/partners/new?lang=en", data=partner_form(slug="graph"))
+    assert response.status_code == 422
+    assert "belongs to a page of the site" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Partner)) is None
+    assert logged_in.get("/partners/graph").status_code == 200
+
+
 def test_adding_a_network_from_the_networks_list(logged_in):
     logged_in.post("/admin/partners/new", data=partner_form(name="Eurotowns", kind="network"))
     page = logged_in.get("/admin/networks/").get_data(as_text=True)

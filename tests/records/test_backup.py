@@ -233,3 +233,75 @@ def test_restore_refuses_a_file_that_is_not_an_archive(new_database, tmp_path):
     result = target.test_cli_runner().invoke(args=["restore", str(path)])
     assert result.exit_code != 0
     assert "not a Vänort backup archive" in result.output
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "a row twice",
+        "a date that is no date",
+        "an id that is no number",
+        "a column the schema lacks",
+        "documents as a list",
+        "a table as text",
+        "a document that is not base64",
+    ],
+)
+def test_a_damaged_archive_is_refused_with_a_message_and_restores_nothing(
+    new_database, tmp_path, damage
+):
+    source = new_database("source")
+    seed_both_cities_with_a_document(source)
+    archive_path = tmp_path / "archive.json"
+    source.test_cli_runner().invoke(args=["backup", "--out", str(archive_path)])
+    archive = json.loads(archive_path.read_text())
+    partners = archive["tables"]["partner"]
+    if damage == "a row twice":
+        partners.append(dict(partners[0]))
+    elif damage == "a date that is no date":
+        partners[0]["created_at"] = "not-a-date"
+    elif damage == "an id that is no number":
+        partners[0]["id"] = "abc"
+    elif damage == "a column the schema lacks":
+        partners[0]["favourite_colour"] = "blue"
+    elif damage == "documents as a list":
+        archive["documents"] = ["x"]
+    elif damage == "a table as text":
+        archive["tables"]["partner"] = "x"
+    else:
+        name = next(iter(archive["documents"]))
+        archive["documents"][name]["data"] = "%%% not base64 %%%"
+    archive_path.write_text(json.dumps(archive))
+    target = new_database("target")
+    result = target.test_cli_runner().invoke(args=["restore", str(archive_path)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit), result.exception  # a message, no traceback
+    assert "Error:" in result.output and "archive" in result.output
+    with target.app_context():
+        from app.partners.models import Partner
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0
+        db.session.remove()
+
+
+def test_rate_limit_counters_are_not_backed_up_and_do_not_block_a_restore(new_database, tmp_path):
+    from app.ratelimit_storage import RateLimitCounter
+
+    source = new_database("source")
+    seed_both_cities_with_a_document(source)
+    with source.app_context():
+        db.session.add(
+            RateLimitCounter(key="LIMITER/mail/skola@example.org", hits=1, expires_at=9e9)
+        )
+        db.session.commit()
+        db.session.remove()
+    archive_path = tmp_path / "archive.json"
+    source.test_cli_runner().invoke(args=["backup", "--out", str(archive_path)])
+    assert "skola@example.org" not in archive_path.read_text()
+    target = new_database("target")
+    with target.app_context():  # a failed login on the new database before the restore
+        db.session.add(RateLimitCounter(key="LIMITER/login/1.2.3.4", hits=1, expires_at=9e9))
+        db.session.commit()
+        db.session.remove()
+    result = target.test_cli_runner().invoke(args=["restore", str(archive_path)])
+    assert result.exit_code == 0, result.output
