@@ -233,9 +233,7 @@ def _change_password(client, current, lang="en"):
     )
 
 
-def test_a_session_may_not_guess_the_current_password_without_end(
-    limited, logged_in, coordinator
-):
+def test_a_session_may_not_guess_the_current_password_without_end(limited, logged_in, coordinator):
     for _ in range(5):
         assert _change_password(logged_in, "wrong guess number x").status_code == 422
     response = _change_password(logged_in, PASSWORD)
