@@ -11,6 +11,9 @@ while they are counted.
 - Logging in: every attempt counts against the account's address and against the visitor;
   past the limit even the right password is refused until the window passes. A successful
   login clears the account's count.
+- Changing one's password: each wrong current password counts against the account (a
+  stolen session must not guess it without end); past the limit the page is refused, even
+  with the right password, until the window passes (the login's per-account limit).
 - Signing a school up: counts against the visitor and against the address the mail goes
   to, so the public form cannot be used to mail anyone, any number of times, from the
   municipality's sender.
@@ -26,7 +29,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -42,6 +45,7 @@ limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")
 
 LOGIN_ENDPOINT = "auth.login"
 SIGNUP_ENDPOINT = "exchanges.signup"
+CHANGE_PASSWORD_PAGE = "auth.change_password"  # noqa: S105 (an endpoint name)
 # Public forms a visitor sends without logging in (besides logging in and signing up).
 PUBLIC_FORM_PREFIXES = ("exchanges.", "meetings.")
 
@@ -86,6 +90,24 @@ def _too_many_logins() -> str:
     )
 
 
+def _too_many_passwords() -> str:
+    return _(
+        "Too many wrong passwords. For your account's safety, wait a quarter of an hour "
+        "and try again."
+    )
+
+
+def wrong_current_password(account_id: int) -> None:
+    """Note that this request gave a wrong current password; counted after the request."""
+    g.wrong_password_account = account_id
+
+
+def _session_account() -> str | None:
+    """Return the id of the account this session is logged in as (Flask-Login's cookie)."""
+    user_id = session.get("_user_id")
+    return str(user_id).partition(":")[0] if user_id else None
+
+
 def _too_many_forms() -> str:
     return _("You have sent this form too many times in a short time. Wait a while and try again.")
 
@@ -107,6 +129,11 @@ def _before_request() -> None:
         address = _address("email")
         if address:
             _count("RATELIMIT_LOGIN_PER_ACCOUNT", "login-account", address, _too_many_logins())
+    elif endpoint == CHANGE_PASSWORD_PAGE:
+        account = _session_account()
+        item = _item("RATELIMIT_LOGIN_PER_ACCOUNT")
+        if account and not limiter.limiter.test(item, "password-account", account):
+            _refuse(item, "password-account", account, message=_too_many_passwords())
     elif endpoint == SIGNUP_ENDPOINT:
         _count("RATELIMIT_SIGNUP_PER_VISITOR", "signup-visitor", visitor, _too_many_forms())
         address = _address("contact_email")
@@ -118,6 +145,9 @@ def _before_request() -> None:
 
 def _after_request(response: Response) -> Response:
     # Runs after the boundary's commit (hooks registered earlier run later).
+    account = g.pop("wrong_password_account", None)
+    if account is not None and _enabled():
+        limiter.limiter.hit(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "password-account", str(account))
     if (
         request.endpoint == LOGIN_ENDPOINT
         and request.method == "POST"
@@ -127,6 +157,15 @@ def _after_request(response: Response) -> Response:
         address = _address("email")
         if address:
             limiter.limiter.clear(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "login-account", address)
+    if (
+        request.endpoint == CHANGE_PASSWORD_PAGE
+        and request.method == "POST"
+        and response.status_code in (302, 303)
+        and _enabled()
+    ):
+        account = _session_account()
+        if account:
+            limiter.limiter.clear(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "password-account", account)
     return response
 
 

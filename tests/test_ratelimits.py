@@ -217,3 +217,45 @@ def test_the_login_limit_holds_across_gunicorns_workers(app, tmp_path):
         assert len(pids) == 4
     finally:
         server.stop()
+
+
+NEW_PASSWORD = "a brand new passphrase 2026"
+
+
+def _change_password(client, current, lang="en"):
+    return client.post(
+        f"/admin/account/password?lang={lang}",
+        data={
+            "current_password": current,
+            "new_password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    )
+
+
+def test_a_session_may_not_guess_the_current_password_without_end(limited, logged_in, coordinator):
+    for _ in range(5):
+        assert _change_password(logged_in, "wrong guess number x").status_code == 422
+    response = _change_password(logged_in, PASSWORD)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Too many wrong passwords" in html
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    sv = _change_password(logged_in, PASSWORD, lang="sv").get_data(as_text=True)
+    assert "För många felaktiga lösenord" in sv
+    db.session.expire_all()
+    assert db.session.get(type(coordinator), coordinator.id).check_password(PASSWORD)
+
+
+def test_a_changed_password_or_a_weak_new_one_does_not_use_up_the_guesses(
+    limited, logged_in, coordinator
+):
+    for _ in range(6):  # the right current password, a refused new one: not a guess
+        response = logged_in.post(
+            "/admin/account/password?lang=en",
+            data={"current_password": PASSWORD, "new_password": "x", "confirm": "x"},
+        )
+        assert response.status_code == 422
+    for _ in range(4):
+        _change_password(logged_in, "wrong guess")
+    assert _change_password(logged_in, PASSWORD).status_code == 302

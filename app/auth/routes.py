@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import ratelimits
 from app.auth.forms import LoginForm, PasswordForm
 from app.auth.models import Coordinator
 from app.auth.permissions import safe_local_target
@@ -87,6 +88,8 @@ def change_password_page():
         try:
             change_password(coordinator, form.current_password.data, form.new_password.data)
         except DomainError as err:
+            if err.field == "current_password":
+                ratelimits.wrong_current_password(coordinator.id)
             show_error(form, err)
             status = 422
         else:

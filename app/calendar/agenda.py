@@ -27,7 +27,7 @@ from app.exchanges.calendar import exchange_event
 from app.exchanges.queries import exchanges_between
 from app.feeds.events import CalEvent
 from app.grants.calendar import obligation_events
-from app.i18n import localized
+from app.i18n import current_language, localized
 from app.meetings.models import MeetingSeries
 from app.meetings.occurrences import UpcomingOccurrence, occurrences_between
 from app.meetings.recurrence import CANCELLED, SKIPPED
@@ -209,7 +209,7 @@ def _reminders(start: datetime, end: datetime, zone: str, partner):
             title=_(
                 "Reminder, %(offset)s before: %(title)s",
                 offset=due.offset_label,
-                title=candidate.title,
+                title=candidate.title_in(current_language()),
             ),
             path=path,
             first_day=first,

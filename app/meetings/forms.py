@@ -15,7 +15,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.formfields import DateField, Form
 from app.i18n import current_language
@@ -33,6 +33,20 @@ PARSE_MESSAGES = (
 def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
     """Return select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FromTheList:
+    """Refuse a value that is not one of the select's choices (an empty one is left to
+    `Optional`/the service), with a message the reader understands."""
+
+    def __init__(self, message: object) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: SelectField) -> None:
+        if field.data in (None, ""):
+            return
+        if str(field.data) not in {str(choice[0]) for choice in field.iter_choices()}:
+            raise ValidationError(str(self.message))
 
 
 def _max(n: int) -> Length:
@@ -144,7 +158,11 @@ class MoveForm(OccurrenceForm):
         render_kw={"list": "timezones", "autocomplete": "off"},
     )
     venue = StringField(_l("New venue"), validators=[Optional(), _max(300)])
-    host = SelectField(_l("New host"), validate_choice=False)
+    host = SelectField(
+        _l("New host"),
+        validators=[FromTheList(_l("Choose the new host from the list, or leave it unchanged."))],
+        validate_choice=False,
+    )
     reason = StringField(_l("Reason in Swedish"), validators=[Optional(), _max(500)])
     reason_en = StringField(_l("Reason in English"), validators=[Optional(), _max(500)])
     confirm_gap = _gap_confirmation()
@@ -157,7 +175,11 @@ class CancelForm(OccurrenceForm):
 
 
 class SwapForm(OccurrenceForm):
-    other = SelectField(_l("Swap host with"), validate_choice=False)
+    other = SelectField(
+        _l("Swap host with"),
+        validators=[FromTheList(_l("Choose the meeting to swap with from the list."))],
+        validate_choice=False,
+    )
     reason = StringField(_l("Reason in Swedish"), validators=[Optional(), _max(500)])
     reason_en = StringField(_l("Reason in English"), validators=[Optional(), _max(500)])
 

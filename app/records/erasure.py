@@ -50,10 +50,15 @@ def erase_delegate(delegate: Delegate, now: datetime) -> None:
 
 
 def scrub_audit(
-    object_type: str, ids: Iterable[int], fields: tuple[str, ...], hide: Iterable[str] = ()
+    object_type: str,
+    ids: Iterable[int],
+    fields: tuple[str, ...],
+    hide: Iterable[str] = (),
+    changed_ids: set[int] | None = None,
 ) -> int:
     """Erase `fields` from the audit entries about these objects, and the values in `hide`
-    wherever the entries' sentences quote them. Return how many entries changed."""
+    wherever the entries' sentences quote them. Return how many entries changed (and add
+    their ids to `changed_ids` when given)."""
     ids = [str(i) for i in ids]
     hidden = {h for h in hide if h}
     changed = 0
@@ -65,7 +70,10 @@ def scrub_audit(
             )
         )
         for entry in entries:
-            changed += scrub_entry(entry, fields, hidden)
+            if scrub_entry(entry, fields, hidden):
+                changed += 1
+                if changed_ids is not None:
+                    changed_ids.add(entry.id)
     return changed
 
 

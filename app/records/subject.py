@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app import audit
 from app.audit import AuditEntry
@@ -167,6 +169,11 @@ def erase(address: str, now: datetime) -> dict[str, int]:
 
     held = find(address)
     hidden = {address}
+    # The office's reason, as a coordinator's cancel stores it: Swedish and English.
+    with force_locale("sv"):
+        reason = _("Personal data erased on request.")
+    with force_locale("en"):
+        reason_en = _("Personal data erased on request.")
     counts = {"signups": 0, "cancelled": 0, "delegates": 0, "removed": 0}
     for signup in held.signups:
         if signup.erased_at is not None:
@@ -174,7 +181,7 @@ def erase(address: str, now: datetime) -> dict[str, int]:
         hidden.add(signup.contact_name)
         exchange = db.session.get(Exchange, signup.exchange_id)
         if signup.status in m.ACTIVE and exchange.ends_on >= now.date():
-            cancel_signup(signup, now, reason="personal data erased on request")
+            cancel_signup(signup, now, reason=reason, reason_en=reason_en)
             counts["cancelled"] += 1
         erase_signup(signup, now)
         counts["signups"] += 1
@@ -199,12 +206,12 @@ def erase(address: str, now: datetime) -> dict[str, int]:
         contact.email = ""
     db.session.flush()
     # Mail to the address: unsent mail is dropped (the cancellation just queued, too).
-    db.session.execute(
+    mails = db.session.execute(
         sa.delete(OutboxMail)
         .where(_is(OutboxMail.to_addr, address), OutboxMail.status == QUEUED)
         .execution_options(synchronize_session=False)
-    )
-    mails = db.session.execute(
+    ).rowcount
+    mails += db.session.execute(
         sa.update(OutboxMail)
         .where(_is(OutboxMail.to_addr, address))
         .values(to_addr="", subject="", body_text="", body_html=None, ics=None, last_error=None)
@@ -212,16 +219,24 @@ def erase(address: str, now: datetime) -> dict[str, int]:
     ).rowcount
     for reminder in held.reminders:
         erase_reminder(reminder)
-    scrub_audit("Signup", [s.id for s in held.signups], SIGNUP_FIELDS, hidden)
-    scrub_audit("Delegate", [d.id for d in held.delegates], DELEGATE_FIELDS, hidden)
+    # Each log entry changed counts once, whichever way it was reached.
+    changed: set[int] = set()
+    scrub_audit("Signup", [s.id for s in held.signups], SIGNUP_FIELDS, hidden, changed)
+    scrub_audit("Delegate", [d.id for d in held.delegates], DELEGATE_FIELDS, hidden, changed)
     scrub_audit(
-        "StandingDelegate", [d.id for d in held.standing_delegates], DELEGATE_FIELDS, hidden
+        "StandingDelegate",
+        [d.id for d in held.standing_delegates],
+        DELEGATE_FIELDS,
+        hidden,
+        changed,
     )
     hidden = {h for h in hidden if h}
-    entries = 0
     for entry in db.session.scalars(_audit_mentioning(address)).all():
+        actor = entry.actor_email
         entry.actor_email = hide_in(entry.actor_email, {address}) or ""
-        entries += scrub_entry(entry, (), hidden)
+        if scrub_entry(entry, (), hidden) or entry.actor_email != (actor or ""):
+            changed.add(entry.id)
+    entries = len(changed)
     counts.update(
         schools=len(held.schools),
         standing_delegates=len(held.standing_delegates),
@@ -236,7 +251,8 @@ def erase(address: str, now: datetime) -> dict[str, int]:
         object_type="PersonalData",
         summary=audit.say(
             "Personal data of one person erased on request (%(n)s records)",
-            n=sum(counts.values()),
+            # a cancelled sign-up is one of the erased sign-ups: count it once
+            n=sum(v for k, v in counts.items() if k != "cancelled"),
         ),
         after={k: v for k, v in counts.items() if v},
     )

@@ -31,7 +31,7 @@ from app.exchanges.models import Exchange, Signup
 from app.extensions import db
 from app.grants.labels import DUE_TITLES
 from app.grants.models import GrantObligation
-from app.i18n import localized
+from app.i18n import LANGUAGES, localized
 from app.meetings.models import REPLY_DECLINED, Delegate, Meeting, MeetingSeries
 from app.meetings.occurrences import SeriesOccurrence, series_occurrences, series_query
 from app.partners.services import home_timezone
@@ -139,6 +139,11 @@ def agreement_expiries(start: datetime, end: datetime, people) -> list[Candidate
     )
 
 
+def _titles(title_in_language) -> dict[str, str]:
+    """Return an event's title in each language, for the pages that show a reminder."""
+    return {language: title_in_language(language)[:300] for language in LANGUAGES}
+
+
 # --- meetings --------------------------------------------------------------------------
 
 
@@ -153,6 +158,7 @@ class _Held:
     title: str
     delegates: tuple[Delegate, ...]
     published: bool
+    titles: Mapping[str, str]
 
 
 def _meetings(start: datetime, end: datetime) -> list[_Held]:
@@ -191,6 +197,7 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 localized(o.series, "title", lang)[:300],
                 tuple(delegates.get((o.series.id, original), ())),
                 o.series.published,
+                _titles(lambda language, s=o.series: localized(s, "title", language)),
             )
         )
     meetings = db.session.scalars(
@@ -209,6 +216,7 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 localized(m, "title", lang)[:300],
                 tuple(m.delegates),
                 m.published,
+                _titles(lambda language, m=m: localized(m, "title", language)),
             )
         )
     return found
@@ -242,6 +250,7 @@ def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) 
                     h.title,
                     h.original_start,
                     subject=h.subject,
+                    titles=h.titles,
                 )
             )
         if r.MEETING_UNANSWERED in wanted and _within(h.start, *wanted[r.MEETING_UNANSWERED]):
@@ -283,6 +292,7 @@ def signups_closing(start: datetime, end: datetime, people) -> list[Candidate]:
             people(),
             title_in(e, lang)[:300],
             subject=e,
+            titles=_titles(lambda language, e=e: title_in(e, language)),
         )
         for e in db.session.scalars(query.order_by(Exchange.signup_closes_at, Exchange.id))
     ]
@@ -316,6 +326,11 @@ def exchange_starts(start: datetime, end: datetime) -> list[Candidate]:
                     (school,),
                     f"{title_in(exchange, signup.language)} ({signup.school.name})"[:300],
                     subject=signup,
+                    titles=_titles(
+                        lambda language, e=exchange, s=signup: (
+                            f"{title_in(e, language)} ({s.school.name})"
+                        )
+                    ),
                 )
             )
     return found
@@ -343,6 +358,9 @@ def offers_lapsing(start: datetime, end: datetime) -> list[Candidate]:
                 f"{title_in(signup.exchange, signup.language)} ({signup.school.name})"[:300],
                 deadline,
                 subject=signup,
+                titles=_titles(
+                    lambda language, s=signup: f"{title_in(s.exchange, language)} ({s.school.name})"
+                ),
             )
         )
     return found

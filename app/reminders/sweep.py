@@ -76,6 +76,12 @@ class Candidate:
     title: str = ""
     original_start: datetime | None = None  # identity of a series occurrence (or offer)
     subject: object = field(default=None, compare=False, hash=False)
+    # The title in each language where the event has one (`title` is the one recorded).
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def title_in(self, lang: str) -> str:
+        """Return the title for a reader of `lang`, else the recorded one."""
+        return self.titles.get(lang) or self.title
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,51 @@ def test_a_cancelled_meeting_gives_each_reader_and_delegate_their_language(
     anna = smtp.to("anna@example.org")[-1].get_body(("plain",)).get_content()
     assert "Reason: The delegation cannot travel." in john
     assert "Skäl: Delegationen kan inte resa." in anna
+
+
+def _planned(series) -> list[tuple[str, object, object]]:
+    db.session.expire_all()
+    return [
+        (o.key, o.start, o.host.id if o.host else None)
+        for o in series_occurrences(series, through=date(2050, 1, 1))
+    ]
+
+
+def test_a_move_to_a_host_not_on_the_list_is_refused_and_changes_nothing(logged_in, nordic):
+    series = make_series(rotation(nordic), first_date=date(2040, 6, 10))
+    before = _planned(series)
+    key = before[0][0]
+    for host, lang, said in (
+        ("999", "en", "Choose the new host from the list"),
+        ("abc", "sv", "Välj den nya värden i listan"),
+    ):
+        response = logged_in.post(
+            f"/admin/meetings/series/{series.id}/move?lang={lang}",
+            data={"occurrence": key, "new_date": "2040-06-12", "host": host, "reason": "x"},
+        )
+        assert response.status_code == 422
+        assert said in response.text
+        assert _planned(series) == before
+    # Leaving the host as planned still moves the meeting.
+    response = logged_in.post(
+        f"/admin/meetings/series/{series.id}/move",
+        data={"occurrence": key, "new_date": "2040-06-12", "host": "", "reason": "x"},
+    )
+    assert response.status_code == 302
+    assert _planned(series)[0][2] == before[0][2] and _planned(series)[0][1] != before[0][1]
+
+
+def test_a_swap_with_a_meeting_not_on_the_list_is_refused_and_changes_nothing(logged_in, nordic):
+    series = make_series(rotation(nordic), first_date=date(2040, 6, 10))
+    before = _planned(series)
+    for other, lang, said in (
+        ("999", "en", "Choose the meeting to swap with from the list"),
+        ("abc", "sv", "Välj i listan vilket möte värden ska bytas med"),
+    ):
+        response = logged_in.post(
+            f"/admin/meetings/series/{series.id}/swap?lang={lang}",
+            data={"occurrence": before[0][0], "other": other, "reason": "Jubileum"},
+        )
+        assert response.status_code == 422
+        assert said in response.text
+        assert _planned(series) == before

@@ -154,3 +154,49 @@ def test_the_privacy_pages_are_for_coordinators_only(app, client):
     ):
         response = client.open(path, method=method)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_erasure_message_counts_the_dropped_mail_and_the_scrubbed_log_entry(app, logged_in):
+    past = make_exchange(places=20)
+    make_signup(past, "Hvitfeldtska gymnasiet", pupils=8, email=ADDRESS, keep_mail=True)
+    db.session.info.pop("outbox_committed", None)  # the confirmation stays queued
+    past.starts_on = date.today() - timedelta(days=40)
+    past.ends_on = date.today() - timedelta(days=35)
+    past.status = m.CLOSED
+    db.session.commit()
+    queued = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.to_addr == ADDRESS)).all()
+    logged = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "Signup"))
+    assert len(queued) == 1 and len(logged.all()) == 1
+    look_up(logged_in)
+    response = logged_in.post("/admin/privacy/erase?lang=en", data={"confirm_email": ADDRESS})
+    flashed = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 mails, 0 reminders, 1 log entries." in flashed
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "PersonalData")
+    ).one()
+    # the sign-up, the school's contact address, the mail, the log entry
+    assert "(4 records)" in entry.summary
+
+
+def test_erasure_counts_a_cancelled_sign_up_once_and_gives_the_reason_in_both_languages(
+    app, logged_in
+):
+    coming = make_exchange(places=10)
+    live = make_signup(coming, "Hvitfeldtska gymnasiet", pupils=8, email=ADDRESS)
+    db.session.commit()
+    look_up(logged_in)
+    response = logged_in.post("/admin/privacy/erase?lang=en", data={"confirm_email": ADDRESS})
+    flashed = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Erased: 1 sign-ups (1 of them cancelled)" in flashed
+    db.session.expire_all()
+    live = db.session.get(m.Signup, live.id)
+    assert live.status == m.SIGNUP_CANCELLED
+    assert live.cancel_reason == "Personuppgifterna raderade på begäran."
+    assert live.cancel_reason_en == "Personal data erased on request."
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "PersonalData")
+    ).one()
+    after = json.loads(entry.after)
+    assert after["signups"] == 1 and after["cancelled"] == 1
+    # the cancelled sign-up is one of the erased ones: it is not a second record
+    assert f"({sum(after.values()) - 1} records)" in entry.summary

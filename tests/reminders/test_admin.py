@@ -158,3 +158,34 @@ def test_the_dashboard_panel_lists_failed_reminders_only_when_there_are_some(log
     panel = failed_reminders(home_today())
     assert panel["count"] == 1
     assert [r.id for r, _mail in panel["latest"]] == [reminder.id]
+
+
+def test_a_reminder_is_labelled_with_the_title_in_the_readers_language(logged_in):
+    from tests.meetings.factories import make_meeting
+
+    today = home_today()
+    start = today + timedelta(days=20)  # its 14-day reminder is due in six days
+    make_meeting(
+        make_partner("Shanghai", timezone="Asia/Shanghai"),
+        title_sv="Delegationsbesök från Shanghai",
+        title_en="Delegation visit from Shanghai",
+        start_date=start,
+    )
+    make_meeting(
+        make_partner("Bergen", timezone="Europe/Oslo"),
+        title_sv="Vänortsmöte i Bergen",
+        title_en="",
+        start_date=start,
+    )
+    due = today + timedelta(days=6)
+    calendar = f"/calendar/{due.year}/{due.month}"
+    for path in ("/admin/reminders/", calendar):
+        en = logged_in.get(f"{path}?lang=en").get_data(as_text=True)
+        assert "Delegation visit from Shanghai" in en, path
+        assert "Delegationsbesök från Shanghai" not in en, path
+        assert "Vänortsmöte i Bergen" in en, path  # no English title: the Swedish one
+        sv = logged_in.get(f"{path}?lang=sv").get_data(as_text=True)
+        assert "Delegationsbesök från Shanghai" in sv, path
+        assert "Delegation visit from Shanghai" not in sv, path
+    en = logged_in.get(f"{calendar}?lang=en").get_data(as_text=True)
+    assert "Reminder, 14d before: Delegation visit from Shanghai" in en
