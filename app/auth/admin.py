@@ -7,7 +7,16 @@ Administrators only (`require_administrator`). The rules live in app/auth/accoun
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,17 +94,13 @@ def role(account_id: int):
     return redirect(url_for(".index"))
 
 
-@bp.get("/<int:account_id>/deactivate")
-def confirm_deactivate(account_id: int):
-    return render_template(
-        "auth/admin/deactivate.html", account=_account(account_id), button=ButtonForm()
-    )
-
-
-@bp.post("/<int:account_id>/deactivate")
+@bp.route("/<int:account_id>/deactivate", methods=["GET", "POST"])
 def deactivate(account_id: int):
+    """GET asks for confirmation; POST deactivates."""
     account = _account(account_id)
     button = ButtonForm()
+    if request.method == "GET":
+        return render_template("auth/admin/deactivate.html", account=account, button=button)
     if not button.validate_on_submit():
         abort(400)
     try:
