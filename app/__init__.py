@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.agreements.admin import bp as agreements_admin_bp
     from app.api.routes import bp as api_bp
+    from app.auth.admin import bp as accounts_admin_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar.admin import bp as calendar_admin_bp
     from app.calendar.routes import bp as calendar_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_admin_bp,
         reminders_admin_bp,
         records_admin_bp,
+        accounts_admin_bp,
         retention_admin_bp,
         api_bp,
         cli.bp,

@@ -13,6 +13,7 @@ GARBAGE_VALUES = ["", "-1", "0", "abc", "9" * 30, "x" * 10_000, "2026-13-45", "<
 
 def sample_values() -> dict[str, list[str]]:
     from app.agreements.models import Agreement
+    from app.auth.models import Coordinator
     from app.exchanges.models import Exchange, Signup
     from app.grants.models import Grant, GrantObligation
     from app.meetings.models import (
@@ -43,6 +44,7 @@ def sample_values() -> dict[str, list[str]]:
         "delegate_id": ids(Delegate) + ["999"],
         "member_id": ids(StandingDelegate) + ["999"],
         "document_id": ids(OccurrenceDocument) + ["1", "999"],
+        "account_id": ids(Coordinator) + ["999"],
         "token_id": ["1", "999"],
         "reminder_id": ["1", "999"],
         "token": ["not-a-token", "x" * 300],

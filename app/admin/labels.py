@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.agreements import labels as agreement_labels
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
+from app.auth.accounts import ROLE_LABELS
 from app.exchanges import display as exchange_labels
 from app.extensions import db
 from app.grants import labels as grant_labels
@@ -228,6 +229,7 @@ CODE_LABELS: dict[str, dict] = {
     "school_kind": exchange_labels.SCHOOL_KIND_LABELS,
     "signup_status": exchange_labels.SIGNUP_STATUS_LABELS,
     "reply": REPLY_LABELS,
+    "role": ROLE_LABELS,
 }
 FIELD_CODES: dict[tuple[str, str], str] = {
     ("Agreement", "kind"): "agreement_kind",
@@ -238,6 +240,7 @@ FIELD_CODES: dict[tuple[str, str], str] = {
     ("Exchange", "direction"): "direction",
     ("Signup", "status"): "signup_status",
     ("Delegate", "reply"): "reply",
+    ("Coordinator", "role"): "role",
 }
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.formfields import Form
 
@@ -33,3 +33,41 @@ class PasswordForm(Form):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def _role_field() -> SelectField:
+    return SelectField(_l("Role"), validators=[DataRequired(message=_l("Choose a role."))])
+
+
+class _RoleChoices:
+    def __init__(self, *args, **kwargs) -> None:
+        from app.auth.accounts import ROLE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(k, str(v)) for k, v in ROLE_LABELS.items()]
+
+
+class AccountForm(_RoleChoices, Form):
+    """A new account, added by an administrator."""
+
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(message=_l("Enter an e-mail address.")), Length(max=254)],
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = _role_field()
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=512)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class RoleForm(_RoleChoices, Form):
+    """Another role for an account."""
+
+    role = _role_field()
+
+
+class ButtonForm(Form):
+    """Only the CSRF token: deactivate or reactivate."""

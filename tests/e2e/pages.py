@@ -39,6 +39,7 @@ def _samples() -> dict[str, list[dict[str, str]]]:
     sampled together under the name of the pair.
     """
     from app.agreements.models import Agreement
+    from app.auth.models import Coordinator
     from app.exchanges.links import signup_token
     from app.exchanges.models import Exchange, Signup
     from app.grants.models import Grant, GrantObligation
@@ -79,6 +80,7 @@ def _samples() -> dict[str, list[dict[str, str]]]:
         "grant_id": ids(Grant),
         "meeting_id": ids(Meeting),
         "series_id": [str(s.id) for s in series],
+        "account_id": ids(Coordinator),
         "year": [str(today.year)],
         "month": [str(today.month)],
         # A delegate's reply page from a demo delegate's link, and a tampered link's page.
