@@ -47,12 +47,19 @@ def _statements(client, path: str) -> int:
         seen.append(1)
 
     assert client.get(path).status_code == 200, path  # warm: per-process lookups
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+    counted = []
+    # The fewest of three requests: a read that happens now and then (a per-process lookup
+    # refreshed, a busy machine's slower request crossing a cache's moment) is no N+1,
+    # which repeats on every request.
+    for _ in range(3):
+        seen.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200, path
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        counted.append(len(seen))
+    return min(counted)
 
 
 @pytest.fixture
