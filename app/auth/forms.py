@@ -69,5 +69,23 @@ class RoleForm(_RoleChoices, Form):
     role = _role_field()
 
 
+class SetPasswordForm(Form):
+    """A new password for another account, set by an administrator."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=512)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(message=_l("Enter the password again.")),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ButtonForm(Form):
     """Only the CSRF token: deactivate or reactivate."""
