@@ -128,8 +128,13 @@ def deactivate(account: Coordinator, actor: Coordinator) -> None:
     )
 
 
-def set_password(account: Coordinator, password: str, actor: Coordinator) -> None:
-    """Give another account a new password and end every session of it."""
+def set_password(
+    account: Coordinator, password: str, actor: Coordinator, *, must_change: bool = False
+) -> None:
+    """Give another account a new password and end every session of it.
+
+    With `must_change`, the account has to choose a password of its own after logging in.
+    """
     if account.id == actor.id:
         raise AccountError(
             _l("Change your own password on the password page, with your current one.")
@@ -137,6 +142,7 @@ def set_password(account: Coordinator, password: str, actor: Coordinator) -> Non
     check_password(password, account.email, field="new_password")
     before = audit.snapshot(account)
     account.set_password(password)
+    account.must_change_password = must_change
     account.end_sessions()
     audit.record(
         audit.UPDATE,

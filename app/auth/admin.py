@@ -126,7 +126,9 @@ def password(account_id: int):
         status = 422
         if form.validate():
             try:
-                accounts.set_password(account, form.new_password.data, _me())
+                accounts.set_password(
+                    account, form.new_password.data, _me(), must_change=form.must_change.data
+                )
             except DomainError as err:
                 show_error(form, err)
             else:

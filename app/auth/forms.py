@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.formfields import Form
@@ -84,6 +84,9 @@ class SetPasswordForm(Form):
             EqualTo("new_password", message=_l("The two new passwords differ.")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+    must_change = BooleanField(
+        _l("The colleague must choose a password of their own after logging in"), default=True
     )
 
 

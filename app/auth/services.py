@@ -99,5 +99,6 @@ def change_password(coordinator: Coordinator, current: str, new: str) -> None:
         )
     check_password(new, coordinator.email, field="new_password")
     coordinator.set_password(new)
+    coordinator.must_change_password = False
     coordinator.end_sessions()
     db.session.flush()

@@ -4,6 +4,8 @@ the audit log says so without the password."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from app.audit import AuditEntry
@@ -12,6 +14,7 @@ from app.extensions import db
 from tests.factories import PASSWORD, make_coordinator
 
 TEMPORARY = "lantern orchard thirty gulls"
+NEW_OWN = "my own choice of seven words"
 
 
 def _login(client, email, password=PASSWORD):
@@ -23,11 +26,11 @@ def _account(email):
     return find_coordinator(email)
 
 
-def _set(client, account_id, password=TEMPORARY, confirm=None, lang="en"):
-    return client.post(
-        f"/admin/accounts/{account_id}/password?lang={lang}",
-        data={"new_password": password, "confirm": password if confirm is None else confirm},
-    )
+def _set(client, account_id, password=TEMPORARY, confirm=None, lang="en", must_change=False):
+    data = {"new_password": password, "confirm": password if confirm is None else confirm}
+    if must_change:
+        data["must_change"] = "y"
+    return client.post(f"/admin/accounts/{account_id}/password?lang={lang}", data=data)
 
 
 def _colleague_logged_in(app):
@@ -170,3 +173,54 @@ def test_setting_passwords_is_limited_like_the_other_forms(app, client, logged_i
     assert "too many times" in response.get_data(as_text=True)
     assert 0 < int(response.headers["Retry-After"]) <= 3600
     assert _account(colleague.email).check_password(PASSWORD)
+
+
+# --- a temporary password, to replace at the next login ------------------------------
+
+
+def test_the_form_asks_by_default_for_a_password_of_the_colleagues_own(client, logged_in):
+    colleague = make_coordinator("forgetful@example.org", role="coordinator")
+    html = client.get(f"/admin/accounts/{colleague.id}/password?lang=en").get_data(as_text=True)
+    assert "must choose a password of their own after logging in" in html
+    (box,) = re.findall(r"<input[^>]*\bname=\"must_change\"[^>]*>", html)
+    assert 'type="checkbox"' in box and " checked" in box
+
+
+def test_a_temporary_password_opens_only_the_password_page_until_replaced(app, client, logged_in):
+    colleague = make_coordinator("forgetful@example.org", role="administrator")
+    assert _set(client, colleague.id, must_change=True).status_code == 302
+    listing = client.get("/admin/accounts/?lang=en").get_data(as_text=True)
+    assert "with a temporary password, to replace at the next login" in listing
+
+    browser = app.test_client()
+    assert _login(browser, colleague.email, TEMPORARY).status_code == 302
+    for method, path in (
+        ("GET", "/admin/"),
+        ("GET", "/admin/accounts/"),
+        ("GET", "/admin/partners/"),
+        ("POST", f"/admin/accounts/{colleague.id}/password"),
+    ):
+        response = browser.open(path, method=method, data={"new_password": "x", "confirm": "x"})
+        assert response.status_code == 302, (method, path)
+        assert response.headers["Location"].startswith("/admin/account/password"), path
+    page = browser.get("/admin/account/password?lang=sv").get_data(as_text=True)
+    assert "Lösenordet du fick är tillfälligt" in page
+
+    changed = browser.post(
+        "/admin/account/password",
+        data={"current_password": TEMPORARY, "new_password": NEW_OWN, "confirm": NEW_OWN},
+    )
+    assert changed.status_code == 302
+    assert browser.get("/admin/").status_code == 200
+    assert browser.get("/admin/accounts/").status_code == 200
+    account = _account(colleague.email)
+    assert not account.must_change_password and account.check_password(NEW_OWN)
+
+
+def test_without_the_tick_the_temporary_password_opens_the_workspace(app, client, logged_in):
+    colleague = make_coordinator("forgetful@example.org", role="coordinator")
+    assert _set(client, colleague.id, must_change=False).status_code == 302
+    browser = app.test_client()
+    assert _login(browser, colleague.email, TEMPORARY).status_code == 302
+    assert browser.get("/admin/").status_code == 200
+    assert not _account(colleague.email).must_change_password
