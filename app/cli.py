@@ -42,6 +42,13 @@ def seed_demo(city: str, force: bool, if_empty: bool) -> None:
     )
 
 
+class _Refused(click.ClickException):
+    """A refusal already worded in the command's language, "Error:" included."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True, file=file)
+
+
 @bp.cli.command("create-coordinator")
 @click.argument("email")
 @click.option("--password", help="Prompted for when not given.")
@@ -60,21 +67,40 @@ def create_coordinator_command(
     """Add a coordinator account.
 
     The password needs at least 12 characters and may not be a common one or the address.
+    Prompts and refusals are in the installation's DEFAULT_LANGUAGE (sv or en; e.g.
+    DEFAULT_LANGUAGE=en flask create-coordinator ... for English).
     """
     from flask_babel import force_locale
+    from flask_babel import gettext as _
 
     from app.auth.services import CoordinatorError, create_coordinator
 
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with unit_of_work(), force_locale("en"):
-            coordinator = create_coordinator(
-                email, password, name=name, role="administrator" if admin else role
-            )
-    except CoordinatorError as exc:
-        raise click.ClickException(str(exc))
-    click.echo(f"{coordinator.role.capitalize()} {coordinator.email} created.")
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        if password is None:
+            password = _prompt_password()
+        try:
+            with unit_of_work():
+                coordinator = create_coordinator(
+                    email, password, name=name, role="administrator" if admin else role
+                )
+        except CoordinatorError as exc:
+            raise _Refused(_("Error: %(message)s", message=str(exc.message))) from None
+        if coordinator.is_administrator:
+            click.echo(_("Administrator %(email)s created.", email=coordinator.email))
+        else:
+            click.echo(_("Coordinator %(email)s created.", email=coordinator.email))
+
+
+def _prompt_password() -> str:
+    """Ask for the password twice, hidden, until both agree."""
+    from flask_babel import gettext as _
+
+    while True:
+        first = click.prompt(_("Password"), hide_input=True)
+        again = click.prompt(_("The same password again"), hide_input=True)
+        if first == again:
+            return first
+        click.echo(_("The two passwords differ. Try again."), err=True)
 
 
 @bp.cli.command("scheduler", short_help="Run the scheduler: mail, reminders, lapsed offers.")

@@ -17,7 +17,8 @@ while they are counted.
 - Signing a school up: counts against the visitor and against the address the mail goes
   to, so the public form cannot be used to mail anyone, any number of times, from the
   municipality's sender.
-- Every other public form (a school's link, a delegate's reply): against the visitor.
+- Every other public form (a school's link, a delegate's reply), and an administrator
+  setting a new password for another account: against the visitor.
 
 The limits are configuration (`RATELIMIT_LOGIN_PER_ACCOUNT` and so on, in the `limits`
 notation "5 per 15 minutes"); `RATELIMIT_ENABLED = False` turns the whole lot off (tests
@@ -46,6 +47,7 @@ limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")
 LOGIN_ENDPOINT = "auth.login"
 SIGNUP_ENDPOINT = "exchanges.signup"
 CHANGE_PASSWORD_PAGE = "auth.change_password"  # noqa: S105 (an endpoint name)
+SET_PASSWORD_PAGE = "accounts_admin.password"  # noqa: S105 (an endpoint name)
 # Public forms a visitor sends without logging in (besides logging in and signing up).
 PUBLIC_FORM_PREFIXES = ("exchanges.", "meetings.")
 
@@ -139,6 +141,8 @@ def _before_request() -> None:
         address = _address("contact_email")
         if address:
             _count("RATELIMIT_MAIL_PER_ADDRESS", "mail-address", address, _too_many_mails())
+    elif endpoint == SET_PASSWORD_PAGE:
+        _count("RATELIMIT_PUBLIC_FORMS_PER_VISITOR", "reset-visitor", visitor, _too_many_forms())
     elif endpoint.startswith(PUBLIC_FORM_PREFIXES):
         _count("RATELIMIT_PUBLIC_FORMS_PER_VISITOR", "form-visitor", visitor, _too_many_forms())
 

@@ -1,13 +1,16 @@
 """Limits on guessing passwords and on using the sign-up form as a mail relay, counted in
-the database so that they hold across gunicorn's workers."""
+the database (or in Redis, when RATELIMIT_STORAGE_URI says redis://) so that they hold
+across gunicorn's workers."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 
@@ -196,27 +199,97 @@ def _login_over_http(base: str, email: str, password: str) -> int:
         return err.code
 
 
+def _guess_on_four_workers(server: Gunicorn) -> None:
+    """Guess 24 passwords at once, then the right one: five are judged, the rest refused."""
+    server.wait_until_up()
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(
+            pool.map(
+                lambda n: _login_over_http(server.url, "office@example.org", f"guess {n}"),
+                range(24),
+            )
+        )
+    assert statuses.count(401) == 5, statuses
+    assert statuses.count(429) == 19, statuses
+    assert _login_over_http(server.url, "office@example.org", PASSWORD) == 429
+    pids = set(re.findall(r"Booting worker with pid: (\d+)", server.log.read_text()))
+    assert len(pids) == 4
+
+
 def test_the_login_limit_holds_across_gunicorns_workers(app, tmp_path):
     make_coordinator("office@example.org")
     server = Gunicorn(
         app.config["DATABASE_URL"], tmp_path, secret=app.config["SECRET_KEY"], rate_limits=True
     )
     try:
-        server.wait_until_up()
-        with ThreadPoolExecutor(8) as pool:
-            statuses = list(
-                pool.map(
-                    lambda n: _login_over_http(server.url, "office@example.org", f"guess {n}"),
-                    range(24),
-                )
-            )
-        assert statuses.count(401) == 5, statuses
-        assert statuses.count(429) == 19, statuses
-        assert _login_over_http(server.url, "office@example.org", PASSWORD) == 429
-        pids = set(re.findall(r"Booting worker with pid: (\d+)", server.log.read_text()))
-        assert len(pids) == 4
+        _guess_on_four_workers(server)
     finally:
         server.stop()
+
+
+# Another Redis for this test: TEST_REDIS_URL (as TEST_DATABASE_URL for PostgreSQL).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_keys():
+    """A key prefix of the test's own on the local Redis; whatever it counted is removed.
+
+    Skipped when no Redis answers, except under CI=true, where that fails the test.
+    """
+    in_ci = os.environ.get("CI") == "true"
+    try:
+        import redis
+    except ImportError:
+        if in_ci:
+            pytest.fail("CI=true but the redis client is missing: install the test extra")
+        pytest.skip("the redis client is not installed (pip install 'limits[redis]')")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        if in_ci:
+            pytest.fail(f"CI=true but no Redis answers at {REDIS_URL}: {exc}")
+        pytest.skip(f"no Redis answers at {REDIS_URL} ({exc}): the redis:// storage test skipped")
+    prefix = f"vanort-test-{uuid.uuid4().hex}"
+    try:
+        yield client, prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def test_the_login_limit_holds_across_gunicorns_workers_with_redis_storage(
+    app, tmp_path, redis_keys
+):
+    client, prefix = redis_keys
+    make_coordinator("office@example.org")
+    workdir = tmp_path / "redis"
+    (workdir / "instance").mkdir(parents=True)
+    # Flask-Limiter hands RATELIMIT_STORAGE_OPTIONS to the storage: here, the key prefix.
+    (workdir / "instance" / "config.py").write_text(
+        f"RATELIMIT_STORAGE_OPTIONS = {{'key_prefix': {prefix!r}}}\n", encoding="utf-8"
+    )
+    server = Gunicorn(
+        app.config["DATABASE_URL"],
+        workdir,
+        secret=app.config["SECRET_KEY"],
+        rate_limits=True,
+        extra_env={"RATELIMIT_STORAGE_URI": REDIS_URL},
+    )
+    try:
+        _guess_on_four_workers(server)
+    finally:
+        server.stop()
+    counted = [key.decode() for key in client.scan_iter(match=f"{prefix}:*")]
+    assert any("login-account" in key and "office@example.org" in key for key in counted)
+    assert any("login-visitor" in key for key in counted)
+    # Counted in Redis, not in the database's table.
+    db.session.rollback()
+    assert db.session.scalar(sa.text("SELECT count(*) FROM rate_limit")) == 0
 
 
 NEW_PASSWORD = "a brand new passphrase 2026"

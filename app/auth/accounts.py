@@ -1,9 +1,14 @@
-"""Accounts managed by an administrator: add one, change its role, deactivate or
-reactivate it. Every change is written to the audit log. Plain functions that flush,
+"""Accounts managed by an administrator: add one, change its role, set a new password for
+it, deactivate or reactivate it. Every change is written to the audit log. Plain functions that flush,
 never commit; a refused change raises AccountError with a message in the user's language.
 
 Two rules keep the installation manageable: an administrator cannot deactivate or demote
 themself, and the last active administrator is never demoted or deactivated.
+
+A new password set by an administrator (for a colleague who forgot theirs) follows the
+password rules and ends every session of the account at once, as deactivating does; the
+administrator tells the colleague, who may change it on the password page. One's own
+password is changed there, with the current one.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.auth.models import ADMINISTRATOR, COORDINATOR, ROLES, Coordinator
+from app.auth.passwords import check_password
 from app.auth.services import create_coordinator, find_coordinator
 from app.domain import DomainError
 from app.emails import normalise_email
@@ -119,6 +125,30 @@ def deactivate(account: Coordinator, actor: Coordinator) -> None:
         account,
         before=before,
         summary=audit.say("Account %(email)s deactivated", email=account.email),
+    )
+
+
+def set_password(
+    account: Coordinator, password: str, actor: Coordinator, *, must_change: bool = False
+) -> None:
+    """Give another account a new password and end every session of it.
+
+    With `must_change`, the account has to choose a password of its own after logging in.
+    """
+    if account.id == actor.id:
+        raise AccountError(
+            _l("Change your own password on the password page, with your current one.")
+        )
+    check_password(password, account.email, field="new_password")
+    before = audit.snapshot(account)
+    account.set_password(password)
+    account.must_change_password = must_change
+    account.end_sessions()
+    audit.record(
+        audit.UPDATE,
+        account,
+        before=before,
+        summary=audit.say("New password set for account %(email)s", email=account.email),
     )
 
 

@@ -1,6 +1,7 @@
 """The accounts page of the workspace, /admin/accounts/: every account with its role,
 whether it is active and when it last logged in; an administrator adds accounts, changes
-roles and deactivates or reactivates accounts (deactivating ends the account's sessions).
+roles, sets a new password for a colleague who forgot theirs, and deactivates or
+reactivates accounts (a new password and deactivating both end the account's sessions).
 
 Administrators only (`require_administrator`). The rules live in app/auth/accounts.py.
 """
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import accounts
-from app.auth.forms import AccountForm, ButtonForm, RoleForm
+from app.auth.forms import AccountForm, ButtonForm, RoleForm, SetPasswordForm
 from app.auth.models import Coordinator
 from app.domain import DomainError
 from app.extensions import db
@@ -113,6 +114,37 @@ def deactivate(account_id: int):
         "success",
     )
     return redirect(url_for(".index"))
+
+
+@bp.route("/<int:account_id>/password", methods=["GET", "POST"])
+def password(account_id: int):
+    """Set a new password for another account; its sessions end."""
+    account = _account(account_id)
+    form = SetPasswordForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                accounts.set_password(
+                    account, form.new_password.data, _me(), must_change=form.must_change.data
+                )
+            except DomainError as err:
+                show_error(form, err)
+            else:
+                flash(
+                    _(
+                        "%(email)s has a new password and has been logged out everywhere. "
+                        "Tell them the password in person or by phone, not by e-mail.",
+                        email=account.email,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".index"))
+    mine = account.id == current_user.id
+    return render_template(
+        "auth/admin/password.html", account=account, form=form, mine=mine
+    ), status
 
 
 @bp.post("/<int:account_id>/reactivate")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.formfields import Form
@@ -67,6 +67,27 @@ class RoleForm(_RoleChoices, Form):
     """Another role for an account."""
 
     role = _role_field()
+
+
+class SetPasswordForm(Form):
+    """A new password for another account, set by an administrator."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=512)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(message=_l("Enter the password again.")),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    must_change = BooleanField(
+        _l("The colleague must choose a password of their own after logging in"), default=True
+    )
 
 
 class ButtonForm(Form):

@@ -23,7 +23,8 @@ class Coordinator(UserMixin, db.Model):
     An administrator may also manage accounts, private feed tokens, retention and the
     organisation's settings. `session_version` is part of the id kept in the session
     cookie: raising it (logging out, changing the password) ends every session of the
-    account, including copies of an old cookie.
+    account, including copies of an old cookie. `must_change_password` keeps the account
+    on the password page until it replaces a temporary password.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +39,9 @@ class Coordinator(UserMixin, db.Model):
         sa.String(20), default=COORDINATOR, server_default=COORDINATOR
     )
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Set with a temporary password from an administrator: the workspace sends the account
+    # to the password page until it has chosen its own.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (
         sa.CheckConstraint("email <> ''", name="email_not_empty"),

@@ -1,12 +1,24 @@
 """Who may do what: coordinators change data, administrators also manage the installation
-(accounts, private feed tokens, retention, organisation settings), everyone else reads."""
+(accounts, private feed tokens, retention, organisation settings), everyone else reads.
+An account holding a temporary password from an administrator is sent to the password
+page from every workspace page until it has chosen its own."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+
+
+def _to_the_password_page():
+    """Send an account with a temporary password to choose its own, before anything else."""
+    flash(
+        _("The password you were given is temporary: choose one of your own to go on."),
+        "warning",
+    )
+    return redirect(url_for("auth.change_password"))
 
 
 def require_coordinator(bp: Blueprint) -> Blueprint:
@@ -16,6 +28,8 @@ def require_coordinator(bp: Blueprint) -> Blueprint:
     def _only_coordinators():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.must_change_password:
+            return _to_the_password_page()
         return None
 
     return bp
@@ -29,6 +43,8 @@ def require_administrator(bp: Blueprint) -> Blueprint:
     def _only_administrators():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.must_change_password:
+            return _to_the_password_page()
         if not current_user.is_administrator:
             abort(403)
         return None

@@ -41,18 +41,27 @@ def create_coordinator(
     `check_policy=False` is for the demo's published login only.
     """
     try:
-        email = normalise_email(email)
+        address = normalise_email(email)
     except ValueError as exc:
-        raise CoordinatorError(f"Not a valid e-mail address: {exc}") from exc
-    if find_coordinator(email) is not None:
-        raise CoordinatorError(f"A coordinator with the address {email} already exists.")
+        raise CoordinatorError(
+            _l("Not a valid e-mail address: %(email)s", email=email.strip()), field="email"
+        ) from exc
+    if find_coordinator(address) is not None:
+        raise CoordinatorError(
+            _l("An account with the address %(email)s already exists.", email=address),
+            field="email",
+        )
     if role not in ROLES:
-        raise CoordinatorError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
+        raise CoordinatorError(
+            _l("Unknown role %(role)s: one of %(roles)s.", role=role, roles=", ".join(ROLES)),
+            field="role",
+        )
     if check_policy:
         try:
-            check_password(password, email)
+            check_password(password, address)
         except PasswordError as exc:
-            raise CoordinatorError(str(exc.message), field="password") from exc
+            raise CoordinatorError(exc.message, field="password") from exc
+    email = address
     coordinator = Coordinator(email=email, name=name.strip(), role=role)
     coordinator.set_password(password)
     db.session.add(coordinator)
@@ -90,5 +99,6 @@ def change_password(coordinator: Coordinator, current: str, new: str) -> None:
         )
     check_password(new, coordinator.email, field="new_password")
     coordinator.set_password(new)
+    coordinator.must_change_password = False
     coordinator.end_sessions()
     db.session.flush()

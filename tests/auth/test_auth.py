@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from app.auth.models import Coordinator
@@ -107,7 +108,8 @@ def test_create_coordinator_prompts_for_the_password(runner):
     assert db.session.scalar(sa.select(Coordinator.email)) == "p@example.org"
 
 
-def test_create_coordinator_refuses_a_malformed_email(runner):
+def test_create_coordinator_refuses_a_malformed_email(app, runner):
+    app.config["DEFAULT_LANGUAGE"] = "en"
     result = runner.invoke(
         args=["create-coordinator", "not-an-address", "--password", "long-enough-pw"]
     )
@@ -116,7 +118,8 @@ def test_create_coordinator_refuses_a_malformed_email(runner):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Coordinator)) == 0
 
 
-def test_create_coordinator_refuses_a_taken_email(runner):
+def test_create_coordinator_refuses_a_taken_email(app, runner):
+    app.config["DEFAULT_LANGUAGE"] = "en"
     make_coordinator("office@example.org")
     result = runner.invoke(
         args=["create-coordinator", "OFFICE@example.org", "--password", "long-enough-pw"]
@@ -126,10 +129,59 @@ def test_create_coordinator_refuses_a_taken_email(runner):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Coordinator)) == 1
 
 
-def test_create_coordinator_refuses_a_short_password(runner):
+def test_create_coordinator_refuses_a_short_password(app, runner):
+    app.config["DEFAULT_LANGUAGE"] = "en"
     result = runner.invoke(args=["create-coordinator", "a@example.org", "--password", "short"])
     assert result.exit_code != 0
     assert "at least 12 characters" in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "sv",
+            [
+                "Fel: Ingen giltig e-postadress: not-an-address",
+                "Fel: Det finns redan ett konto med adressen office@example.org.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Error: Not a valid e-mail address: not-an-address",
+                "Error: An account with the address office@example.org already exists.",
+            ],
+        ),
+    ],
+)
+def test_create_coordinator_refuses_in_the_installations_language(app, runner, lang, said):
+    app.config["DEFAULT_LANGUAGE"] = lang
+    make_coordinator("office@example.org")
+    malformed = runner.invoke(
+        args=["create-coordinator", "not-an-address", "--password", "long-enough-pw"]
+    )
+    taken = runner.invoke(
+        args=["create-coordinator", "Office@example.org", "--password", "long-enough-pw"]
+    )
+    assert malformed.exit_code == taken.exit_code == 1
+    assert said[0] in malformed.output
+    assert said[1] in taken.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Coordinator)) == 1
+
+
+def test_create_coordinator_prompts_in_swedish_and_asks_again_when_the_two_differ(app, runner):
+    app.config["DEFAULT_LANGUAGE"] = "sv"
+    result = runner.invoke(
+        args=["create-coordinator", "p@example.org"],
+        input="long-enough-pw\nanother-one-pw\nlong-enough-pw\nlong-enough-pw\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Lösenord: " in result.output
+    assert "Samma lösenord en gång till: " in result.output
+    assert "De två lösenorden skiljer sig åt. Försök igen." in result.output
+    assert "Samordnaren p@example.org har lagts till." in result.output
+    assert db.session.scalar(sa.select(Coordinator)).check_password("long-enough-pw")
 
 
 def test_login_form_without_csrf_token_is_refused(app, client):

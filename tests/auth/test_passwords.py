@@ -47,14 +47,20 @@ def _count():
 
 
 @pytest.mark.parametrize(
-    ("password", "said"),
+    ("lang", "password", "said"),
     [
-        ("12345678", "at least 12 characters"),
-        ("password1234", "among the most common"),
-        ("new.person@example.org", "must not be your e-mail address"),
+        ("en", "12345678", "Error: The password must have at least 12 characters."),
+        ("en", "password1234", "among the most common"),
+        ("en", "new.person@example.org", "must not be your e-mail address"),
+        ("sv", "12345678", "Fel: Lösenordet måste ha minst 12 tecken."),
+        ("sv", "password1234", "ett av de vanligaste"),
+        ("sv", "new.person@example.org", "får inte vara din e-postadress"),
     ],
 )
-def test_create_coordinator_refuses_weak_passwords(runner, password, said):
+def test_create_coordinator_refuses_weak_passwords_in_the_installations_language(
+    app, runner, lang, password, said
+):
+    app.config["DEFAULT_LANGUAGE"] = lang
     result = runner.invoke(
         args=["create-coordinator", "new.person@example.org", "--password", password]
     )
@@ -64,8 +70,9 @@ def test_create_coordinator_refuses_weak_passwords(runner, password, said):
 
 
 def test_create_coordinator_makes_a_coordinator_by_default_and_an_administrator_when_asked(
-    runner,
+    app, runner
 ):
+    app.config["DEFAULT_LANGUAGE"] = "en"
     plain = runner.invoke(
         args=["create-coordinator", "c@example.org", "--password", "long enough pw"]
     )
@@ -84,6 +91,7 @@ def test_create_coordinator_makes_a_coordinator_by_default_and_an_administrator_
     )
     assert plain.exit_code == admin.exit_code == role.exit_code == 0, plain.output + admin.output
     assert "Coordinator c@example.org created." in plain.output
+    assert "Administrator a@example.org created." in admin.output
     roles = dict(db.session.execute(sa.select(Coordinator.email, Coordinator.role)).all())
     assert roles == {
         "c@example.org": "coordinator",

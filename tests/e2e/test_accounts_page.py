@@ -1,4 +1,5 @@
-"""The accounts page (/admin/accounts/), its confirmation and its refusals: axe finds no
+"""The accounts page (/admin/accounts/), its confirmation, a colleague's new password and
+the refusals: axe finds no
 WCAG 2.2 AA violation and nothing is wider than a 320 px window. (The scan of every page
 covers the first two as well; this one is quick to run alone and also scans the 422s.)"""
 
@@ -44,4 +45,22 @@ def test_the_accounts_pages_pass_axe_and_fit_320_px(page, demo_site, lang):
     scan("confirm deactivation")
     page.locator("form.form button.danger").click()
     scan("own deactivation refused")
+    # A colleague's new password: the form, then a weak one refused beside its field.
+    page.goto(f"{demo_site.url}/admin/accounts/?lang={lang}")
+    page.locator("#email").fill("colleague@example.org")
+    page.locator("#name").fill("Colleague")
+    page.locator("#password").fill("lantern orchard thirty gulls")
+    page.locator("form.form.narrow button[type=submit]").click()
+    page.locator("tr[data-account='colleague@example.org'] a.button.secondary").click()
+    page.wait_for_url("**/admin/accounts/*/password*")
+    page.wait_for_load_state()
+    scan("new password")
+    page.locator("#new_password").fill("password1234")
+    page.locator("#confirm").fill("password1234")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    scan("weak new password")
+    page.goto(f"{demo_site.url}/admin/accounts/1/password?lang={lang}")
+    scan("own new password")
     assert not problems, "\n".join(f"{p}:\n{r}" for p, r in problems.items())
