@@ -5,7 +5,7 @@ password and asks for it, cleared when the account changes its password; while i
 set, the workspace sends the account to the password page. An added column only:
 nothing is rebuilt on SQLite.
 
-Revision ID: 0024
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-01 02:40:00
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0024'
+revision = '0021'
 down_revision = '0020'
 branch_labels = None
 depends_on = None
