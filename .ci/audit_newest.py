@@ -23,12 +23,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -41,7 +43,7 @@ Fetch = Callable[[str], dict]
 
 def fetch_project(name: str) -> dict:
     """Return PyPI's project data for `name`."""
-    url = PROJECT_JSON.format(name=name)  # https, a constant host
+    url = PROJECT_JSON.format(name=urllib.parse.quote(name, safe=""))  # https, a constant host
     with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310
         return json.load(answer)
 
@@ -54,6 +56,12 @@ def blocks(text: str) -> list[tuple[str, str, str]]:
         if match:
             found.append((canonicalize_name(match.group(1)), match.group(2), block))
     return found
+
+
+def applies(block: str) -> bool:
+    """Return True if a pin's environment marker holds for this Python and platform."""
+    first = block.split("\n", 1)[0].rstrip(" \\")
+    return ";" not in first or Marker(first.split(";", 1)[1]).evaluate()
 
 
 def newest(project: dict) -> Version:
@@ -98,14 +106,18 @@ def answer(query: dict, fetch: Fetch) -> tuple[int, dict]:
     return 200, {"vulns": [osv_record(name, v) for v in project.get("vulnerabilities") or []]}
 
 
-def serve(fetch: Fetch) -> ThreadingHTTPServer:
-    """Start the OSV-shaped server on a free local port, in a thread."""
+def serve(fetch: Fetch, answered: set[str]) -> ThreadingHTTPServer:
+    """Start the OSV-shaped server on a free local port, in a thread; the names it
+    answered (200) go into `answered`."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             try:
                 length = int(self.headers.get("Content-Length") or 0)
-                status, body = answer(json.loads(self.rfile.read(length) or b"{}"), fetch)
+                query = json.loads(self.rfile.read(length) or b"{}")
+                status, body = answer(query, fetch)
+                if status == 200:
+                    answered.add(canonicalize_name(query["package"]["name"]))
             except Exception as error:  # any failure is the audit's failure
                 status, body = 502, {"message": f"PyPI's project data: {error}"}
             data = json.dumps(body).encode()
@@ -128,13 +140,16 @@ def main(locks: list[str], fetch: Fetch = fetch_project, pip_audit: Path | None 
     for lock in locks:
         for name, version, block in blocks(Path(lock).read_text(encoding="utf-8")):
             pinned.setdefault((name, version), block)
+    elsewhere = sorted(key for key, block in pinned.items() if not applies(block))
+    pinned = {key: block for key, block in pinned.items() if applies(block)}
     names = sorted({name for name, _ in pinned})
     with ThreadPoolExecutor(8) as pool:
         cache = dict(zip(names, pool.map(fetch, names), strict=True))
     held = sorted((n, v) for n, v in pinned if Version(v) != newest(cache[n]))
     auditable = [block for key, block in pinned.items() if key not in held]
 
-    server = serve(lambda name: cache[name] if name in cache else fetch(name))
+    answered: set[str] = set()
+    server = serve(lambda name: cache[name] if name in cache else fetch(name), answered)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             requirements = Path(tmp, "newest.txt")
@@ -152,15 +167,21 @@ def main(locks: list[str], fetch: Fetch = fetch_project, pip_audit: Path | None 
         server.shutdown()
         server.server_close()
     print(
-        f"audit: {len(auditable)} pinned packages audited against PyPI's advisories for "
+        f"audit: {len(answered)} pinned packages audited against PyPI's advisories for "
         "their newest release (the per-version data cannot be reached from here)"
     )
     if result.returncode != 0:
         return 1
+    for name, version in elsewhere:
+        print(f"audit: skipped {name} {version}: its marker leaves it out on this Python and "
+              "platform, where nothing installs it")  # fmt: skip
+    unasked = sorted({n for n, v in pinned if (n, v) not in held} - answered)
+    for name in unasked:
+        print(f"audit: NOT AUDITED: {name}: pip-audit never asked about it")
     for name, version in held:
         print(f"audit: NOT AUDITED: {name} {version}: not its newest release "
               f"({newest(cache[name])}), about which alone PyPI's project data speaks")  # fmt: skip
-    return NOT_AUDITED if held else 0
+    return NOT_AUDITED if held or unasked else 0
 
 
 if __name__ == "__main__":

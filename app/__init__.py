@@ -35,11 +35,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     app.config.from_object(cfg.Defaults)
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        app.config.update(cfg.from_environment(os.environ))
-    else:
-        app.config.update(test_config)
+    try:
+        if test_config is None:
+            app.config.from_pyfile("config.py", silent=True)
+            app.config.update(cfg.from_environment(os.environ))
+        else:
+            app.config.update(test_config)
+        app.config["DEFAULT_LANGUAGE"] = cfg.language(app.config["DEFAULT_LANGUAGE"])
+    except cfg.ConfigError as error:
+        if test_config is not None:
+            raise
+        print(f"Vänort: configuration: {error}", file=sys.stderr)
+        raise SystemExit(3) from None  # as below: gunicorn's master stops
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = cfg.secret_key_for(app.instance_path)

@@ -120,12 +120,27 @@ _INT_NAMES = {
 }
 
 
+class ConfigError(ValueError):
+    """A configuration value the app cannot run with; the message says which and why."""
+
+
 def _coerce(name: str, raw: str) -> object:
     if name in _BOOL_NAMES:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if name in _INT_NAMES:
-        return int(raw)
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
     return raw
+
+
+def language(value: object) -> str:
+    """Return DEFAULT_LANGUAGE as one of LANGUAGES: `sv-SE` or `SV` is `sv`; others refused."""
+    primary = str(value).strip().replace("_", "-").split("-", 1)[0].lower()
+    if primary not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {value!r}")
+    return primary
 
 
 def from_environment(environ: os._Environ | dict) -> dict:

@@ -23,9 +23,13 @@ def load():
 audit = load()
 
 
-def block(name: str) -> tuple[str, str, str]:
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+def block_of(lock: str, name: str) -> tuple[str, str, str]:
+    text = (ROOT / lock).read_text(encoding="utf-8")
     return next(b for b in audit.blocks(text) if b[0] == name)
+
+
+def block(name: str) -> tuple[str, str, str]:
+    return block_of("requirements.lock", name)
 
 
 def project(version: str, *vulns: dict) -> dict:
@@ -98,3 +102,19 @@ def test_a_held_back_pin_is_reported_not_audited(tmp_path, capfd, pip_audit):
     code, out = run(tmp_path, capfd, pip_audit, projects, ["flask", "jinja2"])
     assert code == audit.NOT_AUDITED
     assert "NOT AUDITED: jinja2" in out and "No known vulnerabilities found" in out
+
+
+def test_only_what_pip_audit_asked_about_counts_as_audited(tmp_path, capfd, pip_audit):
+    """A pin its marker leaves out here (Windows only) is neither installed nor audited:
+    named as skipped, and not counted among the audited."""
+    colorama = block_of("requirements-test.lock", "colorama")
+    assert "sys_platform == 'win32'" in colorama[2]
+    _, flask, _ = block("flask")
+    lock = tmp_path / "test.lock"
+    lock.write_text(block("flask")[2] + "\n" + colorama[2] + "\n", encoding="utf-8")
+    projects = {"flask": project(flask), "colorama": project(colorama[1], ADVISORY)}
+    code = audit.main([str(lock)], fetch=projects.__getitem__, pip_audit=pip_audit)
+    out = "".join(capfd.readouterr())
+    assert code == 0
+    assert "audit: 1 pinned packages audited" in out
+    assert f"skipped colorama {colorama[1]}" in out

@@ -1,10 +1,15 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import pytest
+from flask_babel import format_date
+
 from app import create_app
-from app.config import from_environment, normalise_database_url, secret_key_for
+from app.config import ConfigError, from_environment, normalise_database_url, secret_key_for
+from app.i18n import select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,3 +100,35 @@ def test_gunicorn_stops_once_when_the_database_is_unreachable(tmp_path):
     assert result.stderr.count("cannot reach the database") <= 2  # once per worker, no loop
     assert "cannot reach the database" in result.stderr
     assert "Worker failed to boot" in result.stderr
+
+
+def test_default_language_is_one_the_pages_speak(tmp_path):
+    """`sv-SE` or `EN` name a language the pages have; any other is refused at start,
+    not answered with a 500 on the first page."""
+    for given, used in (("sv-SE", "sv"), ("EN", "en"), ("en_GB", "en")):
+        app = create_app(
+            {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DEFAULT_LANGUAGE": given}
+        )
+        assert app.config["DEFAULT_LANGUAGE"] == used
+        with app.test_request_context("/", headers={"Accept-Language": "de"}):
+            assert select_locale() == used
+            assert format_date(date(2026, 12, 1))  # Babel knows the locale
+    with pytest.raises(ConfigError, match="DEFAULT_LANGUAGE"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DEFAULT_LANGUAGE": "xx"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [("DEFAULT_LANGUAGE", "de", "DEFAULT_LANGUAGE must be one of sv, en"),
+     ("SMTP_PORT", "twenty-five", "SMTP_PORT must be a whole number")],
+)  # fmt: skip
+def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path, name, value, said):
+    env = {**os.environ, name: value, "VANORT_INSTANCE_PATH": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "seed-demo"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert said in result.stderr
