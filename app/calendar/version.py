@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.agreements.models import Agreement
-from app.calendar.models import DataVersion
+from app.calendar.models import DataVersion, FeedToken
 from app.exchanges.models import Exchange
 from app.extensions import db
 from app.grants.models import Grant, GrantObligation
@@ -77,6 +77,40 @@ def current() -> Version:
             sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
         ).one()
     return Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
+
+
+def _read_statement(with_token: bool) -> sa.Select:
+    table, tokens = DataVersion.__table__, FeedToken.__table__
+    active = sa.literal(False)
+    if with_token:
+        active = (
+            sa.exists()
+            .where(tokens.c.token_hash == sa.bindparam("token_hash"), tokens.c.revoked_at.is_(None))
+            .correlate(None)
+        )
+    return sa.select(
+        table.c.version, table.c.changed_at, table.c.epoch, active.label("active")
+    ).where(table.c.id == 1)
+
+
+# Built once: the fast path runs one of them on every conditional feed request.
+_READ = {False: _read_statement(False), True: _read_statement(True)}
+
+
+def read(conn: sa.Connection, token_hash: str | None = None) -> tuple[Version, bool] | None:
+    """Return the data version, and whether an unrevoked token has this hash, in one statement.
+
+    For the feeds' fast path (`app.calendar.fastpath`): plain SQL on a pooled connection,
+    no ORM session; without a token the second value is False. None if the row is missing.
+    """
+    if token_hash is None:
+        row = conn.execute(_READ[False]).first()
+    else:
+        row = conn.execute(_READ[True], {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    found = Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
+    return found, bool(row.active)
 
 
 def ensure(conn: sa.Connection) -> None:
