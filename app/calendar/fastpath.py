@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -60,13 +61,14 @@ class ConditionalFeeds:
         self.wsgi_app = wsgi_app
         self._engine: sa.Engine | None = None
         self._pid = 0
+        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if (
             environ.get("REQUEST_METHOD") in ("GET", "HEAD")
             and environ.get("PATH_INFO", "").endswith(".ics")  # every feed's address does
             and ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
-            and self.app.config.get("FEED_FAST_PATH", True)
+            and self.app.config.get("FEED_FAST_PATH")
         ):
             headers = self.not_modified_headers(environ)
             if headers is not None:
@@ -128,7 +130,9 @@ class ConditionalFeeds:
 
     def _connect(self) -> sa.Connection:
         if self._engine is None or self._pid != os.getpid():  # none yet, or forked since
-            self._engine, self._pid = self._make_engine(), os.getpid()
+            with self._lock:
+                if self._engine is None or self._pid != os.getpid():
+                    self._engine, self._pid = self._make_engine(), os.getpid()
         return self._engine.connect()
 
     def dispose(self) -> None:
