@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -10,7 +11,9 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, redirect, request
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.http import parse_accept_header
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
@@ -38,7 +41,17 @@ def language_of(req: Request, default: str) -> str:
 
     Takes any werkzeug request, so the feeds' WSGI fast path chooses as a page does.
     """
-    return asked_language(req) or req.accept_languages.best_match(LANGUAGES) or default
+    return asked_language(req) or accepted_language(req.headers.get("Accept-Language")) or default
+
+
+@functools.lru_cache(maxsize=256)
+def accepted_language(header: str | None) -> str | None:
+    """Return the language we speak that an Accept-Language header prefers, if any.
+
+    Kept per header: browsers and calendar apps send the same few, and parsing one costs
+    more than the rest of a feed's 304.
+    """
+    return parse_accept_header(header, LanguageAccept).best_match(LANGUAGES)
 
 
 def asked_language(req: Request) -> str | None:

@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import security
 from app.calendar import routes, tokens, version
-from app.httpcache import not_modified
+from app.httpcache import not_modified, validator_headers
 from app.i18n import language_of
 from app.timeutil import utcnow
 
@@ -98,7 +98,7 @@ class ConditionalFeeds:
         token_hash = tokens.digest(args["token"]) if private else None
         try:
             found = self._read(token_hash)
-        except sa.exc.SQLAlchemyError:
+        except Exception:  # the database's or its driver's: Flask answers, as it can
             log.warning("the feeds' fast path could not read the data version", exc_info=True)
             return None
         if found is None:
@@ -125,15 +125,22 @@ class ConditionalFeeds:
         return _headers(config, request.is_secure, etag, last_modified, private=private)
 
     def _read(self, token_hash: str | None) -> tuple[version.Version, bool] | None:
-        with self._connect() as conn:
-            return version.read(conn, token_hash)
+        engine = self._engine_now()
+        connection = engine.raw_connection()  # from the pool; back to it on close
+        try:
+            return version.read(connection, engine.dialect, token_hash)
+        except engine.dialect.loaded_dbapi.Error:
+            connection.invalidate()  # perhaps dropped by the server: never reused
+            raise
+        finally:
+            connection.close()
 
-    def _connect(self) -> sa.Connection:
+    def _engine_now(self) -> sa.Engine:
         if self._engine is None or self._pid != os.getpid():  # none yet, or forked since
             with self._lock:
                 if self._engine is None or self._pid != os.getpid():
                     self._engine, self._pid = self._make_engine(), os.getpid()
-        return self._engine.connect()
+        return self._engine
 
     def dispose(self) -> None:
         """Close the fast path's own connections (PostgreSQL's; SQLite uses the app's)."""
@@ -167,9 +174,7 @@ def _has_nul(values) -> bool:
     return any("\x00" in k or "\x00" in v for k, v in values.items(multi=True))
 
 
-def _headers(config, secure: bool, etag: str, last_modified, *, private: bool):
-    from app.httpcache import validator_headers
-
+def _headers(config, secure: bool, etag: str, last_modified: datetime, *, private: bool):
     extra = routes.feed_headers(private=private)
     extra["Vary"] = f"{extra['Vary']}, {SESSION_VARY}"
     headers = validator_headers(
