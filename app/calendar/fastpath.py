@@ -70,7 +70,11 @@ class ConditionalFeeds:
             and ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
             and self.app.config.get("FEED_FAST_PATH")
         ):
-            headers = self.not_modified_headers(environ)
+            try:
+                headers = self.not_modified_headers(environ)
+            except Exception:  # the database's, its driver's, anything: Flask answers instead
+                log.warning("the feeds' fast path failed; Flask answers", exc_info=True)
+                headers = None
             if headers is not None:
                 start_response(STATUS, headers)
                 return []
@@ -96,11 +100,7 @@ class ConditionalFeeds:
         if _has_nul(request.args):
             return None
         token_hash = tokens.digest(args["token"]) if private else None
-        try:
-            found = self._read(token_hash)
-        except Exception:  # the database's or its driver's: Flask answers, as it can
-            log.warning("the feeds' fast path could not read the data version", exc_info=True)
-            return None
+        found = self._read(token_hash)
         if found is None:
             return None
         current, active = found

@@ -176,3 +176,31 @@ def test_behind_a_trusted_proxy_the_fast_304_knows_the_visitor_used_https(app):
         fastpath.dispose(proxied)
         with proxied.app_context():
             db.engine.dispose()
+
+
+def test_when_the_fast_path_cannot_reach_the_database_flask_answers(app, client, tmp_path):
+    import os
+
+    import sqlalchemy as sa
+
+    etag = {"If-None-Match": client.get("/calendar.ics").headers["ETag"]}
+    middleware = fast_path(app)
+    kept = middleware._engine, middleware._pid
+    unreachable = sa.create_engine(f"sqlite:///{tmp_path}/no/such/folder/x.db")
+    middleware._engine, middleware._pid = unreachable, os.getpid()
+    try:
+        with pytest.raises(unreachable.dialect.loaded_dbapi.OperationalError):
+            answers_before_flask(app, "/calendar.ics", headers=etag)
+        assert client.get("/calendar.ics", headers=etag).status_code == 304  # from Flask
+        assert client.get("/calendar.ics", headers={"If-None-Match": '"other"'}).status_code == 200
+    finally:
+        middleware._engine, middleware._pid = kept
+        unreachable.dispose()
+
+
+def test_a_head_request_is_answered_304_too(app, client):
+    etag = client.get("/calendar.ics").headers["ETag"]
+    assert answers_before_flask(
+        app, "/calendar.ics", method="HEAD", headers={"If-None-Match": etag}
+    )
+    assert client.head("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
