@@ -9,8 +9,9 @@
 6. the peak resident memory of a worker that served the 10,000-event feed (< 200 MB).
 
 Needs a PostgreSQL server (BENCH_PG_ADMIN_URL, default postgres@127.0.0.1); makes its
-own database `vanort_bench` (BENCH_PG_DB). `--only N` runs figure N alone (repeatable;
-the gunicorn server starts for any of them, the feed's 304 is always measured). Without one, the PostgreSQL figures say so and are skipped.
+own database `vanort_bench` (BENCH_PG_DB). Without one, the PostgreSQL figures say so
+and are skipped. `--only N` runs figure N alone (repeatable: `--only 2 --only 6`); figure 2
+is measured whenever the app's gunicorn runs.
 """
 
 from __future__ import annotations
