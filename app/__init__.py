@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from app import boundary, dbutil, errors, i18n, mail, ratelimits, security, subscribe
+    from app.calendar import fastpath
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -91,6 +92,8 @@ def _init_extensions(app: Flask) -> None:
     subscribe.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    # Before security: its ProxyFix (TRUSTED_PROXIES) must wrap the fast path too.
+    fastpath.init_app(app)
     security.init_app(app)
     # Before the boundary: its counters are written before the request's transaction begins.
     ratelimits.init_app(app)

@@ -95,6 +95,9 @@ class Defaults:
     # Behind one, set 1: the limits then count the visitor's address, not the proxy's,
     # and HSTS and Secure cookies follow the visitor's https.
     TRUSTED_PROXIES = 0
+    # A calendar app asking again for an unchanged feed gets its 304 in front of Flask
+    # (app/calendar/fastpath.py); False sends every request through Flask.
+    FEED_FAST_PATH = True
     # Disposal of personal data (app/records/rules.py): months after the record's end
     # (the exchange, the meeting, the mail, the reminded event, the logged change); 0 keeps
     # the records. The municipality's records plan (dokumenthanteringsplan) decides.

@@ -35,20 +35,70 @@ def _whole_seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def is_not_modified(etag: str, last_modified: datetime | None) -> bool:
-    """Tell whether the request's validators say its copy of this answer is current."""
-    if request.method not in CONDITIONAL_METHODS:
+def not_modified(
+    method: str,
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    etag: str,
+    last_modified: datetime | None,
+) -> bool:
+    """Tell whether a request's validators say its copy of this answer is current.
+
+    Takes the method and the two header values as sent (None when absent), so the feeds'
+    WSGI fast path (`app.calendar.fastpath`) decides exactly as a Flask view does.
+    """
+    if method not in CONDITIONAL_METHODS:
         return False
-    if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:  # present, even empty: If-Modified-Since is ignored
         tags = parse_etags(if_none_match)
         return tags.contains_weak(etag.strip('"'))  # also true for `*`
     if last_modified is None:
         return False
-    since = parse_date(request.headers.get("If-Modified-Since"))
+    since = parse_date(if_modified_since)
     if since is None or since > datetime.now(UTC):  # absent, malformed, or in the future
         return False
     return _whole_seconds(last_modified) <= since.astimezone(UTC)
+
+
+def is_not_modified(etag: str, last_modified: datetime | None) -> bool:
+    """Tell whether the current request's validators say its copy of this answer is current."""
+    return not_modified(
+        request.method,
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+        etag,
+        last_modified,
+    )
+
+
+def validator_headers(
+    etag: str,
+    *,
+    last_modified: datetime | None,
+    max_age: int,
+    extra_headers: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Return the headers a full answer and its 304 both carry: validators, Cache-Control."""
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(_whole_seconds(last_modified))
+    headers.update(extra_headers or {})
+    return headers
+
+
+class NotModified(Response):
+    """A 304 that keeps its Last-Modified (werkzeug drops it with the body's headers).
+
+    A cache that revalidates updates its stored headers from the 304 (RFC 9111 4.3.4),
+    so the 304 says when the answer last changed, as the full answer would.
+    """
+
+    def get_wsgi_headers(self, environ):
+        headers = super().get_wsgi_headers(environ)
+        last_modified = self.headers.get("Last-Modified")
+        if last_modified is not None and "Last-Modified" not in headers:
+            headers["Last-Modified"] = last_modified
+        return headers
 
 
 def conditional_response(
@@ -67,12 +117,11 @@ def conditional_response(
     computed before (a cached feed keeps it with its bytes).
     """
     etag = etag or etag_for(body)
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
-    if last_modified is not None:
-        headers["Last-Modified"] = http_date(_whole_seconds(last_modified))
-    headers.update(extra_headers or {})
+    headers = validator_headers(
+        etag, last_modified=last_modified, max_age=max_age, extra_headers=extra_headers
+    )
     if is_not_modified(etag, last_modified):
-        response = Response(status=304)
+        response = NotModified(status=304)
         del response.headers["Content-Type"]  # a 304 has no body to describe
         response.headers.update(headers)
         return response

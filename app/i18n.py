@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -10,8 +11,11 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, redirect, request
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.http import parse_accept_header
 from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Request
 
 from app.config import LANGUAGES
 from app.timeutil import to_local
@@ -29,17 +33,36 @@ def select_locale() -> str:
     """Pick ?lang=, then the browser's Accept-Language, then the instance default."""
     if not has_request_context():  # a CLI command or a job: the instance default
         return current_app.config["DEFAULT_LANGUAGE"]
-    asked = explicit_language()
-    if asked:
-        return asked
-    best = request.accept_languages.best_match(LANGUAGES)
-    return best or current_app.config["DEFAULT_LANGUAGE"]
+    return language_of(request, current_app.config["DEFAULT_LANGUAGE"])
+
+
+def language_of(req: Request, default: str) -> str:
+    """Return the language a request asks for: ?lang=, then Accept-Language, then `default`.
+
+    Takes any werkzeug request, so the feeds' WSGI fast path chooses as a page does.
+    """
+    return asked_language(req) or accepted_language(req.headers.get("Accept-Language")) or default
+
+
+@functools.lru_cache(maxsize=256)
+def accepted_language(header: str | None) -> str | None:
+    """Return the language we speak that an Accept-Language header prefers, if any.
+
+    Kept per header: browsers and calendar apps send the same few, and parsing one costs
+    more than the rest of a feed's 304.
+    """
+    return parse_accept_header(header, LanguageAccept).best_match(LANGUAGES)
+
+
+def asked_language(req: Request) -> str | None:
+    """Return the language a request asks for with ?lang=, if it is one we speak."""
+    asked = req.args.get("lang", "").strip().lower()
+    return asked if asked in LANGUAGES else None
 
 
 def explicit_language() -> str | None:
     """Return the language asked for with ?lang=, if it is one we speak."""
-    asked = request.args.get("lang", "").strip().lower()
-    return asked if asked in LANGUAGES else None
+    return asked_language(request)
 
 
 def current_language() -> str:

@@ -41,18 +41,30 @@ def content_security_policy(config) -> str:
     )
 
 
-def _is_https() -> bool:
-    return request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https"
+def is_https(secure_request: bool, config) -> bool:
+    """Tell whether the answer goes out over HTTPS (the request's scheme, or the site's)."""
+    return secure_request or config.get("PREFERRED_URL_SCHEME") == "https"
+
+
+def site_headers(config, *, https: bool) -> dict[str, str]:
+    """Return the headers every answer carries unless it sets its own (the feeds' fast
+    path, `app.calendar.fastpath`, sends them too)."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(config),
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",  # frame-ancestors, for older browsers
+    }
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
 
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config))
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for older browsers
-    if _is_https():
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    https = is_https(request.is_secure, current_app.config)
+    for name, value in site_headers(current_app.config, https=https).items():
+        headers.setdefault(name, value)
     # A coordinator's view of a public page (the calendar with reminders and drafts, say)
     # holds what the public may not see: no browser or proxy keeps it either.
     if request.path.startswith(PRIVATE_PREFIXES) or (

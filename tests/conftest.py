@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from app import create_app, installation
 from app import models as _all_models  # noqa: F401  (the whole schema on the metadata)
 from app.auth import models as auth_models
+from app.calendar import fastpath
 from app.calendar import version as data_version
 from app.extensions import db
 from tests.factories import PASSWORD
@@ -241,6 +242,7 @@ class SessionDatabase:
             )
 
     def dispose(self) -> None:
+        fastpath.dispose(self.app)  # the feeds' fast path keeps a pool of its own
         with self.app.app_context():
             db.engine.dispose()
 

@@ -27,10 +27,16 @@ _EVENTS = "vanort.event_cache"
 
 
 class FeedCache:
-    """A thread-safe LRU of rendered feeds."""
+    """A thread-safe LRU of rendered feeds, and of the ETags each feed address answered with.
+
+    The ETags are kept under the address's own key (the feed as the URL names it, the
+    language, the year, the data version and the public address), so the fast path for
+    conditional requests (`app.calendar.fastpath`) finds them without Flask or a query.
+    """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._entries: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
+        self._etags: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.renders = 0  # how many feeds were rendered rather than served from the cache
@@ -51,9 +57,23 @@ class FeedCache:
                 self._entries.popitem(last=False)
         return entry
 
+    def remember_etag(self, key: Hashable, etag: str) -> None:
+        """Note the ETag a feed address answers with under `key` (see the class)."""
+        with self._lock:
+            self._etags[key] = etag
+            self._etags.move_to_end(key)
+            while len(self._etags) > self.max_entries:
+                self._etags.popitem(last=False)
+
+    def etag(self, key: Hashable) -> str | None:
+        """Return the ETag noted under `key`, if this process served that feed."""
+        with self._lock:
+            return self._etags.get(key)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._etags.clear()
 
 
 def event_cache() -> EventCache:

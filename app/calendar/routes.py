@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Flask, Response, abort, current_app
 
 from app.calendar import feeds, tokens, version
 from app.calendar.cache import FeedCache
@@ -26,17 +26,23 @@ MAX_AGE = 15 * 60  # seconds a client or proxy may reuse a public feed
 _CACHE = "vanort.feed_cache"
 
 
-def feed_cache() -> FeedCache:
+def feed_cache(app: Flask | None = None) -> FeedCache:
     """Return this process's cache of rendered feeds."""
-    return current_app.extensions.setdefault(_CACHE, FeedCache())
+    return (app or current_app).extensions.setdefault(_CACHE, FeedCache())
 
 
-def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = False) -> Response:
-    current = version.current()
-    lang = current_language()
-    year = utcnow().year
-    cache_key = (*key, lang, year, current.key, current_app.config["PUBLIC_BASE_URL"])
-    body, etag = feed_cache().get_or_render(cache_key, lambda: render(lang, year))
+def address_key(route: tuple, lang: str, year: int, current: version.Version, base: str) -> tuple:
+    """Return the key of the ETag a feed address answers with (`FeedCache.remember_etag`).
+
+    `route` is the feed as its URL names it: ("all",), ("partner", slug), ("private",).
+    A partner's slug stays the same partner while the data version stays (partners are
+    tracked by it), and every private token opens the same feed.
+    """
+    return (route, lang, year, current.key, base)
+
+
+def feed_headers(*, private: bool) -> dict[str, str]:
+    """Return the headers a feed's answer carries besides its validators."""
     headers = {
         "Vary": "Accept-Language",
         "Content-Disposition": 'inline; filename="vanort.ics"',
@@ -47,29 +53,48 @@ def _answer(key: tuple, render: Callable[[str, int], bytes], *, private: bool = 
             "X-Robots-Tag": "noindex, nofollow",
             "Referrer-Policy": "no-referrer",
         }
+    return headers
+
+
+def _answer(
+    route: tuple, key: tuple, render: Callable[[str, int], bytes], *, private: bool = False
+) -> Response:
+    current = version.current()
+    lang = current_language()
+    year = utcnow().year
+    base = current_app.config["PUBLIC_BASE_URL"]
+    cache = feed_cache()
+    body, etag = cache.get_or_render(
+        (*key, lang, year, current.key, base), lambda: render(lang, year)
+    )
+    cache.remember_etag(address_key(route, lang, year, current, base), etag)
     return conditional_response(
         body,
         mimetype="text/calendar",
         last_modified=current.last_modified(datetime.now(UTC)),
         max_age=MAX_AGE,
-        extra_headers=headers,
+        extra_headers=feed_headers(private=private),
         etag=etag,
     )
 
 
+def _public(kind: str) -> Response:
+    return _answer((kind,), (kind,), lambda lang, year: feeds.public_feed(kind, lang, year))
+
+
 @bp.get("/calendar.ics")
 def everything():
-    return _answer(("all",), lambda lang, year: feeds.public_feed("all", lang, year))
+    return _public("all")
 
 
 @bp.get("/calendar/meetings.ics")
 def meetings():
-    return _answer(("meetings",), lambda lang, year: feeds.public_feed("meetings", lang, year))
+    return _public("meetings")
 
 
 @bp.get("/calendar/exchanges.ics")
 def exchanges():
-    return _answer(("exchanges",), lambda lang, year: feeds.public_feed("exchanges", lang, year))
+    return _public("exchanges")
 
 
 @bp.get("/calendar/partners/<slug>.ics")
@@ -77,14 +102,18 @@ def partner(slug: str):
     found = partner_by_slug(slug)
     if found is None:
         abort(404)
-    return _answer(("partner", found.id), lambda lang, year: feeds.partner_feed(found, lang, year))
+    return _answer(
+        ("partner", slug),
+        ("partner", found.id),
+        lambda lang, year: feeds.partner_feed(found, lang, year),
+    )
 
 
 @bp.get("/calendar/private/<token>.ics")
 def private(token: str):
     if tokens.active_token(token) is None:
         abort(404)
-    return _answer(("private",), feeds.private_feed, private=True)
+    return _answer(("private",), ("private",), feeds.private_feed, private=True)
 
 
 # The month and year pages live on this blueprint too (after `bp` exists: they import it).

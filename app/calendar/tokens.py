@@ -22,7 +22,8 @@ class TokenError(DomainError):
     """A token cannot be made or revoked as asked."""
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
+    """Return the SHA-256 under which a token with this secret is stored."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -33,7 +34,7 @@ def create_token(label: str, coordinator: Coordinator | None) -> tuple[FeedToken
         raise TokenError(_l("Say who or what the feed is for."), field="label")
     secret = secrets.token_urlsafe(TOKEN_BYTES)
     token = FeedToken(
-        label=label, token_hash=_digest(secret), hint=secret[:6], created_by=coordinator
+        label=label, token_hash=digest(secret), hint=secret[:6], created_by=coordinator
     )
     db.session.add(token)
     db.session.flush()
@@ -50,7 +51,7 @@ def active_token(secret: str) -> FeedToken | None:
     """Return the unrevoked token with this secret, or None."""
     return db.session.scalar(
         sa.select(FeedToken).where(
-            FeedToken.token_hash == _digest(secret), FeedToken.revoked_at.is_(None)
+            FeedToken.token_hash == digest(secret), FeedToken.revoked_at.is_(None)
         )
     )
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.agreements.models import Agreement
-from app.calendar.models import DataVersion
+from app.calendar.models import DataVersion, FeedToken
 from app.exchanges.models import Exchange
 from app.extensions import db
 from app.grants.models import Grant, GrantObligation
@@ -77,6 +77,58 @@ def current() -> Version:
             sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
         ).one()
     return Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
+
+
+def _read_statement(with_token: bool) -> sa.Select:
+    table, tokens = DataVersion.__table__, FeedToken.__table__
+    active = sa.literal(False)
+    if with_token:
+        active = (
+            sa.exists()
+            .where(tokens.c.token_hash == sa.bindparam("token_hash"), tokens.c.revoked_at.is_(None))
+            .correlate(None)
+        )
+    return sa.select(
+        table.c.version, table.c.changed_at, table.c.epoch, active.label("active")
+    ).where(table.c.id == 1)
+
+
+# Built once: the fast path runs one of them on every conditional feed request.
+_READ = {False: _read_statement(False), True: _read_statement(True)}
+_COMPILED: dict[tuple[str, str, bool], tuple[str, dict, tuple[str, ...] | None]] = {}
+
+
+def _compiled_read(dialect: sa.Dialect, with_token: bool):
+    """Return the read's SQL for this dialect, its parameters, and their order if positional."""
+    key = (dialect.name, dialect.paramstyle, with_token)
+    if key not in _COMPILED:
+        compiled = _READ[with_token].compile(dialect=dialect)
+        params = compiled.construct_params({"token_hash": ""} if with_token else None)
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        _COMPILED[key] = (compiled.string, params, order)
+    return _COMPILED[key]
+
+
+def read(dbapi_connection, dialect: sa.Dialect, token_hash: str | None = None):
+    """Return the data version, and whether an unrevoked token has this hash, in one statement.
+
+    For the feeds' fast path (`app.calendar.fastpath`): the statement compiled once, run on
+    a pooled DBAPI connection, with no ORM session and no SQLAlchemy result (a fifth of
+    the cost); without a token the second value is False. None if the row is missing.
+    """
+    sql, params, order = _compiled_read(dialect, token_hash is not None)
+    if token_hash is not None:
+        params = {**params, "token_hash": token_hash}
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params if order is None else tuple(params[n] for n in order))
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        return None
+    number, changed_at, epoch, active = row
+    return Version(key=f"{epoch}.{number}", changed_at_ms=int(changed_at)), bool(active)
 
 
 def ensure(conn: sa.Connection) -> None:
