@@ -32,8 +32,8 @@ from app.extensions import db
 from app.grants.labels import DUE_TITLES
 from app.grants.models import GrantObligation
 from app.i18n import LANGUAGES, localized
-from app.meetings.models import REPLY_DECLINED, Delegate, Meeting, MeetingSeries
-from app.meetings.occurrences import SeriesOccurrence, series_occurrences, series_query
+from app.meetings.models import REPLY_DECLINED, Delegate, Meeting
+from app.meetings.occurrences import SeriesOccurrence, series_between
 from app.partners.services import home_timezone
 from app.reminders import rules as r
 from app.reminders.models import Reminder
@@ -164,16 +164,13 @@ class _Held:
 def _meetings(start: datetime, end: datetime) -> list[_Held]:
     lang = current_app.config["DEFAULT_LANGUAGE"]
     found: list[_Held] = []
-    occurrences: list[SeriesOccurrence] = []
-    through = end.astimezone(UTC).date() + timedelta(days=2)
-    # A series that ended over a year before the window (a moved last meeting included)
-    # has nothing left that can be due.
-    long_ago = start.date() - timedelta(days=366)
-    ended = sa.and_(MeetingSeries.until_date.is_not(None), MeetingSeries.until_date < long_ago)
-    for series in db.session.scalars(series_query(include_unpublished=True).where(~ended)):
-        occurrences += [
-            o for o in series_occurrences(series, through=through) if _within(o.start, start, end)
-        ]
+    # Every series' occurrences in the window, from the per-process index by data version
+    # (or expanded here while this session holds uncommitted changes).
+    occurrences: list[SeriesOccurrence] = [
+        o
+        for o in series_between(start, end + timedelta(microseconds=1), include_unpublished=True)
+        if _within(o.start, start, end)
+    ]
     delegates: dict[tuple[int, datetime], list[Delegate]] = {}
     if occurrences:
         rows = db.session.scalars(
