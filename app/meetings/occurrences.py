@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import localized
+from app.installation import calendar_uid
 from app.meetings import recurrence, rotation
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path
 from app.meetings.memo import memo, series_key
@@ -434,15 +435,7 @@ def _meetings_between(
 ) -> list[Meeting]:
     """Return the one-off meetings in the window; with a limit, only the first ones by start
     (and any that start at the same moment as the last of them, as the UID decides ties)."""
-    conditions = [Meeting.ends_at > start]
-    if not include_removed:
-        conditions.append(Meeting.cancelled_at.is_(None))
-    if end is not None:
-        conditions.append(Meeting.starts_at < end)
-    if not include_unpublished:
-        conditions.append(Meeting.published.is_(True))
-    if host_id is not None:
-        conditions.append(Meeting.partner_id == host_id)
+    conditions = _meeting_conditions(start, end, include_unpublished, include_removed, host_id)
     query = sa.select(Meeting).where(*conditions)
     if limit is not None:
         last = (
@@ -455,6 +448,71 @@ def _meetings_between(
         )
         query = query.where(Meeting.starts_at <= sa.func.coalesce(last, Meeting.starts_at))
     return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
+
+
+def _meeting_conditions(
+    start: datetime,
+    end: datetime | None,
+    include_unpublished: bool,
+    include_removed: bool,
+    host_id: int | None,
+) -> list[sa.ColumnElement[bool]]:
+    conditions = [Meeting.ends_at > start]
+    if not include_removed:
+        conditions.append(Meeting.cancelled_at.is_(None))
+    if end is not None:
+        conditions.append(Meeting.starts_at < end)
+    if not include_unpublished:
+        conditions.append(Meeting.published.is_(True))
+    if host_id is not None:
+        conditions.append(Meeting.partner_id == host_id)
+    return conditions
+
+
+@dataclass(frozen=True)
+class Hosted:
+    """Who hosts a meeting and when: all some summaries need."""
+
+    start: datetime
+    uid: str
+    host_id: int
+    status: str
+
+
+def hosted_between(
+    start: datetime, end: datetime, *, include_unpublished: bool = False
+) -> list[Hosted]:
+    """Return the host of each meeting (not cancelled or skipped) in the window, by start,
+    without loading the meetings themselves."""
+    from app.meetings import index
+
+    entries = index.window(
+        start, end, include_unpublished=include_unpublished, include_removed=False
+    )
+    if entries is None:
+        found = [
+            Hosted(o.start, occurrence_uid(o.series, o.key), o.host.id, o.status)
+            for o in series_between(start, end, include_unpublished=include_unpublished)
+            if o.host is not None
+        ]
+    else:
+        found = [
+            Hosted(e.start, e.uid, e.host_id, e.occurrence.status)
+            for e in entries
+            if e.host_id is not None
+        ]
+    conditions = _meeting_conditions(start, end, include_unpublished, False, None)
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.starts_at, Meeting.timezone, Meeting.partner_id).where(
+            *conditions
+        )
+    )
+    found.extend(
+        Hosted(to_local(starts_at, zone), calendar_uid("meeting", id_), partner_id, CONFIRMED)
+        for id_, starts_at, zone, partner_id in rows
+    )
+    found.sort(key=lambda h: (h.start, h.uid))
+    return found
 
 
 def upcoming_occurrences(
