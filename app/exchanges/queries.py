@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.exchanges import allocation
 from app.exchanges import models as m
@@ -85,6 +86,7 @@ def open_exchanges(now: datetime | None = None) -> list[Exchange]:
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(
                 Exchange.status == m.OPEN,
                 Exchange.signup_closes_at > now,
@@ -101,6 +103,7 @@ def listed_exchanges(now: datetime | None = None) -> list[Exchange]:
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(Exchange.status != m.DRAFT, Exchange.ends_on >= today)
             .order_by(Exchange.starts_on, Exchange.id)
         )
@@ -113,6 +116,7 @@ def coming_for_partner(partner_id: int, now: datetime | None = None) -> list[Exc
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(
                 Exchange.partner_id == partner_id,
                 Exchange.status.in_((m.OPEN, m.CLOSED)),
@@ -128,7 +132,11 @@ def exchanges_between(
 ) -> list[Exchange]:
     """Return the public exchanges (and drafts, if asked) with a day from `first` to `last`,
     soonest first (the API, the calendar pages)."""
-    query = sa.select(Exchange).where(Exchange.starts_on <= last, Exchange.ends_on >= first)
+    query = (
+        sa.select(Exchange)
+        .options(joinedload(Exchange.partner))
+        .where(Exchange.starts_on <= last, Exchange.ends_on >= first)
+    )
     if not drafts:
         query = query.where(Exchange.status != m.DRAFT)
     if partner_id is not None:

@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from app.calendar import version
 from app.extensions import db
@@ -154,8 +153,8 @@ def window(
 def load_series(entries: list[Entry]) -> tuple[dict[int, MeetingSeries], dict[int, Partner]]:
     """Return the series the entries name, with their hosts, and the partners hosting them.
 
-    A fixed number of statements however many series: the series, their hosts (with their
-    partners), and only if a host is not among those, the hosts by id.
+    Three statements however many series: the series, their places in the rotation, and
+    every partner those and the entries name (each partner read once, not once per row).
     """
     ids = sorted({e.series_id for e in entries})
     if not ids:
@@ -173,22 +172,18 @@ def load_series(entries: list[Entry]) -> tuple[dict[int, MeetingSeries], dict[in
         sa.select(SeriesHost)
         .where(SeriesHost.series_id.in_(ids))
         .order_by(SeriesHost.series_id, SeriesHost.position)
+        .options(lazyload(SeriesHost.partner))  # read below, each partner once
     ):
         hosts[host.series_id].append(host)
-    partners: dict[int, Partner] = {}
+    wanted = {h.partner_id for found in hosts.values() for h in found}
+    wanted |= {e.host_id for e in entries} | {e.scheduled_id for e in entries}
+    wanted.discard(None)
+    partners = {
+        p.id: p for p in db.session.scalars(sa.select(Partner).where(Partner.id.in_(wanted)))
+    }
+    for found in hosts.values():
+        for h in found:
+            set_committed_value(h, "partner", partners[h.partner_id])
     for s in series.values():
         set_committed_value(s, "hosts", hosts[s.id])
-        partners.update((h.partner.id, h.partner) for h in hosts[s.id])
-    wanted = {e.host_id for e in entries} | {e.scheduled_id for e in entries}
-    missing = set()
-    for partner_id in wanted - set(partners) - {None}:
-        held = db.session.identity_map.get(identity_key(Partner, partner_id))
-        if held is not None and not sa.inspect(held).expired_attributes:
-            partners[partner_id] = held
-        else:
-            missing.add(partner_id)
-    if missing:
-        partners.update(
-            (p.id, p) for p in db.session.scalars(sa.select(Partner).where(Partner.id.in_(missing)))
-        )
     return series, partners
