@@ -3,9 +3,14 @@ every meeting (series occurrences and one-off meetings) in a window of time.
 
 For other areas:
 - `upcoming_occurrences(now, limit, include_unpublished=False)` -> list[UpcomingOccurrence]
-  (home page, dashboard, /api/v1/events, feeds);
-- `occurrences_between(start, end, include_unpublished=False)` -> the same, in a window.
-- `coming_for_partner(partner, now, limit)` -> the coming ones with a partner (its page).
+  (home page, dashboard);
+- `occurrences_between(start, end, include_unpublished=False, ..., host_id=, limit=)` ->
+  the same, in a window (/api/v1/events, the calendar pages);
+- `coming_for_partner(partner, now, limit)` -> the coming ones with a partner (its page);
+- `series_between(start, end, ...)` -> list[SeriesOccurrence] (the reminders' sources);
+- `hosted_between(start, end)` -> who hosts each meeting and when (the dashboard).
+Windows read series from the per-process index (`app.meetings.index`), one-off meetings
+from the database, each only as many as are shown.
 """
 
 from __future__ import annotations
