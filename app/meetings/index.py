@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.calendar import version
 from app.extensions import db
 from app.meetings.links import occurrence_uid
-from app.meetings.memo import Memo
+from app.meetings.memo import Memo, memo, series_key
 from app.meetings.models import MeetingSeries, SeriesHost
 from app.meetings.recurrence import CANCELLED, SKIPPED, Occurrence
 from app.partners.models import Partner
@@ -43,8 +43,10 @@ KEPT = 4  # indexes kept per process: the current one and a few a slower request
 class Entry:
     """One occurrence of a series, without database objects."""
 
-    start: datetime
+    at: int  # the start as microseconds since 1970 UTC: sorting and comparing aware
+    until: int  # datetimes of many zones costs a UTC offset per comparison
     uid: str
+    start: datetime
     end: datetime
     series_id: int
     published: bool
@@ -61,8 +63,8 @@ class Index:
 
     day: date  # the UTC day it was built for: horizons and open windows move with it
     entries: list[Entry]
-    starts: list[datetime]
-    longest: timedelta  # no occurrence lasts longer: how far back a window's overlap reaches
+    starts: list[int]  # each entry's `at`
+    longest: int  # no occurrence lasts longer (µs): how far back a window's overlap reaches
 
     @property
     def reach(self) -> date:
@@ -76,29 +78,46 @@ def open_through(series: MeetingSeries, day: date) -> date:
 
 
 def _build(day: date) -> Index:
-    from app.meetings.occurrences import series_occurrences, series_query
+    from app.meetings.occurrences import series_query
 
-    entries = []
+    made = memo("index-entries")  # each series' entries, by the contents of its rows
+    entries: list[Entry] = []
     for series in db.session.scalars(series_query(include_unpublished=True)):
         through = open_through(series, day)
-        for o in series_occurrences(series, through=through, include_removed=True):
-            entries.append(
-                Entry(
-                    start=o.start,
-                    uid=occurrence_uid(series, o.key),
-                    end=o.end,
-                    series_id=series.id,
-                    published=series.published,
-                    occurrence=o.occurrence,
-                    host_id=None if o.host is None else o.host.id,
-                    scheduled_id=None if o.scheduled_host is None else o.scheduled_host.id,
-                    swap_reason=o.swap_reason,
-                    swap_reason_en=o.swap_reason_en,
-                )
-            )
-    entries.sort(key=lambda e: (e.start, e.uid))
-    longest = max((e.end - e.start for e in entries), default=timedelta(0))
-    return Index(day, entries, [e.start for e in entries], longest)
+        key = (series_key(series), through, day)
+        entries.extend(made.get(key, lambda s=series, t=through: _entries(s, t)))
+    entries.sort(key=lambda e: (e.at, e.uid))
+    longest = max((e.until - e.at for e in entries), default=0)
+    return Index(day, entries, [e.at for e in entries], longest)
+
+
+def _entries(series: MeetingSeries, through: date) -> list[Entry]:
+    from app.meetings.occurrences import series_occurrences
+
+    return [
+        Entry(
+            at=_micros(o.start),
+            until=_micros(o.end),
+            start=o.start,
+            uid=occurrence_uid(series, o.key),
+            end=o.end,
+            series_id=series.id,
+            published=series.published,
+            occurrence=o.occurrence,
+            host_id=None if o.host is None else o.host.id,
+            scheduled_id=None if o.scheduled_host is None else o.scheduled_host.id,
+            swap_reason=o.swap_reason,
+            swap_reason_en=o.swap_reason_en,
+        )
+        for o in series_occurrences(series, through=through, include_removed=True)
+    ]
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def current_index() -> Index | None:
@@ -132,11 +151,12 @@ def window(
             return None
     elif end.astimezone(UTC).date() + timedelta(days=1) > index.reach:
         return None
-    lo = bisect_left(index.starts, start - index.longest)
-    hi = len(index.entries) if end is None else bisect_left(index.starts, end)
+    begins = _micros(start)
+    lo = bisect_left(index.starts, begins - index.longest)
+    hi = len(index.entries) if end is None else bisect_left(index.starts, _micros(end))
     found = []
     for entry in index.entries[lo:hi]:
-        if entry.end <= start:
+        if entry.until <= begins:
             continue
         if not include_unpublished and not entry.published:
             continue
