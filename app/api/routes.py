@@ -21,7 +21,7 @@ from app.calendar import version
 from app.errors import abort_with
 from app.exchanges import queries as exchanges
 from app.extensions import csrf, db
-from app.httpcache import conditional_response
+from app.httpcache import conditional_response, etag_for
 from app.i18n import current_language
 from app.meetings.memo import Memo
 from app.partners.models import Partner
@@ -61,9 +61,15 @@ def answer_kept(key: Hashable, build: Callable[[], object]) -> Response:
     if version.uncommitted(db.session()):
         return answer(build())
     kept = current_app.extensions.setdefault("vanort.api_answers", Memo(KEPT_ANSWERS))
-    body = kept.get((version.current().key, utcnow().date(), key), lambda: json_bytes(build()))
+    place = current_app.config["PUBLIC_BASE_URL"]  # in every URL of the answer
+
+    def made() -> tuple[bytes, str]:
+        body = json_bytes(build())
+        return body, etag_for(body)
+
+    body, etag = kept.get((version.current().key, utcnow().date(), place, key), made)
     return conditional_response(
-        body, mimetype=JSON, max_age=MAX_AGE, extra_headers={"Vary": "Accept-Language"}
+        body, mimetype=JSON, max_age=MAX_AGE, extra_headers={"Vary": "Accept-Language"}, etag=etag
     )
 
 
