@@ -80,8 +80,9 @@ def public_exchange(exchange_id: int) -> Exchange | None:
     return exchange
 
 
-def open_exchanges(now: datetime | None = None) -> list[Exchange]:
-    """Return the exchanges open for sign-up now or later (window not closed), soonest first."""
+def open_exchanges(now: datetime | None = None, limit: int | None = None) -> list[Exchange]:
+    """Return the exchanges open for sign-up now or later (window not closed), soonest first
+    (only the first `limit`, if given)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
@@ -93,6 +94,7 @@ def open_exchanges(now: datetime | None = None) -> list[Exchange]:
                 Exchange.ends_on >= home_today(now),
             )
             .order_by(Exchange.starts_on, Exchange.id)
+            .limit(limit)
         )
     )
 
