@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import sqlalchemy as sa
@@ -63,3 +64,17 @@ def lock_for_update(model: type, pk: int) -> object | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def in_values(column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
+    """Return `column IN (values)` as one bound parameter, however many the values.
+
+    One statement for any number (no batches of a few hundred, no limit on parameters):
+    PostgreSQL compares with `= ANY(array)`, SQLite reads a JSON array with json_each.
+    """
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    listed = sa.func.json_each(json.dumps(list(values))).table_valued("value")
+    return column.in_(sa.select(listed.c.value))

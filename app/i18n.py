@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -105,14 +106,26 @@ def show_date(day: date, lang: str | None = None, zone: str | None = None) -> st
     """
     if isinstance(day, datetime):
         day = to_local(day, zone or current_app.config["HOME_TIMEZONE"]).date()
-    return format_date(day, DATE_FORMAT, locale=lang or current_language())
+    return _long_date(day, lang or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _long_date(day: date, lang: str) -> str:
+    # Babel parses the locale on every call: a page of a thousand dates paid for it.
+    return format_date(day, DATE_FORMAT, locale=_locale(lang))
+
+
+@lru_cache(maxsize=16)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 def show_moment(moment: datetime, zone: str, lang: str | None = None) -> str:
     """Return an aware moment as the date and time in a zone (e.g. the home zone)."""
     local = to_local(moment, zone)
     lang = lang or current_language()
-    return f"{show_date(local.date(), lang)} {format_time(local.time(), TIME_FORMAT, locale=lang)}"
+    clock = format_time(local.time(), TIME_FORMAT, locale=_locale(lang))
+    return f"{show_date(local.date(), lang)} {clock}"
 
 
 def page_path(path: str) -> str:

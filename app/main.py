@@ -106,7 +106,7 @@ def index():
 
     now = utcnow()
     home = home_partner()
-    open_exchanges = exchanges.open_exchanges(now)[:HOME_PAGE_ITEMS]
+    open_exchanges = exchanges.open_exchanges(now, limit=HOME_PAGE_ITEMS)
     return render_template(
         "main/index.html",
         partners=public_partners(),

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from app.dbutil import begin_write_transaction, lock_for_update
+from app.dbutil import begin_write_transaction, in_values, lock_for_update
 from app.extensions import db
 from app.partners.models import Partner
 from tests.factories import make_partner
@@ -41,3 +41,22 @@ def test_write_transaction_keeps_work_already_done_in_a_writer(app, backend):
     begin_write_transaction()
     db.session.rollback()
     assert db.session.scalar(sa.select(Partner).where(Partner.slug == "pending")) is None
+
+
+def test_in_values_finds_the_listed_rows_among_thousands_of_values_in_one_statement(app):
+    bergen, turku = make_partner("Bergen", slug="bergen"), make_partner("Åbo", slug="turku")
+    make_partner("Århus", slug="aarhus")
+    ids = {bergen.id, turku.id}
+    wanted = [f"nobody-{n}" for n in range(40_000)] + ["turku", "bergen"]
+    statements = []
+
+    def seen(*_args) -> None:
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        found = db.session.scalars(sa.select(Partner.id).where(in_values(Partner.slug, wanted)))
+        assert set(found) == ids
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(statements) == 1

@@ -8,19 +8,22 @@ are the JSON of `app.errors`: {"error": {"status", "title", "message"}}.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from app.api import openapi
 from app.api.events import events_in
 from app.api.shapes import exchange_json, partner_json
 from app.api.window import parse_window
+from app.calendar import version
 from app.errors import abort_with
 from app.exchanges import queries as exchanges
-from app.extensions import csrf
-from app.httpcache import conditional_response
+from app.extensions import csrf, db
+from app.httpcache import conditional_response, etag_for
 from app.i18n import current_language
+from app.meetings.memo import Memo
 from app.partners.models import Partner
 from app.partners.services import home_today, partner_by_slug, public_partners
 from app.timeutil import utcnow
@@ -30,6 +33,7 @@ csrf.exempt(bp)
 
 JSON = "application/json"
 MAX_AGE = 300  # seconds a client or proxy may reuse an answer without asking
+KEPT_ANSWERS = 64  # events answers kept per process (windows, languages, partners)
 
 
 def json_bytes(data: object) -> bytes:
@@ -44,6 +48,28 @@ def answer(data: object) -> Response:
         mimetype=JSON,
         max_age=MAX_AGE,
         extra_headers={"Vary": "Accept-Language"},
+    )
+
+
+def answer_kept(key: Hashable, build: Callable[[], object]) -> Response:
+    """Return an answer made only from what the data version counts, kept by that version.
+
+    Each process keeps its few latest such answers, keyed by the data version and the
+    day (`app.calendar.version`): a change committed anywhere moves the version, so no
+    stale answer is served; the day moves the horizons of series of moving meetings.
+    """
+    if version.uncommitted(db.session()):
+        return answer(build())
+    kept = current_app.extensions.setdefault("vanort.api_answers", Memo(KEPT_ANSWERS))
+    place = current_app.config["PUBLIC_BASE_URL"]  # in every URL of the answer
+
+    def made() -> tuple[bytes, str]:
+        body = json_bytes(build())
+        return body, etag_for(body)
+
+    body, etag = kept.get((version.current().key, utcnow().date(), place, key), made)
+    return conditional_response(
+        body, mimetype=JSON, max_age=MAX_AGE, extra_headers={"Vary": "Accept-Language"}, etag=etag
     )
 
 
@@ -78,7 +104,10 @@ def events():
     window = parse_window(request.args, home_today())
     slug = request.args.get("partner")
     chosen = known_partner(slug) if slug is not None else None
-    return answer(events_in(window, current_language(), chosen))
+    return answer_kept(
+        ("events", window, current_language(), chosen.id if chosen else None),
+        lambda: events_in(window, current_language(), chosen),
+    )
 
 
 @bp.get("/openapi.json")

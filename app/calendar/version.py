@@ -173,6 +173,15 @@ def bump(conn: sa.Connection) -> None:
         conn.execute(table.update().where(table.c.id == 1).values(version=table.c.version + 1))
 
 
+def uncommitted(session: Session) -> bool:
+    """Tell whether `session` holds a change a feed shows that the version does not yet count.
+
+    Such a session must read the rows themselves: what is kept by version is without its
+    own change until it commits.
+    """
+    return bool(session.info.get(_TOUCHED)) or _touches_feeds(session)
+
+
 def _touches_feeds(session: Session) -> bool:
     for obj in chain(session.new, session.deleted):
         if isinstance(obj, TRACKED):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.exchanges import allocation
 from app.exchanges import models as m
@@ -79,18 +80,21 @@ def public_exchange(exchange_id: int) -> Exchange | None:
     return exchange
 
 
-def open_exchanges(now: datetime | None = None) -> list[Exchange]:
-    """Return the exchanges open for sign-up now or later (window not closed), soonest first."""
+def open_exchanges(now: datetime | None = None, limit: int | None = None) -> list[Exchange]:
+    """Return the exchanges open for sign-up now or later (window not closed), soonest first
+    (only the first `limit`, if given)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(
                 Exchange.status == m.OPEN,
                 Exchange.signup_closes_at > now,
                 Exchange.ends_on >= home_today(now),
             )
             .order_by(Exchange.starts_on, Exchange.id)
+            .limit(limit)
         )
     )
 
@@ -101,6 +105,7 @@ def listed_exchanges(now: datetime | None = None) -> list[Exchange]:
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(Exchange.status != m.DRAFT, Exchange.ends_on >= today)
             .order_by(Exchange.starts_on, Exchange.id)
         )
@@ -113,6 +118,7 @@ def coming_for_partner(partner_id: int, now: datetime | None = None) -> list[Exc
     return list(
         db.session.scalars(
             sa.select(Exchange)
+            .options(joinedload(Exchange.partner))
             .where(
                 Exchange.partner_id == partner_id,
                 Exchange.status.in_((m.OPEN, m.CLOSED)),
@@ -128,7 +134,11 @@ def exchanges_between(
 ) -> list[Exchange]:
     """Return the public exchanges (and drafts, if asked) with a day from `first` to `last`,
     soonest first (the API, the calendar pages)."""
-    query = sa.select(Exchange).where(Exchange.starts_on <= last, Exchange.ends_on >= first)
+    query = (
+        sa.select(Exchange)
+        .options(joinedload(Exchange.partner))
+        .where(Exchange.starts_on <= last, Exchange.ends_on >= first)
+    )
     if not drafts:
         query = query.where(Exchange.status != m.DRAFT)
     if partner_id is not None:

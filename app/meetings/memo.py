@@ -1,5 +1,6 @@
-"""Per-process memos of what is computed from a series' rows: its occurrences (every
-page that lists meetings expands every series) and its calendar events (the feeds).
+"""Per-process memos of what is computed from a series' rows: its occurrences (a series
+page, and `app.meetings.index` when it rebuilds after a change) and its calendar events
+(the feeds).
 
 Keys hold every column of the rows the result is made from (the series, its hosts and
 their partners, its changes and their hosts), so any committed change, here or in

@@ -3,9 +3,14 @@ every meeting (series occurrences and one-off meetings) in a window of time.
 
 For other areas:
 - `upcoming_occurrences(now, limit, include_unpublished=False)` -> list[UpcomingOccurrence]
-  (home page, dashboard, /api/v1/events, feeds);
-- `occurrences_between(start, end, include_unpublished=False)` -> the same, in a window.
-- `coming_for_partner(partner, now, limit)` -> the coming ones with a partner (its page).
+  (home page, dashboard);
+- `occurrences_between(start, end, include_unpublished=False, ..., host_id=, limit=)` ->
+  the same, in a window (/api/v1/events, the calendar pages);
+- `coming_for_partner(partner, now, limit)` -> the coming ones with a partner (its page);
+- `series_between(start, end, ...)` -> list[SeriesOccurrence] (the reminders' sources);
+- `hosted_between(start, end)` -> who hosts each meeting and when (the dashboard).
+Windows read series from the per-process index (`app.meetings.index`), one-off meetings
+from the database, each only as many as are shown.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import localized
+from app.installation import calendar_uid
 from app.meetings import recurrence, rotation
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path
 from app.meetings.memo import memo, series_key
@@ -331,32 +337,186 @@ def occurrences_between(
     *,
     include_unpublished: bool = False,
     include_removed: bool = False,
+    host_id: int | None = None,
+    limit: int | None = None,
 ) -> list[UpcomingOccurrence]:
-    """Return every meeting occurrence that ends after `start` and begins before `end`.
+    """Return the meeting occurrences that end after `start` and begin before `end`, by start.
 
     Cancelled and skipped occurrences, and cancelled one-off meetings, only if
-    `include_removed` (the calendar pages show them struck through).
+    `include_removed` (the calendar pages show them struck through); only those hosted
+    by `host_id` if given; the first `limit` if given. Series come from the per-process
+    index (`app.meetings.index`), one-off meetings from the database, each only as many
+    as are shown.
     """
     if start.tzinfo is None or (end is not None and end.tzinfo is None):
         raise ValueError("naive datetime")
-    horizon = end or (start + timedelta(days=366 * HORIZON_YEARS))
-    found: list[UpcomingOccurrence] = []
-    for series in db.session.scalars(series_query(include_unpublished)):
-        through = horizon.astimezone(UTC).date() + timedelta(days=1)
-        if end is None:  # an open window: show a series that starts far ahead too
-            through = max(through, series.first_date + timedelta(days=366 * HORIZON_YEARS))
-        for occ in series_occurrences(series, through=through, include_removed=include_removed):
-            if occ.end > start and (end is None or occ.start < end):
-                found.append(_from_series(occ))
-    query = sa.select(Meeting).where(Meeting.ends_at > start)
-    if not include_removed:
-        query = query.where(Meeting.cancelled_at.is_(None))
-    if end is not None:
-        query = query.where(Meeting.starts_at < end)
-    if not include_unpublished:
-        query = query.where(Meeting.published.is_(True))
-    found.extend(_from_meeting(m) for m in db.session.scalars(query))
+    if limit is not None and limit <= 0:
+        return []
+    found = [
+        _from_series(occ)
+        for occ in series_between(
+            start,
+            end,
+            include_unpublished=include_unpublished,
+            include_removed=include_removed,
+            host_id=host_id,
+            limit=limit,
+        )
+    ]
+    found.extend(
+        _from_meeting(m)
+        for m in _meetings_between(start, end, include_unpublished, include_removed, host_id, limit)
+    )
     found.sort(key=lambda o: (o.start, o.uid))
+    return found if limit is None else found[:limit]
+
+
+def series_between(
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    include_unpublished: bool = False,
+    include_removed: bool = False,
+    host_id: int | None = None,
+    limit: int | None = None,
+) -> list[SeriesOccurrence]:
+    """Return the series occurrences that end after `start` and begin before `end`, by
+    start and UID (hosted by `host_id` if given, the first `limit` if given)."""
+    from app.meetings import index
+
+    entries = index.window(
+        start,
+        end,
+        include_unpublished=include_unpublished,
+        include_removed=include_removed,
+        host_id=host_id,
+        limit=limit,
+    )
+    if entries is None:  # this session's own changes, or a window the index does not hold
+        found = [
+            occ
+            for series in db.session.scalars(series_query(include_unpublished))
+            for occ in _expanded_between(series, start, end, include_removed)
+            if host_id is None or (occ.host is not None and occ.host.id == host_id)
+        ]
+        found.sort(key=lambda o: (o.start, occurrence_uid(o.series, o.key)))
+        return found if limit is None else found[:limit]
+    series, partners = index.load_series(entries)
+    return [
+        SeriesOccurrence(
+            series=series[e.series_id],
+            occurrence=e.occurrence,
+            host=partners.get(e.host_id),  # type: ignore[arg-type]
+            scheduled_host=partners.get(e.scheduled_id),  # type: ignore[arg-type]
+            swap_reason=e.swap_reason,
+            swap_reason_en=e.swap_reason_en,
+        )
+        for e in entries
+        if e.series_id in series
+    ]
+
+
+def _expanded_between(
+    series: MeetingSeries, start: datetime, end: datetime | None, include_removed: bool
+) -> list[SeriesOccurrence]:
+    horizon = end or (start + timedelta(days=366 * HORIZON_YEARS))
+    through = horizon.astimezone(UTC).date() + timedelta(days=1)
+    if end is None:  # an open window: show a series that starts far ahead too
+        through = max(through, series.first_date + timedelta(days=366 * HORIZON_YEARS))
+    return [
+        occ
+        for occ in series_occurrences(series, through=through, include_removed=include_removed)
+        if occ.end > start and (end is None or occ.start < end)
+    ]
+
+
+def _meetings_between(
+    start: datetime,
+    end: datetime | None,
+    include_unpublished: bool,
+    include_removed: bool,
+    host_id: int | None,
+    limit: int | None,
+) -> list[Meeting]:
+    """Return the one-off meetings in the window; with a limit, only the first ones by start
+    (and any that start at the same moment as the last of them, as the UID decides ties)."""
+    conditions = _meeting_conditions(start, end, include_unpublished, include_removed, host_id)
+    query = sa.select(Meeting).where(*conditions)
+    if limit is not None:
+        last = (
+            sa.select(Meeting.starts_at)
+            .where(*conditions)
+            .order_by(Meeting.starts_at)
+            .offset(limit - 1)
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = query.where(Meeting.starts_at <= sa.func.coalesce(last, Meeting.starts_at))
+    return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
+
+
+def _meeting_conditions(
+    start: datetime,
+    end: datetime | None,
+    include_unpublished: bool,
+    include_removed: bool,
+    host_id: int | None,
+) -> list[sa.ColumnElement[bool]]:
+    conditions = [Meeting.ends_at > start]
+    if not include_removed:
+        conditions.append(Meeting.cancelled_at.is_(None))
+    if end is not None:
+        conditions.append(Meeting.starts_at < end)
+    if not include_unpublished:
+        conditions.append(Meeting.published.is_(True))
+    if host_id is not None:
+        conditions.append(Meeting.partner_id == host_id)
+    return conditions
+
+
+@dataclass(frozen=True)
+class Hosted:
+    """Who hosts a meeting and when: all some summaries need."""
+
+    start: datetime
+    uid: str
+    host_id: int
+    status: str
+
+
+def hosted_between(
+    start: datetime, end: datetime, *, include_unpublished: bool = False
+) -> list[Hosted]:
+    """Return the host of each meeting (not cancelled or skipped) in the window, by start,
+    without loading the meetings themselves."""
+    from app.meetings import index
+
+    entries = index.window(
+        start, end, include_unpublished=include_unpublished, include_removed=False
+    )
+    if entries is None:
+        found = [
+            Hosted(o.start, occurrence_uid(o.series, o.key), o.host.id, o.status)
+            for o in series_between(start, end, include_unpublished=include_unpublished)
+            if o.host is not None
+        ]
+    else:
+        found = [
+            Hosted(e.start, e.uid, e.host_id, e.occurrence.status)
+            for e in entries
+            if e.host_id is not None
+        ]
+    conditions = _meeting_conditions(start, end, include_unpublished, False, None)
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.starts_at, Meeting.timezone, Meeting.partner_id).where(
+            *conditions
+        )
+    )
+    found.extend(
+        Hosted(to_local(starts_at, zone), calendar_uid("meeting", id_), partner_id, CONFIRMED)
+        for id_, starts_at, zone, partner_id in rows
+    )
+    found.sort(key=lambda h: (h.start, h.uid))
     return found
 
 
@@ -364,8 +524,7 @@ def upcoming_occurrences(
     now: datetime, limit: int | None = 20, include_unpublished: bool = False
 ) -> list[UpcomingOccurrence]:
     """Return the next meeting occurrences (series and one-off) not yet over at `now`."""
-    found = occurrences_between(now, include_unpublished=include_unpublished)
-    return found if limit is None else found[:limit]
+    return occurrences_between(now, include_unpublished=include_unpublished, limit=limit)
 
 
 def listed_occurrences(series: MeetingSeries, now: datetime) -> list[SeriesOccurrence]:
@@ -381,5 +540,4 @@ def coming_for_partner(
 ) -> list[UpcomingOccurrence]:
     """Return the coming published meetings with a partner: one-off meetings with it and
     the occurrences of series it hosts."""
-    found = [o for o in occurrences_between(now) if o.host is not None and o.host.id == partner.id]
-    return found if limit is None else found[:limit]
+    return occurrences_between(now, host_id=partner.id, limit=limit)

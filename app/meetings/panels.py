@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.meetings import occurrences as meetings
 from app.meetings.models import Meeting
-from app.meetings.recurrence import CANCELLED, SKIPPED
 from app.timeutil import utcnow
 
 UPCOMING_MEETINGS = 8
@@ -40,12 +39,10 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
     ).all()
     for partner_id, starts_at in rows:
         latest[partner_id] = starts_at.date()
-    for occ in meetings.occurrences_between(since, now, include_unpublished=True):
-        if occ.host is None or occ.status in (CANCELLED, SKIPPED):
-            continue
-        day = occ.start.date()
-        if occ.host.id not in latest or day > latest[occ.host.id]:
-            latest[occ.host.id] = day
+    for held in meetings.hosted_between(since, now, include_unpublished=True):
+        day = held.start.date()
+        if held.host_id not in latest or day > latest[held.host_id]:
+            latest[held.host_id] = day
     return latest
 
 
@@ -53,8 +50,8 @@ def planned_meetings(today: date, until: datetime) -> dict[int, date]:
     """Return each partner's next meeting after today (one-off or hosting a series' turn)."""
     tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
     planned: dict[int, date] = {}
-    for occ in meetings.occurrences_between(tomorrow, until, include_unpublished=True):
-        if occ.host is None or occ.status in (CANCELLED, SKIPPED) or occ.start < tomorrow:
+    for held in meetings.hosted_between(tomorrow, until, include_unpublished=True):
+        if held.start < tomorrow:
             continue
-        planned.setdefault(occ.host.id, occ.start.date())  # sorted by start: the first wins
+        planned.setdefault(held.host_id, held.start.date())  # sorted by start: the first wins
     return planned

@@ -73,9 +73,8 @@ class Partner(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    themes: Mapped[list[Theme]] = relationship(
-        secondary=partner_theme, order_by=Theme.slug, lazy="selectin"
-    )
+    # Loaded where shown (the partner pages): a partner is read on nearly every page.
+    themes: Mapped[list[Theme]] = relationship(secondary=partner_theme, order_by=Theme.slug)
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="Contact.id"
     )

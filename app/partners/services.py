@@ -40,7 +40,9 @@ def public_partners() -> list[Partner]:
     partners = db.session.scalars(
         sa.select(Partner)
         .where(Partner.kind.in_(PUBLIC_KINDS))
-        .options(selectinload(Partner.links).joinedload(PartnerLink.other))
+        .options(
+            selectinload(Partner.themes), selectinload(Partner.links).joinedload(PartnerLink.other)
+        )
     ).all()
     return sorted(partners, key=lambda p: (KIND_ORDER[p.kind], p.name.casefold()))
 
@@ -72,6 +74,7 @@ def partner_by_slug(slug: str) -> Partner | None:
         sa.select(Partner)
         .where(Partner.slug == slug, Partner.kind.in_(PUBLIC_KINDS))
         .options(
+            selectinload(Partner.themes),
             selectinload(Partner.contacts),
             selectinload(Partner.projects),
             selectinload(Partner.links).joinedload(PartnerLink.other),

@@ -19,11 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.agreements.models import Agreement
 from app.agreements.services import decision_deadlines
 from app.auth.models import Coordinator
+from app.dbutil import in_values
 from app.emails import normalise_email
 from app.exchanges import models as xm
 from app.exchanges.display import title_in
@@ -32,8 +34,8 @@ from app.extensions import db
 from app.grants.labels import DUE_TITLES
 from app.grants.models import GrantObligation
 from app.i18n import LANGUAGES, localized
-from app.meetings.models import REPLY_DECLINED, Delegate, Meeting, MeetingSeries
-from app.meetings.occurrences import SeriesOccurrence, series_occurrences, series_query
+from app.meetings.models import REPLY_DECLINED, Delegate, Meeting
+from app.meetings.occurrences import SeriesOccurrence, series_between
 from app.partners.services import home_timezone
 from app.reminders import rules as r
 from app.reminders.models import Reminder
@@ -164,16 +166,13 @@ class _Held:
 def _meetings(start: datetime, end: datetime) -> list[_Held]:
     lang = current_app.config["DEFAULT_LANGUAGE"]
     found: list[_Held] = []
-    occurrences: list[SeriesOccurrence] = []
-    through = end.astimezone(UTC).date() + timedelta(days=2)
-    # A series that ended over a year before the window (a moved last meeting included)
-    # has nothing left that can be due.
-    long_ago = start.date() - timedelta(days=366)
-    ended = sa.and_(MeetingSeries.until_date.is_not(None), MeetingSeries.until_date < long_ago)
-    for series in db.session.scalars(series_query(include_unpublished=True).where(~ended)):
-        occurrences += [
-            o for o in series_occurrences(series, through=through) if _within(o.start, start, end)
-        ]
+    # Every series' occurrences in the window, from the per-process index by data version
+    # (or expanded here while this session holds uncommitted changes).
+    occurrences: list[SeriesOccurrence] = [
+        o
+        for o in series_between(start, end + timedelta(microseconds=1), include_unpublished=True)
+        if _within(o.start, start, end)
+    ]
     delegates: dict[tuple[int, datetime], list[Delegate]] = {}
     if occurrences:
         rows = db.session.scalars(
@@ -200,13 +199,24 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 _titles(lambda language, s=o.series: localized(s, "title", language)),
             )
         )
+    in_window = (Meeting.starts_at.between(start, end), Meeting.cancelled_at.is_(None))
     meetings = db.session.scalars(
         sa.select(Meeting)
-        .options(selectinload(Meeting.delegates))
-        .where(Meeting.starts_at.between(start, end), Meeting.cancelled_at.is_(None))
+        .options(lazyload(Meeting.delegates))
+        .where(*in_window)
         .order_by(Meeting.starts_at, Meeting.id)
-    )
+    ).all()
+    # Their delegates in one statement, however many meetings (selectinload batches them).
+    of_meeting: dict[int, list[Delegate]] = {m.id: [] for m in meetings}
+    for d in db.session.scalars(
+        sa.select(Delegate)
+        .where(Delegate.meeting_id.in_(sa.select(Meeting.id).where(*in_window)))
+        .order_by(Delegate.id)
+    ):
+        if d.meeting_id in of_meeting:
+            of_meeting[d.meeting_id].append(d)
     for m in meetings:
+        set_committed_value(m, "delegates", of_meeting[m.id])
         found.append(
             _Held(
                 m,
@@ -436,9 +446,6 @@ def candidates(rules: Mapping[str, Rule], since: datetime, until: datetime) -> l
 def keys_recorded(keys: Iterable[str]) -> set[str]:
     """Return which of these reminder keys are already recorded."""
     wanted = sorted(set(keys))
-    found: set[str] = set()
-    for i in range(0, len(wanted), 500):
-        found.update(
-            db.session.scalars(sa.select(Reminder.key).where(Reminder.key.in_(wanted[i : i + 500])))
-        )
-    return found
+    if not wanted:
+        return set()
+    return set(db.session.scalars(sa.select(Reminder.key).where(in_values(Reminder.key, wanted))))

@@ -381,4 +381,5 @@ def test_the_month_page_sends_as_many_statements_for_many_events_as_for_few(
         make_exchange(partner, starts_on=date(2030, 3, 10 + n))
         make_agreement(partner, starts_on=date(2027, 4, 1), ends_on=date(2030, 3, 20 + n))
         make_obligation(make_grant(partner), FINAL_REPORT, date(2030, 3, 5 + n))
+    statements()  # the first request after a change rebuilds what is kept by data version
     assert statements() == few
