@@ -57,6 +57,7 @@ def _env(url: str, instance: Path) -> dict[str, str]:
         "VANORT_INSTANCE_PATH": str(instance),
         "DEFAULT_LANGUAGE": "en",
         "SMTP_PORT": "9",  # nothing listens: mail stays queued
+        "TRUSTED_PROXIES": "1",  # each school signs up from its own address
     }
 
 

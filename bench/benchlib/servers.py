@@ -162,8 +162,13 @@ def hammer(url: str, path: str, *, clients: int, seconds: float, headers=None) -
 
 
 def sign_up(base: str, exchange_id: int, n: int, barrier: threading.Barrier):
-    """Sign a school up as a browser does (the POST answers 303, the page after it 200)."""
+    """Sign a school up as a browser does (the POST answers 303, the page after it 200).
+
+    Each school comes from an address of its own, as on a sign-up day (the server trusts
+    one proxy, `TRUSTED_PROXIES=1`), so the per-visitor limits apply as they would.
+    """
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    opener.addheaders = [("X-Forwarded-For", f"10.1.{n // 250}.{1 + n % 250}")]
     with opener.open(f"{base}/exchanges/{exchange_id}", timeout=120) as response:
         token = CSRF_RE.search(response.read().decode()).group(1)
     data = urllib.parse.urlencode(
