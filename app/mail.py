@@ -13,10 +13,12 @@ a mail is never lost and mail clients can fold the rare duplicate.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import smtplib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -29,7 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.dbutil import begin_write_transaction
+from app.dbutil import begin_write_transaction, insert_skipping_existing
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
@@ -92,6 +94,39 @@ def message_id_for(dedup_key: str, mail_from: str) -> str:
 # --- queueing ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A mail made but not queued yet: `queue_drafts` queues many at once."""
+
+    key: str
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    language: str = "sv"
+    ics: bytes | None = None
+    ics_method: str | None = None
+    ics_filename: str = "event.ics"
+
+    def row(self, now: datetime) -> dict:
+        """Return the outbox row's values, queued as of `now`."""
+        return {
+            "dedup_key": self.key,
+            "to_addr": self.to,
+            "subject": " ".join(self.subject.split())[:300],
+            "body_text": self.text,
+            "body_html": self.html,
+            "language": self.language,
+            "ics": self.ics,
+            "ics_method": self.ics_method,
+            "ics_filename": self.ics_filename if self.ics is not None else None,
+            "status": QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+
+
 def queue_mail(
     *,
     key: str,
@@ -108,20 +143,8 @@ def queue_mail(
     existing = _by_key(key)
     if existing is not None:
         return existing
-    mail = OutboxMail(
-        dedup_key=key,
-        to_addr=to,
-        subject=" ".join(subject.split())[:300],
-        body_text=text,
-        body_html=html,
-        language=language,
-        ics=ics,
-        ics_method=ics_method,
-        ics_filename=ics_filename if ics is not None else None,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=utcnow(),
-    )
+    draft = Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+    mail = OutboxMail(**draft.row(utcnow()))
     try:
         # A savepoint, so that losing a race for the key undoes only this insert.
         with db.session.begin_nested():
@@ -131,9 +154,48 @@ def queue_mail(
         if existing is None:
             raise
         return existing
-    db.session.info.setdefault("outbox_new", []).append(mail.id)
-    _notify_outbox()
+    _queued([mail.id])
     return mail
+
+
+def queue_drafts(drafts: Sequence[Draft]) -> dict[str, int]:
+    """Queue many mails in the current transaction, in one INSERT; return {key: mail id}.
+
+    As `queue_mail`: a key already queued, here or by a transaction that commits
+    meanwhile, keeps its mail (whose id is returned) and queues nothing new.
+    """
+    now = utcnow()
+    rows: dict[str, dict] = {}
+    for draft in drafts:
+        rows.setdefault(draft.key, draft.row(now))
+    if not rows:
+        return {}
+    table = OutboxMail.__table__
+    inserted = dict(
+        db.session.execute(
+            insert_skipping_existing(table, "dedup_key").returning(table.c.dedup_key, table.c.id),
+            list(rows.values()),
+        ).all()
+    )
+    ids = dict(inserted)
+    kept = [key for key in rows if key not in ids]
+    for i in range(0, len(kept), 500):
+        ids.update(
+            db.session.execute(
+                sa.select(table.c.dedup_key, table.c.id).where(
+                    table.c.dedup_key.in_(kept[i : i + 500])
+                )
+            ).all()
+        )
+    _queued([inserted[key] for key in rows if key in inserted])
+    return ids
+
+
+def _queued(mail_ids: list[int]) -> None:
+    """Note mail this transaction queued: delivered after its commit, the outbox woken."""
+    if mail_ids:
+        db.session.info.setdefault("outbox_new", []).extend(mail_ids)
+        _notify_outbox()
 
 
 OUTBOX_CHANNEL = "vanort_outbox"
@@ -156,7 +218,7 @@ def _by_key(key: str) -> OutboxMail | None:
     return db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
 
 
-def queue_templated(
+def render_templated(
     *,
     key: str,
     to: str,
@@ -166,7 +228,7 @@ def queue_templated(
     ics_method: str | None = None,
     ics_filename: str = "event.ics",
     **context: object,
-) -> OutboxMail:
+) -> Draft:
     """Render <template>.subject.txt, .txt and .html in the recipient's language.
 
     `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
@@ -178,17 +240,32 @@ def queue_templated(
         page = {**context, "subject": subject}
         text = render_template(f"{template}.txt", **page)
         html = render_template(f"{template}.html", **page)
-    return queue_mail(
+    return Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+
+
+def queue_templated(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    language: str,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    ics_filename: str = "event.ics",
+    **context: object,
+) -> OutboxMail:
+    """Render a mail as `render_templated` does and queue it as `queue_mail` does."""
+    draft = render_templated(
         key=key,
         to=to,
-        subject=subject,
-        text=text,
-        html=html,
+        template=template,
         language=language,
         ics=ics,
         ics_method=ics_method,
         ics_filename=ics_filename,
+        **context,
     )
+    return queue_mail(**dataclasses.asdict(draft))
 
 
 def _after_commit(session: Session) -> None:
