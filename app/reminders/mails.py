@@ -5,8 +5,7 @@ Templates: `templates/reminders/mail/<rule>.subject.txt`, `.txt` and `.html`.
 
 `reminder_mail(due, batch)` makes one reminder's mail (a `mail.Draft`, queued by the
 sweep with the others in one statement); a `MailBatch` holds what the mails of one sweep
-share, worked out once: the home zone, each event's .ics in each language, the day's
-grant obligations.
+share, worked out once: the home zone, each event's .ics in each language.
 """
 
 from __future__ import annotations
@@ -28,11 +27,10 @@ from app.exchanges.links import exchange_url, signup_url
 from app.exchanges.models import Signup
 from app.feeds.events import CalEvent
 from app.feeds.ical import event_to_ical
-from app.grants.calendar import obligation_events
+from app.grants.calendar import obligation_event
 from app.grants.labels import KIND_LABELS
 from app.grants.models import GrantObligation
 from app.i18n import localized
-from app.installation import calendar_uid
 from app.mail import Draft, render_templated
 from app.meetings import display as meeting_display
 from app.meetings.calendar import invitation_calevent, meeting_calevent
@@ -61,22 +59,12 @@ class MailBatch:
     now: datetime
     home: str = field(default_factory=home_timezone)
     _ics: dict[tuple, bytes | None] = field(default_factory=dict)
-    _obligations: dict[tuple[date, str], dict[str, CalEvent]] = field(default_factory=dict)
 
     def ics(self, key: tuple, make: Callable[[], bytes | None]) -> bytes | None:
         """Return the .ics under `key` (which names the event and the language), made once."""
         if key not in self._ics:
             self._ics[key] = make()
         return self._ics[key]
-
-    def obligation_event(self, obligation: GrantObligation, lang: str) -> CalEvent | None:
-        """Return an obligation as the private feed shows it, in `lang`."""
-        day = obligation.due_on
-        if (day, lang) not in self._obligations:
-            # Only that day's obligations: the mail's cost must not grow with every grant.
-            events = obligation_events(day, day)
-            self._obligations[day, lang] = {e.uid: e for e in events}
-        return self._obligations[day, lang].get(calendar_uid("grant-obligation", obligation.id))
 
     def days_left(self, day: date) -> int:
         return (day - to_local(self.now, self.home).date()).days
@@ -232,10 +220,10 @@ def _obligation(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
         "note": obligation.note,
         "link": absolute_url(f"/admin/grants/{grant.id}"),
     }
-    event = batch.obligation_event(obligation, lang)
+    # The obligation as the private feed shows it: the obligation and its grant are loaded.
     ics = batch.ics(
         ("obligation", obligation.id, lang),
-        lambda: event_to_ical(event, method="PUBLISH") if event is not None else None,
+        lambda: event_to_ical(obligation_event(obligation), method="PUBLISH"),
     )
     return context, ics
 
