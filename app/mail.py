@@ -24,9 +24,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
+import jinja2
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
-from flask_babel import force_locale
+from flask import Flask, current_app
+from flask_babel import force_locale, get_translations
+from jinja2 import Template
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -218,6 +220,63 @@ def _by_key(key: str) -> OutboxMail | None:
     return db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
 
 
+class MailRenderer:
+    """Render mails from templates: many in one go cost one lookup of each template, one
+    pass of the app's context processors per language, and `_()` reads the language's
+    catalogue directly (not through Flask-Babel's context on each string).
+
+    Make one per batch of mail, inside one app context; `render_templated` makes one mail.
+    """
+
+    def __init__(self) -> None:
+        self._templates: dict[str, Template] = {}
+        self._base: dict[str, dict] = {}
+
+    def _template(self, name: str) -> Template:
+        if name not in self._templates:
+            self._templates[name] = current_app.jinja_env.get_template(name)
+        return self._templates[name]
+
+    def _context(self, language: str) -> dict:
+        """Return what every template gets in `language` (call it under force_locale)."""
+        if language not in self._base:
+            base: dict = {}
+            current_app.update_template_context(base)
+            # The same newstyle callables Flask-Babel installs, bound to this catalogue.
+            bound = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+            bound.install_gettext_translations(get_translations(), newstyle=True)
+            for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+                base[name] = bound.globals[name]
+            self._base[language] = base
+        return self._base[language]
+
+    def render(
+        self,
+        *,
+        key: str,
+        to: str,
+        template: str,
+        language: str,
+        ics: bytes | None = None,
+        ics_method: str | None = None,
+        ics_filename: str = "event.ics",
+        **context: object,
+    ) -> Draft:
+        """Render <template>.subject.txt, .txt and .html in the recipient's language.
+
+        `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
+        """
+        with force_locale(language):
+            values = {**self._context(language), **context}
+            subject = self._template(f"{template}.subject.txt").render(values)
+            # The HTML part shows the subject as {{ subject }}, escaped like any other
+            # value: including the .txt template there would insert it unescaped.
+            values["subject"] = subject
+            text = self._template(f"{template}.txt").render(values)
+            html = self._template(f"{template}.html").render(values)
+        return Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+
+
 def render_templated(
     *,
     key: str,
@@ -229,18 +288,17 @@ def render_templated(
     ics_filename: str = "event.ics",
     **context: object,
 ) -> Draft:
-    """Render <template>.subject.txt, .txt and .html in the recipient's language.
-
-    `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
-    """
-    with force_locale(language):
-        subject = render_template(f"{template}.subject.txt", **context)
-        # The HTML part shows the subject as {{ subject }}, escaped like any other value:
-        # including the .txt template there would insert it unescaped.
-        page = {**context, "subject": subject}
-        text = render_template(f"{template}.txt", **page)
-        html = render_template(f"{template}.html", **page)
-    return Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+    """Render one mail as `MailRenderer.render` does."""
+    return MailRenderer().render(
+        key=key,
+        to=to,
+        template=template,
+        language=language,
+        ics=ics,
+        ics_method=ics_method,
+        ics_filename=ics_filename,
+        **context,
+    )
 
 
 def queue_templated(

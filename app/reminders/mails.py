@@ -5,7 +5,8 @@ Templates: `templates/reminders/mail/<rule>.subject.txt`, `.txt` and `.html`.
 
 `reminder_mail(due, batch)` makes one reminder's mail (a `mail.Draft`, queued by the
 sweep with the others in one statement); a `MailBatch` holds what the mails of one sweep
-share, worked out once: the home zone, each event's .ics in each language.
+share, worked out once: the home zone, each event's .ics in each language, the templates
+and their context in each language (`mail.MailRenderer`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from app.grants.calendar import obligation_event
 from app.grants.labels import KIND_LABELS
 from app.grants.models import GrantObligation
 from app.i18n import localized
-from app.mail import Draft, render_templated
+from app.mail import Draft, MailRenderer
 from app.meetings import display as meeting_display
 from app.meetings.calendar import invitation_calevent, meeting_calevent
 from app.meetings.links import absolute_url, public_path
@@ -58,6 +59,7 @@ class MailBatch:
 
     now: datetime
     home: str = field(default_factory=home_timezone)
+    renderer: MailRenderer = field(default_factory=MailRenderer)
     _ics: dict[tuple, bytes | None] = field(default_factory=dict)
 
     def ics(self, key: tuple, make: Callable[[], bytes | None]) -> bytes | None:
@@ -245,7 +247,7 @@ def reminder_mail(due: Due, batch: MailBatch) -> Draft:
     lang = due.recipient.language
     with force_locale(lang):
         context, ics = BUILDERS[due.rule](due, batch)
-        return render_templated(
+        return batch.renderer.render(
             key=mail_key(due.key),
             to=due.recipient.address,
             template=f"reminders/mail/{due.rule}",
