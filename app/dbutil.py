@@ -7,6 +7,7 @@ import sqlite3
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -54,6 +55,17 @@ def begin_write_transaction() -> None:
             return  # already the writer (every POST request starts so)
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def insert_skipping_existing(table: sa.Table, *unique: str) -> sa.Insert:
+    """Return an INSERT into `table` that skips each row whose `unique` columns are taken.
+
+    ON CONFLICT DO NOTHING on both databases: on PostgreSQL a row that another transaction
+    is inserting meanwhile is waited for, and skipped if that transaction commits. Add
+    `.returning(...)` to learn which rows went in.
+    """
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def lock_for_update(model: type, pk: int) -> object | None:

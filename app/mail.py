@@ -13,23 +13,27 @@ a mail is never lost and mail clients can fold the rare duplicate.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import smtplib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
+import jinja2
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
-from flask_babel import force_locale
+from flask import Flask, current_app
+from flask_babel import force_locale, get_translations
+from jinja2 import Template
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.dbutil import begin_write_transaction
+from app.dbutil import begin_write_transaction, insert_skipping_existing
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
@@ -92,6 +96,39 @@ def message_id_for(dedup_key: str, mail_from: str) -> str:
 # --- queueing ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A mail made but not queued yet: `queue_drafts` queues many at once."""
+
+    key: str
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    language: str = "sv"
+    ics: bytes | None = None
+    ics_method: str | None = None
+    ics_filename: str = "event.ics"
+
+    def row(self, now: datetime) -> dict:
+        """Return the outbox row's values, queued as of `now`."""
+        return {
+            "dedup_key": self.key,
+            "to_addr": self.to,
+            "subject": " ".join(self.subject.split())[:300],
+            "body_text": self.text,
+            "body_html": self.html,
+            "language": self.language,
+            "ics": self.ics,
+            "ics_method": self.ics_method,
+            "ics_filename": self.ics_filename if self.ics is not None else None,
+            "status": QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+
+
 def queue_mail(
     *,
     key: str,
@@ -108,20 +145,8 @@ def queue_mail(
     existing = _by_key(key)
     if existing is not None:
         return existing
-    mail = OutboxMail(
-        dedup_key=key,
-        to_addr=to,
-        subject=" ".join(subject.split())[:300],
-        body_text=text,
-        body_html=html,
-        language=language,
-        ics=ics,
-        ics_method=ics_method,
-        ics_filename=ics_filename if ics is not None else None,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=utcnow(),
-    )
+    draft = Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+    mail = OutboxMail(**draft.row(utcnow()))
     try:
         # A savepoint, so that losing a race for the key undoes only this insert.
         with db.session.begin_nested():
@@ -131,9 +156,48 @@ def queue_mail(
         if existing is None:
             raise
         return existing
-    db.session.info.setdefault("outbox_new", []).append(mail.id)
-    _notify_outbox()
+    _queued([mail.id])
     return mail
+
+
+def queue_drafts(drafts: Sequence[Draft]) -> dict[str, int]:
+    """Queue many mails in the current transaction, in one INSERT; return {key: mail id}.
+
+    As `queue_mail`: a key already queued, here or by a transaction that commits
+    meanwhile, keeps its mail (whose id is returned) and queues nothing new.
+    """
+    now = utcnow()
+    rows: dict[str, dict] = {}
+    for draft in drafts:
+        rows.setdefault(draft.key, draft.row(now))
+    if not rows:
+        return {}
+    table = OutboxMail.__table__
+    inserted = dict(
+        db.session.execute(
+            insert_skipping_existing(table, "dedup_key").returning(table.c.dedup_key, table.c.id),
+            list(rows.values()),
+        ).all()
+    )
+    ids = dict(inserted)
+    kept = [key for key in rows if key not in ids]
+    for i in range(0, len(kept), 500):
+        ids.update(
+            db.session.execute(
+                sa.select(table.c.dedup_key, table.c.id).where(
+                    table.c.dedup_key.in_(kept[i : i + 500])
+                )
+            ).all()
+        )
+    _queued([inserted[key] for key in rows if key in inserted])
+    return ids
+
+
+def _queued(mail_ids: list[int]) -> None:
+    """Note mail this transaction queued: delivered after its commit, the outbox woken."""
+    if mail_ids:
+        db.session.info.setdefault("outbox_new", []).extend(mail_ids)
+        _notify_outbox()
 
 
 OUTBOX_CHANNEL = "vanort_outbox"
@@ -156,6 +220,87 @@ def _by_key(key: str) -> OutboxMail | None:
     return db.session.scalar(sa.select(OutboxMail).where(OutboxMail.dedup_key == key))
 
 
+class MailRenderer:
+    """Render mails from templates: many in one go cost one lookup of each template, one
+    pass of the app's context processors per language, and `_()` reads the language's
+    catalogue directly (not through Flask-Babel's context on each string).
+
+    Make one per batch of mail, inside one app context; `render_templated` makes one mail.
+    """
+
+    def __init__(self) -> None:
+        self._templates: dict[str, Template] = {}
+        self._base: dict[str, dict] = {}
+
+    def _template(self, name: str) -> Template:
+        if name not in self._templates:
+            self._templates[name] = current_app.jinja_env.get_template(name)
+        return self._templates[name]
+
+    def _context(self, language: str) -> dict:
+        """Return what every template gets in `language` (call it under force_locale)."""
+        if language not in self._base:
+            base: dict = {}
+            current_app.update_template_context(base)
+            # The same newstyle callables Flask-Babel installs, bound to this catalogue.
+            bound = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+            bound.install_gettext_translations(get_translations(), newstyle=True)
+            for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+                base[name] = bound.globals[name]
+            self._base[language] = base
+        return self._base[language]
+
+    def render(
+        self,
+        *,
+        key: str,
+        to: str,
+        template: str,
+        language: str,
+        ics: bytes | None = None,
+        ics_method: str | None = None,
+        ics_filename: str = "event.ics",
+        **context: object,
+    ) -> Draft:
+        """Render <template>.subject.txt, .txt and .html in the recipient's language.
+
+        `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
+        """
+        with force_locale(language):
+            values = {**self._context(language), **context}
+            subject = self._template(f"{template}.subject.txt").render(values)
+            # The HTML part shows the subject as {{ subject }}, escaped like any other
+            # value: including the .txt template there would insert it unescaped.
+            values["subject"] = subject
+            text = self._template(f"{template}.txt").render(values)
+            html = self._template(f"{template}.html").render(values)
+        return Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
+
+
+def render_templated(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    language: str,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    ics_filename: str = "event.ics",
+    **context: object,
+) -> Draft:
+    """Render one mail as `MailRenderer.render` does."""
+    return MailRenderer().render(
+        key=key,
+        to=to,
+        template=template,
+        language=language,
+        ics=ics,
+        ics_method=ics_method,
+        ics_filename=ics_filename,
+        **context,
+    )
+
+
 def queue_templated(
     *,
     key: str,
@@ -167,28 +312,18 @@ def queue_templated(
     ics_filename: str = "event.ics",
     **context: object,
 ) -> OutboxMail:
-    """Render <template>.subject.txt, .txt and .html in the recipient's language.
-
-    `template` is a path under templates/ without suffix, e.g. "exchanges/mail/signup".
-    """
-    with force_locale(language):
-        subject = render_template(f"{template}.subject.txt", **context)
-        # The HTML part shows the subject as {{ subject }}, escaped like any other value:
-        # including the .txt template there would insert it unescaped.
-        page = {**context, "subject": subject}
-        text = render_template(f"{template}.txt", **page)
-        html = render_template(f"{template}.html", **page)
-    return queue_mail(
+    """Render a mail as `render_templated` does and queue it as `queue_mail` does."""
+    draft = render_templated(
         key=key,
         to=to,
-        subject=subject,
-        text=text,
-        html=html,
+        template=template,
         language=language,
         ics=ics,
         ics_method=ics_method,
         ics_filename=ics_filename,
+        **context,
     )
+    return queue_mail(**dataclasses.asdict(draft))
 
 
 def _after_commit(session: Session) -> None:

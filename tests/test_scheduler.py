@@ -197,7 +197,7 @@ def test_a_sweep_killed_halfway_loses_nothing_and_duplicates_nothing(app, monkey
 
     _grant_report_due_in_two_days()
     make_coordinator("second@example.org")
-    real_queue = services.queue_reminder
+    real_queue = services.reminder_mail
     calls = []
 
     def dies_on_the_second(*args, **kwargs):
@@ -206,7 +206,7 @@ def test_a_sweep_killed_halfway_loses_nothing_and_duplicates_nothing(app, monkey
             raise SystemExit("killed")  # as if the process died here
         return real_queue(*args, **kwargs)
 
-    monkeypatch.setattr(services, "queue_reminder", dies_on_the_second)
+    monkeypatch.setattr(services, "reminder_mail", dies_on_the_second)
     try:
         with unit_of_work():
             services.run_sweep(utcnow())
@@ -219,7 +219,7 @@ def test_a_sweep_killed_halfway_loses_nothing_and_duplicates_nothing(app, monkey
     )
     assert calls == [1, 1] and counts == (0, 0)
 
-    monkeypatch.setattr(services, "queue_reminder", real_queue)
+    monkeypatch.setattr(services, "reminder_mail", real_queue)
     with unit_of_work():
         services.run_sweep(utcnow())
     with unit_of_work():

@@ -85,7 +85,8 @@ class Agreement(db.Model):
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date] = mapped_column(sa.Date, index=True)
     signatories: Mapped[str] = mapped_column(sa.Text, default="")
-    decision_lead_days: Mapped[int] = mapped_column(default=DEFAULT_LEAD_DAYS)
+    # Indexed: the reminder sweep asks for the longest lead (MAX reads one index entry).
+    decision_lead_days: Mapped[int] = mapped_column(default=DEFAULT_LEAD_DAYS, index=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     # The term this one renews; unique, so a term can be renewed only once.
     renews_id: Mapped[int | None] = mapped_column(

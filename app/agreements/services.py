@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -415,6 +415,12 @@ def decision_deadlines(start: date, end: date) -> list[Agreement]:
     Only current terms count: signed, neither renewed nor ended. For the private
     calendar feed and the reminders; the decision day is `agreement.decision_on`.
     """
+    return decision_deadlines_within([(start, end)])
+
+
+def decision_deadlines_within(ranges: Sequence[tuple[date, date]]) -> list[Agreement]:
+    """Return the terms whose renewal decision falls in one of the [start, end) ranges, in
+    one query (the reminder sweep's windows)."""
     successor = sa.orm.aliased(Agreement)
     # The decision day is at most the end, so the end bounds the query from below; it is
     # at least the end less the longest lead, which bounds it from above (the sweep's
@@ -425,14 +431,22 @@ def decision_deadlines(start: date, end: date) -> list[Agreement]:
         .where(
             Agreement.ended_on.is_(None),
             Agreement.signed_on.is_not(None),
-            Agreement.ends_on >= start,
-            Agreement.ends_on < end + timedelta(days=longest),
+            sa.or_(
+                *(
+                    sa.and_(
+                        Agreement.ends_on >= start,
+                        Agreement.ends_on < end + timedelta(days=longest),
+                    )
+                    for start, end in ranges
+                )
+            ),
             ~sa.exists().where(successor.renews_id == Agreement.id),
         )
         .order_by(Agreement.ends_on, Agreement.id)
     ).all()
     return sorted(
-        (a for a in rows if start <= a.decision_on < end), key=lambda a: (a.decision_on, a.id)
+        (a for a in rows if any(start <= a.decision_on < end for start, end in ranges)),
+        key=lambda a: (a.decision_on, a.id),
     )
 
 

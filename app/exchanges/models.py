@@ -93,6 +93,10 @@ class Exchange(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(_in("status", EXCHANGE_STATUSES), name="status_known"),
+        # The reminder sweep's windows: the status and the moment in one index, so that
+        # SQLite does not read every open exchange through the status index alone.
+        sa.Index("ix_exchange_status_signup_closes_at", "status", "signup_closes_at"),
+        sa.Index("ix_exchange_status_starts_on", "status", "starts_on"),
         sa.CheckConstraint(_in("direction", DIRECTIONS), name="direction_known"),
         sa.CheckConstraint("title_sv <> ''", name="title_not_empty"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),

@@ -41,31 +41,31 @@ def obligation_events(
         query = query.join(GrantObligation.grant).where(
             sa.or_(Grant.partner_id == partner.id, Grant.project_id.in_(projects))
         )
-    events = []
-    for obligation in db.session.scalars(query):
-        grant = obligation.grant
-        title = str(DUE_TITLES[obligation.kind]) % {"title": grant.title}
-        if obligation.done_on is not None:
-            title = _("Done: %(title)s", title=title)
-            description = _("Done on %(day)s.", day=obligation.done_on.isoformat())
-        else:
-            description = _("Not done yet.")
-        description = f"{grant.programme}\n{description}"
-        if obligation.note:
-            description += f"\n{obligation.note}"
-        events.append(
-            CalEvent(
-                uid=calendar_uid("grant-obligation", obligation.id),
-                title=title,
-                start=obligation.due_on,
-                end=obligation.due_on + timedelta(days=1),
-                description=description,
-                url=absolute_url(f"/admin/grants/{grant.id}"),
-                status="CONFIRMED",
-                categories=("grant",),
-                sequence=obligation.sequence + grant.sequence,
-                last_modified=grant.updated_at,
-                created=grant.created_at,
-            )
-        )
-    return events
+    return [obligation_event(obligation) for obligation in db.session.scalars(query)]
+
+
+def obligation_event(obligation: GrantObligation) -> CalEvent:
+    """Return one obligation as an all-day event, as the feed shows it (see obligation_events)."""
+    grant = obligation.grant
+    title = str(DUE_TITLES[obligation.kind]) % {"title": grant.title}
+    if obligation.done_on is not None:
+        title = _("Done: %(title)s", title=title)
+        description = _("Done on %(day)s.", day=obligation.done_on.isoformat())
+    else:
+        description = _("Not done yet.")
+    description = f"{grant.programme}\n{description}"
+    if obligation.note:
+        description += f"\n{obligation.note}"
+    return CalEvent(
+        uid=calendar_uid("grant-obligation", obligation.id),
+        title=title,
+        start=obligation.due_on,
+        end=obligation.due_on + timedelta(days=1),
+        description=description,
+        url=absolute_url(f"/admin/grants/{grant.id}"),
+        status="CONFIRMED",
+        categories=("grant",),
+        sequence=obligation.sequence + grant.sequence,
+        last_modified=grant.updated_at,
+        created=grant.created_at,
+    )

@@ -2,11 +2,18 @@
 and, where the reminder is about an event, the event as the feeds show it (.ics, same UID).
 
 Templates: `templates/reminders/mail/<rule>.subject.txt`, `.txt` and `.html`.
+
+`reminder_mail(due, batch)` makes one reminder's mail (a `mail.Draft`, queued by the
+sweep with the others in one statement); a `MailBatch` holds what the mails of one sweep
+share, worked out once: the home zone, each event's .ics in each language, the templates
+and their context in each language (`mail.MailRenderer`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import force_locale
@@ -19,13 +26,13 @@ from app.exchanges.calendar import exchange_ics
 from app.exchanges.display import date_range, local_moment, title_in
 from app.exchanges.links import exchange_url, signup_url
 from app.exchanges.models import Signup
+from app.feeds.events import CalEvent
 from app.feeds.ical import event_to_ical
-from app.grants.calendar import obligation_events
+from app.grants.calendar import obligation_event
 from app.grants.labels import KIND_LABELS
 from app.grants.models import GrantObligation
 from app.i18n import localized
-from app.installation import calendar_uid
-from app.mail import OutboxMail, queue_templated
+from app.mail import Draft, MailRenderer
 from app.meetings import display as meeting_display
 from app.meetings.calendar import invitation_calevent, meeting_calevent
 from app.meetings.links import absolute_url, public_path
@@ -46,14 +53,29 @@ def mail_key(reminder_key: str) -> str:
     return "reminder:sha256:" + hashlib.sha256(reminder_key.encode()).hexdigest()
 
 
-def _days_left(day: date, now: datetime) -> int:
-    return (day - to_local(now, home_timezone()).date()).days
+@dataclass
+class MailBatch:
+    """What the reminder mails of one sweep share, each worked out once for all of them."""
+
+    now: datetime
+    home: str = field(default_factory=home_timezone)
+    renderer: MailRenderer = field(default_factory=MailRenderer)
+    _ics: dict[tuple, bytes | None] = field(default_factory=dict)
+
+    def ics(self, key: tuple, make: Callable[[], bytes | None]) -> bytes | None:
+        """Return the .ics under `key` (which names the event and the language), made once."""
+        if key not in self._ics:
+            self._ics[key] = make()
+        return self._ics[key]
+
+    def days_left(self, day: date) -> int:
+        return (day - to_local(self.now, self.home).date()).days
 
 
 # --- agreements ------------------------------------------------------------------------
 
 
-def _agreement(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _agreement(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     agreement: Agreement = due.candidate.subject
     which = "decision" if due.rule == r.AGREEMENT_DECISION else "expiry"
     day = agreement.decision_on if which == "decision" else agreement.ends_on
@@ -63,34 +85,46 @@ def _agreement(due: Due, now: datetime) -> tuple[dict, bytes | None]:
         "partner": agreement.partner.name,
         "day": meeting_display.long_date(day, lang),
         "ends_on": meeting_display.long_date(agreement.ends_on, lang),
-        "days_left": _days_left(day, now),
+        "days_left": batch.days_left(day),
         "link": absolute_url(f"/admin/agreements/{agreement.id}"),
     }
-    return context, event_to_ical(agreement_event(agreement, which), method="PUBLISH")
+    ics = batch.ics(
+        ("agreement", agreement.id, which, lang),
+        lambda: event_to_ical(agreement_event(agreement, which), method="PUBLISH"),
+    )
+    return context, ics
 
 
 # --- meetings --------------------------------------------------------------------------
 
 
-def _meeting(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _meeting(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     subject: SeriesOccurrence | Meeting = due.candidate.subject
     lang = due.recipient.language
     person = due.recipient.ref
+    now = batch.now
     if isinstance(subject, Meeting):
         item, start, end, zone = subject, subject.starts_at, subject.ends_at, subject.timezone
         place = subject.venue or subject.partner.name
         host = subject.partner.name
         admin_path = f"/admin/meetings/meeting/{subject.id}"
         public = public_path(subject)
-        event = meeting_calevent(subject, lang=lang)
+        event_key = ("meeting", subject.id, lang)
+
+        def event() -> CalEvent:
+            return meeting_calevent(subject, lang=lang)
     else:
         item, start, end, zone = subject.series, subject.start, subject.end, subject.timezone
         place = subject.venue
         host = subject.host.name if subject.host is not None else ""
         admin_path = f"/admin/meetings/series/{subject.series.id}/occurrences/{subject.key}"
         public = public_path(subject.series, subject.key)
-        event = invitation_calevent(subject, lang=lang)
-    home = home_timezone()
+        event_key = ("series", subject.series.id, subject.key, lang)
+
+        def event() -> CalEvent:
+            return invitation_calevent(subject, lang=lang)
+
+    home = batch.home
     context = {
         "title": localized(item, "title", lang),
         "span": meeting_display.span(start, end, zone, lang),
@@ -112,20 +146,20 @@ def _meeting(due: Due, now: datetime) -> tuple[dict, bytes | None]:
     if isinstance(person, Delegate) and (due.rule == r.MEETING_UNANSWERED or person.reply is None):
         context["accept_url"] = reply_url(person, REPLY_ACCEPTED)
         context["decline_url"] = reply_url(person, REPLY_DECLINED)
-    return context, event_to_ical(event, method="PUBLISH")
+    return context, batch.ics(event_key, lambda: event_to_ical(event(), method="PUBLISH"))
 
 
 # --- exchanges -------------------------------------------------------------------------
 
 
-def _signup_closing(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _signup_closing(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     exchange = due.candidate.subject
     lang = due.recipient.language
     held = exchange_queries.held_pupils(exchange.id)
     context = {
         "exchange": exchange,
         "title": title_in(exchange, lang),
-        "closes": local_moment(exchange.signup_closes_at, home_timezone(), lang),
+        "closes": local_moment(exchange.signup_closes_at, batch.home, lang),
         "places": exchange.places,
         "held": held,
         "confirmed": exchange_queries.confirmed_pupils(exchange.id),
@@ -141,7 +175,7 @@ def _in_language(exchange: object, name: str, lang: str) -> str:
     return (getattr(exchange, first) or getattr(exchange, second) or "").strip()
 
 
-def _exchange_start(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _exchange_start(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     signup: Signup = due.candidate.subject
     exchange = signup.exchange
     lang = due.recipient.language
@@ -149,17 +183,17 @@ def _exchange_start(due: Due, now: datetime) -> tuple[dict, bytes | None]:
         "signup": signup,
         "title": title_in(exchange, lang),
         "dates": date_range(exchange.starts_on, exchange.ends_on, lang),
-        "days_left": _days_left(exchange.starts_on, now),
+        "days_left": batch.days_left(exchange.starts_on),
         "partner": exchange.partner.name,
         "programme": _in_language(exchange, "programme", lang),
         "practical": _in_language(exchange, "practical", lang),
         "link": signup_url(signup),
         "exchange_link": exchange_url(exchange),
     }
-    return context, exchange_ics(exchange, lang)
+    return context, batch.ics(("exchange", exchange.id, lang), lambda: exchange_ics(exchange, lang))
 
 
-def _offer(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _offer(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     signup: Signup = due.candidate.subject
     exchange = signup.exchange
     lang = due.recipient.language
@@ -167,7 +201,7 @@ def _offer(due: Due, now: datetime) -> tuple[dict, bytes | None]:
         "signup": signup,
         "title": title_in(exchange, lang),
         "dates": date_range(exchange.starts_on, exchange.ends_on, lang),
-        "deadline": local_moment(signup.offer_expires_at, home_timezone(), lang),
+        "deadline": local_moment(signup.offer_expires_at, batch.home, lang),
         "link": signup_url(signup),
     }
     return context, None
@@ -176,23 +210,24 @@ def _offer(due: Due, now: datetime) -> tuple[dict, bytes | None]:
 # --- grants ----------------------------------------------------------------------------
 
 
-def _obligation(due: Due, now: datetime) -> tuple[dict, bytes | None]:
+def _obligation(due: Due, batch: MailBatch) -> tuple[dict, bytes | None]:
     obligation: GrantObligation = due.candidate.subject
     grant = obligation.grant
     lang = due.recipient.language
-    uid = calendar_uid("grant-obligation", obligation.id)
-    # Only that day's obligations: the mail's cost must not grow with every grant there is.
-    day = obligation.due_on
-    event = next((e for e in obligation_events(day, day) if e.uid == uid), None)
     context = {
         "grant": grant,
         "what": KIND_LABELS[obligation.kind],
         "day": meeting_display.long_date(obligation.due_on, lang),
-        "days_left": _days_left(obligation.due_on, now),
+        "days_left": batch.days_left(obligation.due_on),
         "note": obligation.note,
         "link": absolute_url(f"/admin/grants/{grant.id}"),
     }
-    return context, event_to_ical(event, method="PUBLISH") if event is not None else None
+    # The obligation as the private feed shows it: the obligation and its grant are loaded.
+    ics = batch.ics(
+        ("obligation", obligation.id, lang),
+        lambda: event_to_ical(obligation_event(obligation), method="PUBLISH"),
+    )
+    return context, ics
 
 
 BUILDERS = {
@@ -207,21 +242,21 @@ BUILDERS = {
 }
 
 
-def queue_reminder(due: Due, now: datetime) -> OutboxMail:
-    """Queue the mail of one due reminder in the current transaction (once per key)."""
+def reminder_mail(due: Due, batch: MailBatch) -> Draft:
+    """Make the mail of one due reminder (queued with the sweep's others, once per key)."""
     lang = due.recipient.language
     with force_locale(lang):
-        context, ics = BUILDERS[due.rule](due, now)
-    return queue_templated(
-        key=mail_key(due.key),
-        to=due.recipient.address,
-        template=f"reminders/mail/{due.rule}",
-        language=lang,
-        ics=ics,
-        ics_method="PUBLISH" if ics is not None else None,
-        ics_filename="event.ics",
-        lang=lang,
-        name=due.recipient.name,
-        offset=due.offset_label,
-        **context,
-    )
+        context, ics = BUILDERS[due.rule](due, batch)
+        return batch.renderer.render(
+            key=mail_key(due.key),
+            to=due.recipient.address,
+            template=f"reminders/mail/{due.rule}",
+            language=lang,
+            ics=ics,
+            ics_method="PUBLISH" if ics is not None else None,
+            ics_filename="event.ics",
+            lang=lang,
+            name=due.recipient.name,
+            offset=due.offset_label,
+            **context,
+        )

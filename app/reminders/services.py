@@ -2,10 +2,11 @@
 
 For the scheduler and the command line:
 - `run_sweep(now, *, dry_run=False) -> SweepReport`: one pass as if the clock read
-  `now`. Call it inside `unit_of_work()`; it flushes, never commits. Each due reminder is
-  recorded under its unique key (a savepoint, so a sweep running at the same moment in
-  another process loses the race quietly) and, when it is to be sent, its mail is
-  queued in the same transaction; missed ones are recorded, never sent.
+  `now`. Call it inside `unit_of_work()`; it writes, never commits. Each due reminder is
+  recorded under its unique key (one INSERT that skips keys already taken, so a sweep
+  running at the same moment in another process loses the race quietly) and, when it is
+  to be sent, its mail is queued in the same transaction (one INSERT for all the
+  sweep's mails); missed ones are recorded, never sent.
 For the pages:
 - `plan(now, until) -> list[Due]`: what will go to whom, and when;
 - `reminder_log(status, page) -> LogPage`: reminders recorded, newest first, with their mail;
@@ -22,14 +23,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app import audit, mail
-from app.dbutil import begin_write_transaction
+from app.dbutil import begin_write_transaction, insert_skipping_existing
 from app.extensions import db
-from app.mail import OutboxMail
+from app.mail import Draft, OutboxMail
 from app.reminders import sources
-from app.reminders.mails import queue_reminder
+from app.reminders.mails import MailBatch, reminder_mail
 from app.reminders.models import MISSED, QUEUED, Reminder, SchedulerHeartbeat
 from app.reminders.rules import effective_rules
 from app.reminders.sweep import LOOKBACK, SEND, Due, due, upcoming
+from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -124,50 +126,99 @@ def run_sweep(now: datetime, *, dry_run: bool = False) -> SweepReport:
         return report
     # SQLite: take the write lock first, so that what is read is still true when written.
     begin_write_transaction()
-    for d in due_now(now):
-        _record(d, now, report)
+    claimed = _claim(due_now(now), report)
+    _queue_mails(claimed, now)
     _mark_swept(now)
     return report
 
 
-def _record(d: Due, now: datetime, report: SweepReport) -> None:
-    candidate = d.candidate
-    reminder = Reminder(
-        key=d.key,
-        rule=d.rule,
-        object_key=candidate.object_key,
-        original_start=candidate.original_start,
-        recipient=d.recipient.address,
-        offset_minutes=d.offset,
-        title=candidate.title[:300],
-        due_at=d.due_at,
-        event_at=candidate.event_at,
-        status=QUEUED if d.action == SEND else MISSED,
-        reason=d.reason[:300],
+def _claim(found: list[Due], report: SweepReport) -> list[Outcome]:
+    """Record the reminders under their unique keys, in one INSERT; return those recorded.
+
+    A key recorded meanwhile by another sweep (on PostgreSQL the INSERT waits for that
+    sweep's transaction) is skipped and counted lost: that sweep queues its mail.
+    """
+    unique: dict[str, Due] = {}
+    for d in found:
+        if d.key in unique:
+            report.lost += 1
+        else:
+            unique[d.key] = d
+    if not unique:
+        return []
+    table = Reminder.__table__
+    now = utcnow()
+    rows = [
+        {
+            "key": d.key,
+            "rule": d.rule,
+            "object_key": d.candidate.object_key,
+            "original_start": d.candidate.original_start,
+            "recipient": d.recipient.address,
+            "offset_minutes": d.offset,
+            "title": d.candidate.title[:300],
+            "due_at": d.due_at,
+            "event_at": d.candidate.event_at,
+            "status": QUEUED if d.action == SEND else MISSED,
+            "reason": d.reason[:300],
+            "created_at": now,
+        }
+        for d in unique.values()
+    ]
+    ids = dict(
+        db.session.execute(
+            insert_skipping_existing(table, "key").returning(table.c.key, table.c.id), rows
+        ).all()
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(reminder)
-    except IntegrityError:
-        report.lost += 1  # another sweep recorded it first, and queued its mail
-        return
-    outcome = Outcome(d, reminder.status, reminder.id, reason=reminder.reason)
-    if d.action == SEND:
+    report.lost += len(unique) - len(ids)
+    claimed = [
+        Outcome(d, QUEUED if d.action == SEND else MISSED, ids[key], reason=d.reason[:300])
+        for key, d in unique.items()
+        if key in ids
+    ]
+    report.outcomes.extend(claimed)
+    return claimed
+
+
+def _queue_mails(claimed: list[Outcome], now: datetime) -> None:
+    """Make the mail of each recorded reminder to send and queue them all in one INSERT.
+
+    A mail that cannot be made does not stop the others: its reminder is recorded missed,
+    with the error as its reason.
+    """
+    batch = MailBatch(now)
+    drafts: list[tuple[Outcome, Draft]] = []
+    failed: list[dict] = []
+    for outcome in claimed:
+        if outcome.status != QUEUED:
+            continue
         try:
-            with db.session.begin_nested():
-                queued = queue_reminder(d, now)
-                reminder.mail_id = queued.id
+            drafts.append((outcome, reminder_mail(outcome.due, batch)))
         except DBAPIError:
             raise
-        except Exception as exc:  # a mail that cannot be made must not stop the others
-            log.exception("reminder %s: the mail could not be made", d.key)
-            reminder.status = MISSED
-            reminder.reason = f"{ERROR}:{type(exc).__name__}: {exc}"[:300]
-            db.session.flush()
-            outcome.status, outcome.reason = MISSED, reminder.reason
-        else:
-            outcome.mail_id = queued.id
-    report.outcomes.append(outcome)
+        except Exception as exc:
+            log.exception("reminder %s: the mail could not be made", outcome.due.key)
+            outcome.status = MISSED
+            outcome.reason = f"{ERROR}:{type(exc).__name__}: {exc}"[:300]
+            failed.append({"rid": outcome.reminder_id, "why": outcome.reason})
+    ids = mail.queue_drafts([draft for _outcome, draft in drafts])
+    for outcome, draft in drafts:
+        outcome.mail_id = ids[draft.key]
+    table = Reminder.__table__
+    if drafts:
+        db.session.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("rid"))
+            .values(mail_id=sa.bindparam("mail")),
+            [{"rid": o.reminder_id, "mail": o.mail_id} for o, _draft in drafts],
+        )
+    if failed:
+        db.session.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("rid"))
+            .values(status=MISSED, reason=sa.bindparam("why")),
+            failed,
+        )
 
 
 def plan(now: datetime, until: datetime) -> list[Due]:

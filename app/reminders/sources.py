@@ -2,9 +2,11 @@
 
 `candidates(rules, since, until)` returns, for every enabled rule, the events whose
 reminders fall due between `since` and `until`: those whose moment lies within
-[since, until + the rule's largest offset]. Each query bounds an indexed column (the
-meeting's start, the exchange's sign-up close and start, the offer's deadline, the
-obligation's and the agreement's day); series are few and are expanded in memory.
+[since + offset, until + offset] for one of the rule's offsets (the windows merged where
+they overlap, so a sweep reads what may be due, not every event up to the largest
+offset ahead). Each query bounds an indexed column (the meeting's start, the exchange's
+sign-up close and start, the offer's deadline, the obligation's and the agreement's day);
+series are few and are expanded in memory.
 
 Cancelled meetings and occurrences, cancelled or draft exchanges, sign-ups that are not
 confirmed (or no longer offered), done obligations and renewed or ended agreements
@@ -23,7 +25,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.agreements.models import Agreement
-from app.agreements.services import decision_deadlines
+from app.agreements.services import decision_deadlines_within
 from app.auth.models import Coordinator
 from app.dbutil import in_values
 from app.emails import normalise_email
@@ -61,22 +63,38 @@ def coordinators() -> tuple[Recipient, ...]:
     return tuple(_recipient(c.email, c.language, c.name, c) for c in rows)
 
 
+Window = tuple[datetime, datetime]  # [start, end], both included
+
+
+def _moment_in(column: sa.ColumnElement, spans: list[Window]) -> sa.ColumnElement[bool]:
+    """Return the condition that the moment `column` lies within one of the spans."""
+    return sa.or_(*(column.between(start, end) for start, end in spans))
+
+
 @dataclass(frozen=True)
 class _Days:
-    """The home zone's days covering a window of moments, and each day's moments."""
+    """The home zone's days covering windows of moments, and each day's moments."""
 
     zone: str
-    first: date
-    last: date
+    ranges: tuple[tuple[date, date], ...]  # (first, last) day of each window
 
     @classmethod
-    def covering(cls, start: datetime, end: datetime) -> _Days:
+    def covering(cls, spans: list[Window]) -> _Days:
         zone = home_timezone()
         return cls(
             zone,
-            to_local(start, zone).date() - timedelta(days=1),
-            to_local(end, zone).date() + timedelta(days=1),
+            tuple(
+                (
+                    to_local(start, zone).date() - timedelta(days=1),
+                    to_local(end, zone).date() + timedelta(days=1),
+                )
+                for start, end in spans
+            ),
         )
+
+    def of(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        """Return the condition that the date `column` lies on one of these days."""
+        return sa.or_(*(column.between(first, last) for first, last in self.ranges))
 
     def due_at(self, day: date) -> datetime:
         return localize(day, r.DAY_DUE_AT, self.zone).astimezone(UTC)
@@ -85,8 +103,27 @@ class _Days:
         return localize(day + timedelta(days=1), datetime.min.time(), self.zone).astimezone(UTC)
 
 
-def _within(moment: datetime, start: datetime, end: datetime) -> bool:
-    return start <= moment <= end
+def _within_any(moment: datetime, windows: list[Window]) -> bool:
+    return any(start <= moment <= end for start, end in windows)
+
+
+def _merged(windows: Iterable[Window]) -> list[Window]:
+    """Return the windows in order, those that overlap or touch made one."""
+    merged: list[Window] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def windows(rule: Rule, since: datetime, until: datetime) -> list[Window]:
+    """Return when an event must lie for one of the rule's reminders (the event less an
+    offset) to fall in [since, until]."""
+    return _merged(
+        (since + timedelta(minutes=m), until + timedelta(minutes=m)) for m in rule.offsets
+    )
 
 
 # --- agreements ------------------------------------------------------------------------
@@ -106,9 +143,9 @@ def _agreement_title(agreement: Agreement) -> str:
 
 
 def _on_agreement_day(
-    rule: str, found: Iterable[tuple[Agreement, date]], days: _Days, start, end, people
+    rule: str, found: Iterable[tuple[Agreement, date]], days: _Days, spans, people
 ) -> list[Candidate]:
-    """Return a candidate for each (agreement, day) whose 08:00 lies in the window."""
+    """Return a candidate for each (agreement, day) whose 08:00 lies in one of the spans."""
     return [
         Candidate(
             rule,
@@ -120,24 +157,26 @@ def _on_agreement_day(
             subject=agreement,
         )
         for agreement, day in found
-        if _within(days.due_at(day), start, end)
+        if _within_any(days.due_at(day), spans)
     ]
 
 
-def agreement_decisions(start: datetime, end: datetime, people) -> list[Candidate]:
-    days = _Days.covering(start, end)
-    found = decision_deadlines(days.first, days.last + timedelta(days=1))
+def agreement_decisions(spans: list[Window], people) -> list[Candidate]:
+    days = _Days.covering(spans)
+    found = decision_deadlines_within(
+        [(first, last + timedelta(days=1)) for first, last in days.ranges]
+    )
     return _on_agreement_day(
-        r.AGREEMENT_DECISION, ((a, a.decision_on) for a in found), days, start, end, people
+        r.AGREEMENT_DECISION, ((a, a.decision_on) for a in found), days, spans, people
     )
 
 
-def agreement_expiries(start: datetime, end: datetime, people) -> list[Candidate]:
-    days = _Days.covering(start, end)
-    query = _current_terms().where(Agreement.ends_on.between(days.first, days.last))
+def agreement_expiries(spans: list[Window], people) -> list[Candidate]:
+    days = _Days.covering(spans)
+    query = _current_terms().where(days.of(Agreement.ends_on))
     found = db.session.scalars(query.order_by(Agreement.ends_on, Agreement.id))
     return _on_agreement_day(
-        r.AGREEMENT_EXPIRY, ((a, a.ends_on) for a in found), days, start, end, people
+        r.AGREEMENT_EXPIRY, ((a, a.ends_on) for a in found), days, spans, people
     )
 
 
@@ -163,15 +202,17 @@ class _Held:
     titles: Mapping[str, str]
 
 
-def _meetings(start: datetime, end: datetime) -> list[_Held]:
+def _meetings(spans: list[Window]) -> list[_Held]:
+    """Return the meetings and series occurrences that start within one of the spans."""
     lang = current_app.config["DEFAULT_LANGUAGE"]
     found: list[_Held] = []
-    # Every series' occurrences in the window, from the per-process index by data version
+    start, end = spans[0][0], spans[-1][1]
+    # Every series' occurrences in the spans, from the per-process index by data version
     # (or expanded here while this session holds uncommitted changes).
     occurrences: list[SeriesOccurrence] = [
         o
         for o in series_between(start, end + timedelta(microseconds=1), include_unpublished=True)
-        if _within(o.start, start, end)
+        if _within_any(o.start, spans)
     ]
     delegates: dict[tuple[int, datetime], list[Delegate]] = {}
     if occurrences:
@@ -199,7 +240,7 @@ def _meetings(start: datetime, end: datetime) -> list[_Held]:
                 _titles(lambda language, s=o.series: localized(s, "title", language)),
             )
         )
-    in_window = (Meeting.starts_at.between(start, end), Meeting.cancelled_at.is_(None))
+    in_window = (_moment_in(Meeting.starts_at, spans), Meeting.cancelled_at.is_(None))
     meetings = db.session.scalars(
         sa.select(Meeting)
         .options(lazyload(Meeting.delegates))
@@ -236,13 +277,12 @@ def _delegate(d: Delegate) -> Recipient:
     return _recipient(d.email, d.language, d.name, d)
 
 
-def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) -> list[Candidate]:
+def meeting_candidates(people, wanted: Mapping[str, list[Window]]) -> list[Candidate]:
     """Return the candidates of the meeting rules asked for, from one pass over meetings."""
-    windows = list(wanted.values())
-    held = _meetings(min(w[0] for w in windows), max(w[1] for w in windows))
+    held = _meetings(_merged(w for spans in wanted.values() for w in spans))
     found = []
     for h in held:
-        if r.MEETING in wanted and _within(h.start, *wanted[r.MEETING]):
+        if r.MEETING in wanted and _within_any(h.start, wanted[r.MEETING]):
             # Delegates who were invited and have not declined; an unpublished meeting's
             # page is not theirs to open, so its reminders go to the coordinators only.
             attending = tuple(
@@ -263,7 +303,7 @@ def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) 
                     titles=h.titles,
                 )
             )
-        if r.MEETING_UNANSWERED in wanted and _within(h.start, *wanted[r.MEETING_UNANSWERED]):
+        if r.MEETING_UNANSWERED in wanted and _within_any(h.start, wanted[r.MEETING_UNANSWERED]):
             silent = tuple(
                 _delegate(d)
                 for d in h.delegates
@@ -288,10 +328,10 @@ def meeting_candidates(people, wanted: Mapping[str, tuple[datetime, datetime]]) 
 # --- exchanges -------------------------------------------------------------------------
 
 
-def signups_closing(start: datetime, end: datetime, people) -> list[Candidate]:
+def signups_closing(spans: list[Window], people) -> list[Candidate]:
     lang = current_app.config["DEFAULT_LANGUAGE"]
     query = sa.select(Exchange).where(
-        Exchange.signup_closes_at.between(start, end), Exchange.status == xm.OPEN
+        _moment_in(Exchange.signup_closes_at, spans), Exchange.status == xm.OPEN
     )
     return [
         Candidate(
@@ -308,14 +348,14 @@ def signups_closing(start: datetime, end: datetime, people) -> list[Candidate]:
     ]
 
 
-def exchange_starts(start: datetime, end: datetime) -> list[Candidate]:
-    days = _Days.covering(start, end)
+def exchange_starts(spans: list[Window]) -> list[Candidate]:
+    days = _Days.covering(spans)
     query = (
         sa.select(Signup)
         .join(Signup.exchange)
         .options(selectinload(Signup.exchange))
         .where(
-            Exchange.starts_on.between(days.first, days.last),
+            days.of(Exchange.starts_on),
             Exchange.status.in_((xm.OPEN, xm.CLOSED)),
             Signup.status == xm.CONFIRMED,
         )
@@ -325,7 +365,7 @@ def exchange_starts(start: datetime, end: datetime) -> list[Candidate]:
     for signup in db.session.scalars(query):
         exchange = signup.exchange
         at = days.due_at(exchange.starts_on)
-        if _within(at, start, end):
+        if _within_any(at, spans):
             school = _recipient(signup.contact_email, signup.language, signup.contact_name, signup)
             found.append(
                 Candidate(
@@ -346,11 +386,11 @@ def exchange_starts(start: datetime, end: datetime) -> list[Candidate]:
     return found
 
 
-def offers_lapsing(start: datetime, end: datetime) -> list[Candidate]:
+def offers_lapsing(spans: list[Window]) -> list[Candidate]:
     query = (
         sa.select(Signup)
         .options(selectinload(Signup.exchange))
-        .where(Signup.status == xm.OFFERED, Signup.offer_expires_at.between(start, end))
+        .where(Signup.status == xm.OFFERED, _moment_in(Signup.offer_expires_at, spans))
         .order_by(Signup.offer_expires_at, Signup.id)
     )
     found = []
@@ -379,20 +419,18 @@ def offers_lapsing(start: datetime, end: datetime) -> list[Candidate]:
 # --- grants ----------------------------------------------------------------------------
 
 
-def obligations_due(start: datetime, end: datetime, people) -> list[Candidate]:
-    days = _Days.covering(start, end)
+def obligations_due(spans: list[Window], people) -> list[Candidate]:
+    days = _Days.covering(spans)
     query = (
         sa.select(GrantObligation)
         .options(selectinload(GrantObligation.grant))
-        .where(
-            GrantObligation.due_on.between(days.first, days.last), GrantObligation.done_on.is_(None)
-        )
+        .where(days.of(GrantObligation.due_on), GrantObligation.done_on.is_(None))
         .order_by(GrantObligation.due_on, GrantObligation.id)
     )
     found = []
     for obligation in db.session.scalars(query):
         at = days.due_at(obligation.due_on)
-        if _within(at, start, end):
+        if _within_any(at, spans):
             found.append(
                 Candidate(
                     r.GRANT_OBLIGATION,
@@ -412,8 +450,8 @@ def obligations_due(start: datetime, end: datetime, people) -> list[Candidate]:
 
 def candidates(rules: Mapping[str, Rule], since: datetime, until: datetime) -> list[Candidate]:
     """Return the events of every enabled rule whose reminders may fall due in [since, until]."""
-    windows = {
-        key: (since, until + timedelta(minutes=rule.largest))
+    spans = {
+        key: windows(rule, since, until)
         for key, rule in rules.items()
         if rule.enabled and rule.offsets
     }
@@ -424,22 +462,22 @@ def candidates(rules: Mapping[str, Rule], since: datetime, until: datetime) -> l
             cache.append(coordinators())
         return cache[0]
 
+    # One query per rule, whatever the number of its windows.
+    by_rule = {
+        r.AGREEMENT_DECISION: lambda w: agreement_decisions(w, people),
+        r.AGREEMENT_EXPIRY: lambda w: agreement_expiries(w, people),
+        r.SIGNUP_CLOSING: lambda w: signups_closing(w, people),
+        r.EXCHANGE_START: exchange_starts,
+        r.OFFER_LAPSING: offers_lapsing,
+        r.GRANT_OBLIGATION: lambda w: obligations_due(w, people),
+    }
     found: list[Candidate] = []
-    if r.AGREEMENT_DECISION in windows:
-        found += agreement_decisions(*windows[r.AGREEMENT_DECISION], people)
-    if r.AGREEMENT_EXPIRY in windows:
-        found += agreement_expiries(*windows[r.AGREEMENT_EXPIRY], people)
-    meeting_rules = {k: windows[k] for k in (r.MEETING, r.MEETING_UNANSWERED) if k in windows}
+    for key, source in by_rule.items():
+        if key in spans:
+            found += source(spans[key])
+    meeting_rules = {k: spans[k] for k in (r.MEETING, r.MEETING_UNANSWERED) if k in spans}
     if meeting_rules:
         found += meeting_candidates(people, meeting_rules)
-    if r.SIGNUP_CLOSING in windows:
-        found += signups_closing(*windows[r.SIGNUP_CLOSING], people)
-    if r.EXCHANGE_START in windows:
-        found += exchange_starts(*windows[r.EXCHANGE_START])
-    if r.OFFER_LAPSING in windows:
-        found += offers_lapsing(*windows[r.OFFER_LAPSING])
-    if r.GRANT_OBLIGATION in windows:
-        found += obligations_due(*windows[r.GRANT_OBLIGATION], people)
     return found
 
 
