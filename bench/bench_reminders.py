@@ -1,6 +1,7 @@
 """Figure 5: the reminder sweep over 100,000 agreements, meetings, grant obligations and
-sign-ups (target: under 1 s), and its time with ten times fewer rows but as many due
-(target: about the same: the sweep's time grows with what is due, not with what exists).
+sign-ups (target: under 1 s), and its time with ten times fewer rows and about as many
+due (target: the time per reminder due about the same: the sweep's time grows with what
+is due, not with what exists).
 
 SQLite in a temporary folder; rows are inserted in bulk, most of them years away from
 `now`, and the same few hundred close to it. The sweep runs for real (records reminders,
@@ -176,9 +177,13 @@ def main() -> None:
             + (f"  {verdict(elapsed < TARGET_S)}" if judged else "")
         )
     growth = large[0] / small[0]
+    # The spread-out rows bring some reminders due of their own (an agreement's decision
+    # 180 days ahead), so the sizes differ a little in what is due: judge the time per
+    # reminder due, which stays flat when the time grows with what is due.
+    per_due = (large[0] / max(1, large[1])) / (small[0] / max(1, small[1]))
     print(
-        f"10x the rows, as many due: {growth:.2f}x the time (target: about 1x, not 10x)"
-        f"  {verdict(growth < 2)}"
+        f"10x the rows: {growth:.2f}x the time, {large[1]} reminders due against {small[1]};"
+        f" per reminder due {per_due:.2f}x (target: about 1x, not 10x)  {verdict(per_due < 2)}"
     )
 
 
