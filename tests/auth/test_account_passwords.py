@@ -107,7 +107,8 @@ def test_a_weak_password_brings_the_form_back_with_the_reason_in_the_readers_lan
         ("sv", "password1234", None, "ett av de vanligaste"),
         ("en", "short", None, "at least 12 characters"),
         ("sv", "short", None, "minst 12 tecken"),
-        ("en", "forgetful@example.org", None, "e-mail address"),
+        ("en", "forgetful@example.org", None, "must not be the account&#39;s e-mail address"),
+        ("sv", "forgetful@example.org", None, "får inte vara kontots e-postadress"),
         ("en", TEMPORARY, "something else entirely", "The two new passwords differ"),
         ("en", "", None, "Enter a password"),
     ]
