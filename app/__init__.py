@@ -98,6 +98,10 @@ def _init_extensions(app: Flask) -> None:
     # Before the boundary: its counters are written before the request's transaction begins.
     ratelimits.init_app(app)
     boundary.init_app(app)
+    from app.auth import permissions
+
+    # After the boundary: the account is read inside the request's transaction.
+    permissions.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -73,16 +73,18 @@ def create_coordinator_command(
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from app.auth.services import CoordinatorError, create_coordinator
+    from app.auth.services import CoordinatorError, check_new_account, create_coordinator
 
+    role = "administrator" if admin else role
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
-        if password is None:
-            password = _prompt_password()
         try:
+            if password is None:
+                # The address and the name first: a typo fails before any prompt.
+                with unit_of_work():
+                    check_new_account(email, name, role)
+                password = _prompt_password()
             with unit_of_work():
-                coordinator = create_coordinator(
-                    email, password, name=name, role="administrator" if admin else role
-                )
+                coordinator = create_coordinator(email, password, name=name, role=role)
         except CoordinatorError as exc:
             raise _Refused(_("Error: %(message)s", message=str(exc.message))) from None
         if coordinator.is_administrator:

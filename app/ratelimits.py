@@ -9,8 +9,9 @@ live on connections of their own, and on SQLite a request's write lock must not 
 while they are counted.
 
 - Logging in: every attempt counts against the account's address and against the visitor;
-  past the limit even the right password is refused until the window passes. A successful
-  login clears the account's count.
+  past the limit even the right password is refused until the window passes. A login that
+  verified the account's password clears the account's count (`password_verified`, said
+  by the login page; no other answer of the page clears anyone's count).
 - Changing one's password: each wrong current password counts against the account (a
   stolen session must not guess it without end); past the limit the page is refused, even
   with the right password, until the window passes (the login's per-account limit).
@@ -99,6 +100,18 @@ def _too_many_passwords() -> str:
     )
 
 
+def password_verified() -> None:
+    """Note that this login request verified the posted account's password: its count is
+    cleared after the request."""
+    g.login_password_verified = True
+
+
+def current_password_verified(account_id: int) -> None:
+    """Note that this request changed the account's password with the right current one:
+    its count of wrong ones is cleared after the request."""
+    g.current_password_verified = account_id
+
+
 def wrong_current_password(account_id: int) -> None:
     """Note that this request gave a wrong current password; counted after the request."""
     g.wrong_password_account = account_id
@@ -153,23 +166,24 @@ def _after_request(response: Response) -> Response:
     if account is not None and _enabled():
         limiter.limiter.hit(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "password-account", str(account))
     if (
-        request.endpoint == LOGIN_ENDPOINT
-        and request.method == "POST"
+        g.pop("login_password_verified", False)
+        and request.endpoint == LOGIN_ENDPOINT
         and response.status_code in (302, 303)
         and _enabled()
     ):
         address = _address("email")
         if address:
             limiter.limiter.clear(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "login-account", address)
+    account = g.pop("current_password_verified", None)
     if (
-        request.endpoint == CHANGE_PASSWORD_PAGE
-        and request.method == "POST"
+        account is not None
+        and request.endpoint == CHANGE_PASSWORD_PAGE
         and response.status_code in (302, 303)
         and _enabled()
     ):
-        account = _session_account()
-        if account:
-            limiter.limiter.clear(_item("RATELIMIT_LOGIN_PER_ACCOUNT"), "password-account", account)
+        limiter.limiter.clear(
+            _item("RATELIMIT_LOGIN_PER_ACCOUNT"), "password-account", str(account)
+        )
     return response
 
 

@@ -73,6 +73,22 @@ def test_logging_in_clears_the_accounts_count(limited, client, auth, coordinator
     assert _login(client, coordinator.email, PASSWORD).status_code == 302
 
 
+def test_another_logged_in_session_cannot_clear_an_accounts_count(
+    limited, client, auth, coordinator
+):
+    victim = make_coordinator("victim@example.org", role="coordinator")
+    assert auth.login(coordinator.email).status_code == 302  # the guesser's own session
+    guesser = limited.test_client()
+    for _ in range(4):
+        assert _login(guesser, victim.email, "a guess at it").status_code == 401
+    # Logged in, the login page answers 302 without looking at the password: it counts as
+    # the fifth attempt and clears nothing, so the guesser's next one is refused.
+    assert _login(client, victim.email, "anything at all").status_code == 302
+    assert _login(guesser, victim.email, "a guess at it").status_code == 429
+    assert _login(guesser, victim.email, "a guess at it").status_code == 429
+    assert _login(guesser, victim.email, PASSWORD).status_code == 429
+
+
 def test_one_visitor_trying_many_accounts_is_stopped(limited, client):
     statuses = [_login(client, f"guess{n}@example.org", "password").status_code for n in range(35)]
     assert statuses[:30] == [401] * 30

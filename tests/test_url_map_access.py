@@ -150,3 +150,100 @@ def test_every_state_changing_route_refuses_a_request_without_a_valid_csrf_token
     if who == "administrator":
         app.config["WTF_CSRF_ENABLED"] = False
         assert client.get("/admin/").status_code == 200, "still logged in: nothing was posted"
+
+
+# What an account holding a temporary password may still open (app/auth/permissions.py).
+OPEN_WITH_A_TEMPORARY_PASSWORD = {"auth.change_password", "auth.logout", "static", "main.healthz"}
+TEMPORARY = "lantern orchard thirty gulls"
+OWN = "my own choice of seven words"
+
+
+def _temporary_password_session(app):
+    from tests.factories import make_coordinator
+
+    account = make_coordinator("temporary@example.org", TEMPORARY, role="administrator")
+    account.must_change_password = True
+    db.session.commit()
+    browser = app.test_client()
+    login = browser.post("/login", data={"email": account.email, "password": TEMPORARY})
+    assert login.status_code == 302
+    return browser
+
+
+def test_an_account_with_a_temporary_password_sees_nothing_but_the_password_page(app, demo):
+    browser = _temporary_password_session(app)
+    calendar_kinds = [
+        "/calendar/2027?kind=agreement",
+        "/calendar/?kind=agreement",
+        "/calendar/?kind=grant",
+        "/calendar/?kind=reminder",
+        "/calendar/2027/3?kind=reminder",
+    ]
+    walked = [
+        (rule.endpoint, url)
+        for rule, method, url in _routes(app, changing=False)
+        if method == "GET"
+    ]
+    checked = set()
+    for endpoint, url in [*walked, *(("calendar", u) for u in calendar_kinds)]:
+        if endpoint in OPEN_WITH_A_TEMPORARY_PASSWORD:
+            continue
+        response = browser.get(url)
+        assert response.status_code == 302, (url, response.status_code)
+        assert response.headers["Location"].startswith("/admin/account/password"), url
+        checked.add(endpoint)
+    assert len(checked) > 100
+    assert browser.get("/admin/account/password").status_code == 200
+    assert browser.get("/healthz").status_code in (200, 503)
+
+
+def test_after_the_forced_change_the_person_goes_on_to_the_page_first_asked_for(app, demo):
+    browser = _temporary_password_session(app)
+    asked = browser.get("/calendar/?kind=agreement&lang=en")
+    assert asked.status_code == 302
+    password_page = asked.headers["Location"]
+    assert password_page.startswith("/admin/account/password?")
+    changed = browser.post(
+        password_page, data={"current_password": TEMPORARY, "new_password": OWN, "confirm": OWN}
+    )
+    assert changed.status_code == 302
+    assert changed.headers["Location"] == "/calendar/?kind=agreement&lang=en"
+    assert browser.get(changed.headers["Location"]).status_code == 200
+
+
+def test_logging_in_with_a_temporary_password_leads_past_the_password_page_to_next(app, demo):
+    from tests.factories import make_coordinator
+
+    account = make_coordinator("temporary@example.org", TEMPORARY, role="coordinator")
+    account.must_change_password = True
+    db.session.commit()
+    browser = app.test_client()
+    login = browser.post(
+        "/login?next=/calendar/?kind%3Dagreement",
+        data={"email": account.email, "password": TEMPORARY},
+    )
+    assert login.status_code == 302
+    assert (
+        browser.get(login.headers["Location"])
+        .headers["Location"]
+        .startswith("/admin/account/password?next=")
+    )
+    # Already logged in, the login page itself leads to the password page, keeping next.
+    again = browser.get("/login?next=/calendar/?kind%3Dagreement")
+    assert again.status_code == 302
+    password_page = again.headers["Location"]
+    assert password_page.startswith("/admin/account/password?next=")
+    changed = browser.post(
+        password_page, data={"current_password": TEMPORARY, "new_password": OWN, "confirm": OWN}
+    )
+    assert changed.headers["Location"] == "/calendar/?kind=agreement"
+    assert browser.get("/calendar/?kind=agreement").status_code == 200  # a coordinator now
+
+
+def test_a_foreign_next_after_the_forced_change_leads_to_the_workspace(app, demo):
+    browser = _temporary_password_session(app)
+    changed = browser.post(
+        "/admin/account/password?next=//evil.example/",
+        data={"current_password": TEMPORARY, "new_password": OWN, "confirm": OWN},
+    )
+    assert changed.headers["Location"] == "/admin/"

@@ -134,6 +134,7 @@ FIELD_LABELS: dict[str, object] = {
     "member_countries": _l("Number of member countries (networks)"),
     "membership_en": _l("Membership (English)"),
     "membership_sv": _l("Membership (Swedish)"),
+    "must_change_password": _l("Must choose a new password at the next login"),
     "name": _l("Name"),
     "new_date": _l("New date"),
     "new_time": _l("New time"),

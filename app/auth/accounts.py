@@ -42,8 +42,11 @@ def all_accounts() -> list[Coordinator]:
     )
 
 
-def add_account(email: str, name: str, role: str, password: str) -> Coordinator:
-    """Add an account whose initial password passes the password rules."""
+def add_account(
+    email: str, name: str, role: str, password: str, *, must_change: bool = False
+) -> Coordinator:
+    """Add an account whose initial password passes the password rules; with
+    `must_change`, the account has to choose a password of its own after logging in."""
     try:
         address = normalise_email(email)
     except ValueError as exc:
@@ -57,7 +60,9 @@ def add_account(email: str, name: str, role: str, password: str) -> Coordinator:
         )
     if role not in ROLES:
         raise AccountError(_l("Choose a role."), field="role")
-    account = create_coordinator(address, password, name=name, role=role)
+    account = create_coordinator(
+        address, password, name=name, role=role, must_change_password=must_change
+    )
     audit.record(
         audit.CREATE,
         account,
@@ -139,7 +144,7 @@ def set_password(
         raise AccountError(
             _l("Change your own password on the password page, with your current one.")
         )
-    check_password(password, account.email, field="new_password")
+    check_password(password, account.email, field="new_password", own=False)
     before = audit.snapshot(account)
     account.set_password(password)
     account.must_change_password = must_change

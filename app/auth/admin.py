@@ -72,7 +72,11 @@ def add():
         return _page(add=form, status=422)
     try:
         account = accounts.add_account(
-            form.email.data or "", form.name.data or "", form.role.data, form.password.data
+            form.email.data or "",
+            form.name.data or "",
+            form.role.data,
+            form.password.data,
+            must_change=form.must_change.data,
         )
     except DomainError as err:
         show_error(form, err)

@@ -35,6 +35,12 @@ class PasswordForm(Form):
     )
 
 
+def _must_change_field() -> BooleanField:
+    return BooleanField(
+        _l("The colleague must choose a password of their own after logging in"), default=True
+    )
+
+
 def _role_field() -> SelectField:
     return SelectField(_l("Role"), validators=[DataRequired(message=_l("Choose a role."))])
 
@@ -61,6 +67,7 @@ class AccountForm(_RoleChoices, Form):
         validators=[DataRequired(message=_l("Enter a password.")), Length(max=512)],
         render_kw={"autocomplete": "new-password"},
     )
+    must_change = _must_change_field()
 
 
 class RoleForm(_RoleChoices, Form):
@@ -85,9 +92,7 @@ class SetPasswordForm(Form):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    must_change = BooleanField(
-        _l("The colleague must choose a password of their own after logging in"), default=True
-    )
+    must_change = _must_change_field()
 
 
 class ButtonForm(Form):

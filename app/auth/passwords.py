@@ -36,8 +36,14 @@ def _common_squeezed() -> frozenset[str]:
     return frozenset(_squeezed(c) for c in common_passwords())
 
 
-def check_password(password: str, email: str = "", field: str = "password") -> None:
-    """Raise PasswordError when the password is too short, common or the account's address."""
+def check_password(
+    password: str, email: str = "", field: str = "password", *, own: bool = True
+) -> None:
+    """Raise PasswordError when the password is too short, common or the account's address.
+
+    `own=False` when the password is set for someone else's account (an administrator's
+    for a colleague, a new account): the refusal then speaks of the account's address.
+    """
     if len(password) < MIN_LENGTH:
         raise PasswordError(
             _l("The password must have at least %(n)s characters.", n=MIN_LENGTH), field
@@ -59,6 +65,10 @@ def check_password(password: str, email: str = "", field: str = "password") -> N
         raise PasswordError(_l("The password repeats too few characters. Choose another."), field)
     address = email.strip().lower()
     if address and (lowered == address or lowered == address.split("@")[0] or address in lowered):
+        if own:
+            raise PasswordError(
+                _l("The password must not be your e-mail address. Choose another."), field
+            )
         raise PasswordError(
-            _l("The password must not be your e-mail address. Choose another."), field
+            _l("The password must not be the account's e-mail address. Choose another."), field
         )

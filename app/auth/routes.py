@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app import ratelimits
 from app.auth.forms import LoginForm, PasswordForm
 from app.auth.models import Coordinator
-from app.auth.permissions import safe_local_target
+from app.auth.permissions import is_coordinator, safe_local_target
 from app.auth.services import authenticate, change_password
 from app.domain import DomainError
 from app.extensions import db, login_manager
@@ -37,10 +37,13 @@ def load_coordinator(user_id: str) -> Coordinator | None:
     return coordinator
 
 
+bp.add_app_template_global(is_coordinator, "is_coordinator")
+
+
 @bp.app_template_global("is_administrator")
 def is_administrator() -> bool:
     """Tell templates (and macros imported without context) whether to offer admin pages."""
-    return bool(current_user.is_authenticated and current_user.is_administrator)
+    return bool(is_coordinator() and current_user.is_administrator)
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,6 +59,7 @@ def login():
     if form.validate_on_submit():
         coordinator = authenticate(form.email.data or "", form.password.data or "")
         if coordinator is not None:
+            ratelimits.password_verified()
             login_user(coordinator)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -93,12 +97,14 @@ def change_password_page():
             show_error(form, err)
             status = 422
         else:
+            ratelimits.current_password_verified(coordinator.id)
             login_user(coordinator)  # this browser stays in; every other session has ended
             flash(
                 _("Your password has been changed. Every other session has been logged out."),
                 "success",
             )
-            return redirect(url_for("admin.dashboard"))
+            # On to the page first asked for, when a temporary password stood in the way.
+            return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 422
     return render_template("auth/password.html", form=form), status

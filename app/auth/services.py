@@ -28,18 +28,12 @@ def find_coordinator(email: str) -> Coordinator | None:
     return db.session.scalar(sa.select(Coordinator).where(Coordinator.email == email))
 
 
-def create_coordinator(
-    email: str,
-    password: str,
-    name: str = "",
-    *,
-    role: str = COORDINATOR,
-    check_policy: bool = True,
-) -> Coordinator:
-    """Add an account; refuse malformed or taken addresses and weak passwords.
+NAME_MAX_LENGTH = 120  # the column's width, and the account form's limit
 
-    `check_policy=False` is for the demo's published login only.
-    """
+
+def check_new_account(email: str, name: str = "", role: str = COORDINATOR) -> tuple[str, str]:
+    """Return the normalised address and the stripped name of a new account; refuse a
+    malformed or taken address, a name longer than the column, an unknown role."""
     try:
         address = normalise_email(email)
     except ValueError as exc:
@@ -51,18 +45,42 @@ def create_coordinator(
             _l("An account with the address %(email)s already exists.", email=address),
             field="email",
         )
+    name = name.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise CoordinatorError(
+            _l("The name may have at most %(n)s characters.", n=NAME_MAX_LENGTH), field="name"
+        )
     if role not in ROLES:
         raise CoordinatorError(
             _l("Unknown role %(role)s: one of %(roles)s.", role=role, roles=", ".join(ROLES)),
             field="role",
         )
+    return address, name
+
+
+def create_coordinator(
+    email: str,
+    password: str,
+    name: str = "",
+    *,
+    role: str = COORDINATOR,
+    check_policy: bool = True,
+    must_change_password: bool = False,
+) -> Coordinator:
+    """Add an account; refuse malformed or taken addresses, over-long names and weak
+    passwords. With `must_change_password` it chooses its own password after logging in.
+
+    `check_policy=False` is for the demo's published login only.
+    """
+    address, name = check_new_account(email, name, role)
     if check_policy:
         try:
-            check_password(password, address)
+            check_password(password, address, own=False)
         except PasswordError as exc:
             raise CoordinatorError(exc.message, field="password") from exc
-    email = address
-    coordinator = Coordinator(email=email, name=name.strip(), role=role)
+    coordinator = Coordinator(
+        email=address, name=name, role=role, must_change_password=must_change_password
+    )
     coordinator.set_password(password)
     db.session.add(coordinator)
     db.session.flush()

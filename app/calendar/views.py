@@ -16,8 +16,8 @@ from datetime import date
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from app.auth.permissions import is_coordinator
 from app.calendar import agenda
 from app.calendar.routes import bp
 from app.errors import abort_with
@@ -66,7 +66,7 @@ def _kind_labels(coordinator: bool) -> dict[str, str]:
 
 
 def _filters() -> Filters:
-    coordinator = bool(current_user.is_authenticated)
+    coordinator = is_coordinator()
     kind = request.args.get("kind", "").strip()
     if kind and kind not in _kind_labels(coordinator):
         abort_with(400, _("There is no such kind of event. Choose one from the list."))

@@ -98,6 +98,20 @@ def test_the_audit_log_says_who_set_a_new_password_without_the_password(client, 
     assert "forgetful@example.org" in log
 
 
+def test_the_audit_log_names_the_temporary_password_field_in_the_readers_language(
+    client, logged_in
+):
+    colleague = make_coordinator("forgetful@example.org", role="coordinator")
+    assert _set(client, colleague.id, must_change=True).status_code == 302
+    for lang, label in (
+        ("sv", "Måste välja ett nytt lösenord vid nästa inloggning"),
+        ("en", "Must choose a new password at the next login"),
+    ):
+        log = client.get(f"/admin/audit/?lang={lang}").get_data(as_text=True)
+        assert label in log, lang
+        assert "must_change_password" not in log, lang
+
+
 def test_a_weak_password_brings_the_form_back_with_the_reason_in_the_readers_language(
     app, client, logged_in
 ):
@@ -107,7 +121,8 @@ def test_a_weak_password_brings_the_form_back_with_the_reason_in_the_readers_lan
         ("sv", "password1234", None, "ett av de vanligaste"),
         ("en", "short", None, "at least 12 characters"),
         ("sv", "short", None, "minst 12 tecken"),
-        ("en", "forgetful@example.org", None, "e-mail address"),
+        ("en", "forgetful@example.org", None, "must not be the account&#39;s e-mail address"),
+        ("sv", "forgetful@example.org", None, "får inte vara kontots e-postadress"),
         ("en", TEMPORARY, "something else entirely", "The two new passwords differ"),
         ("en", "", None, "Enter a password"),
     ]

@@ -159,3 +159,65 @@ def test_the_last_active_administrator_is_never_demoted_or_deactivated(client, l
     assert not db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.object_type == "Coordinator")
     ).all()
+
+
+def _add(client, email, *, must_change, lang="en", password=NEW_PASSWORD):
+    data = {"email": email, "name": "", "role": "coordinator", "password": password}
+    if must_change:
+        data["must_change"] = "y"
+    return client.post(f"/admin/accounts/?lang={lang}", data=data)
+
+
+def test_the_add_form_asks_by_default_for_a_password_of_the_colleagues_own(client, logged_in):
+    import re
+
+    html = client.get("/admin/accounts/?lang=en").get_data(as_text=True)
+    assert "must choose a password of their own after logging in" in html
+    (box,) = re.findall(r"<input[^>]*\bname=\"must_change\"[^>]*>", html)
+    assert 'type="checkbox"' in box and " checked" in box
+
+
+def test_a_new_account_with_the_tick_must_choose_its_own_password_first(app, client, logged_in):
+    assert _add(client, "new@example.org", must_change=True).status_code == 302
+    assert _account("new@example.org").must_change_password
+    listing = client.get("/admin/accounts/?lang=en").get_data(as_text=True)
+    assert "with a temporary password, to replace at the next login" in listing
+    other = app.test_client()
+    assert _login(other, "new@example.org", NEW_PASSWORD).status_code == 302
+    sent = other.get("/admin/")
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith("/admin/account/password")
+    own = "a password of my very own"
+    changed = other.post(
+        "/admin/account/password",
+        data={"current_password": NEW_PASSWORD, "new_password": own, "confirm": own},
+    )
+    assert changed.status_code == 302
+    assert other.get("/admin/").status_code == 200
+    assert not _account("new@example.org").must_change_password
+
+
+def test_a_new_account_without_the_tick_opens_the_workspace_at_once(app, client, logged_in):
+    assert _add(client, "new@example.org", must_change=False).status_code == 302
+    assert not _account("new@example.org").must_change_password
+    other = app.test_client()
+    assert _login(other, "new@example.org", NEW_PASSWORD).status_code == 302
+    assert other.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "must not be the account&#39;s e-mail address"),
+        ("sv", "får inte vara kontots e-postadress"),
+    ],
+)
+def test_a_new_accounts_password_equal_to_its_address_is_refused_as_the_accounts(
+    client, logged_in, lang, said
+):
+    response = _add(
+        client, "nora.new@example.org", must_change=True, lang=lang, password="nora.new@example.org"
+    )
+    assert response.status_code == 422
+    assert said in response.get_data(as_text=True)
+    assert _account("nora.new@example.org") is None

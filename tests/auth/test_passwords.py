@@ -32,6 +32,24 @@ def test_the_accounts_own_address_is_refused():
             check_password(weak, "anna.berg@goteborg.se")
 
 
+@pytest.mark.parametrize(
+    ("lang", "own", "said"),
+    [
+        ("en", True, "The password must not be your e-mail address."),
+        ("en", False, "The password must not be the account's e-mail address."),
+        ("sv", True, "Lösenordet får inte vara din e-postadress."),
+        ("sv", False, "Lösenordet får inte vara kontots e-postadress."),
+    ],
+)
+def test_the_address_refusal_speaks_of_your_address_only_for_ones_own_account(app, lang, own, said):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(lang):
+        with pytest.raises(PasswordError) as refused:
+            check_password("anna.berg@goteborg.se", "anna.berg@goteborg.se", own=own)
+        assert str(refused.value.message).startswith(said)
+
+
 def test_a_long_uncommon_password_is_accepted():
     check_password("tre glada kaniner i Majorna", "anna.berg@goteborg.se")
 
@@ -51,10 +69,10 @@ def _count():
     [
         ("en", "12345678", "Error: The password must have at least 12 characters."),
         ("en", "password1234", "among the most common"),
-        ("en", "new.person@example.org", "must not be your e-mail address"),
+        ("en", "new.person@example.org", "must not be the account's e-mail address"),
         ("sv", "12345678", "Fel: Lösenordet måste ha minst 12 tecken."),
         ("sv", "password1234", "ett av de vanligaste"),
-        ("sv", "new.person@example.org", "får inte vara din e-postadress"),
+        ("sv", "new.person@example.org", "får inte vara kontots e-postadress"),
     ],
 )
 def test_create_coordinator_refuses_weak_passwords_in_the_installations_language(
@@ -98,3 +116,58 @@ def test_create_coordinator_makes_a_coordinator_by_default_and_an_administrator_
         "a@example.org": "administrator",
         "r@example.org": "administrator",
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Error: The name may have at most 120 characters."),
+        ("sv", "Fel: Namnet får ha högst 120 tecken."),
+    ],
+)
+def test_create_coordinator_refuses_a_name_longer_than_the_form_allows(app, runner, lang, said):
+    app.config["DEFAULT_LANGUAGE"] = lang
+    result = runner.invoke(
+        args=[
+            "create-coordinator",
+            "new.person@example.org",
+            "--password",
+            "long enough pw",
+            "--name",
+            "N" * 121,
+        ]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == said  # no traceback, no password hash
+    assert _count() == 0
+    fits = runner.invoke(
+        args=[
+            "create-coordinator",
+            "new.person@example.org",
+            "--password",
+            "long enough pw",
+            "--name",
+            "  " + "N" * 120 + "  ",
+        ]
+    )
+    assert fits.exit_code == 0, fits.output
+    assert db.session.scalar(sa.select(Coordinator.name)) == "N" * 120
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["not-an-address"],
+        ["office@example.org"],  # taken
+        ["new.person@example.org", "--name", "N" * 121],
+    ],
+)
+def test_create_coordinator_checks_the_address_and_name_before_asking_for_a_password(
+    app, runner, coordinator, args
+):
+    app.config["DEFAULT_LANGUAGE"] = "en"
+    result = runner.invoke(args=["create-coordinator", *args], input="")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "Password" not in result.output  # never prompted
+    assert _count() == 1
