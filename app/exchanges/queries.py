@@ -80,22 +80,37 @@ def public_exchange(exchange_id: int) -> Exchange | None:
     return exchange
 
 
-def open_exchanges(now: datetime | None = None, limit: int | None = None) -> list[Exchange]:
+def _open_now(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        Exchange.status == m.OPEN,
+        Exchange.signup_closes_at > now,
+        Exchange.ends_on >= home_today(now),
+    )
+
+
+def open_exchanges(
+    now: datetime | None = None, limit: int | None = None, offset: int = 0
+) -> list[Exchange]:
     """Return the exchanges open for sign-up now or later (window not closed), soonest first
-    (only the first `limit`, if given)."""
+    (only `limit` of them from `offset`, if given)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
             sa.select(Exchange)
             .options(joinedload(Exchange.partner))
-            .where(
-                Exchange.status == m.OPEN,
-                Exchange.signup_closes_at > now,
-                Exchange.ends_on >= home_today(now),
-            )
+            .where(*_open_now(now))
             .order_by(Exchange.starts_on, Exchange.id)
             .limit(limit)
+            .offset(offset or None)
         )
+    )
+
+
+def count_open_exchanges(now: datetime | None = None) -> int:
+    """Return how many exchanges `open_exchanges` lists."""
+    now = now or utcnow()
+    return int(
+        db.session.scalar(sa.select(sa.func.count(Exchange.id)).where(*_open_now(now))) or 0
     )
 
 

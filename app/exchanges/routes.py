@@ -14,6 +14,7 @@ from app.exchanges.forms import ChangeForm, ConfirmForm, SignupForm
 from app.exchanges.services import SignupRequest
 from app.formfields import show_error
 from app.i18n import current_language, explicit_language
+from app.pagination import page_of
 from app.partners.services import home_timezone
 from app.subscribe import ics_download
 from app.timeutil import utcnow
@@ -63,15 +64,21 @@ def _detail_page(exchange: m.Exchange, form: SignupForm, status: int = 200):
     )
 
 
+PER_PAGE = 25
+
+
 @bp.get("/exchanges/")
 def index():
-    exchanges = queries.open_exchanges(utcnow())
+    now = utcnow()
+    page = page_of(queries.count_open_exchanges(now), PER_PAGE)
+    exchanges = queries.open_exchanges(now, limit=page.per_page, offset=page.offset)
     return render_template(
         "exchanges/index.html",
         exchanges=exchanges,
+        page=page,
         places_left=queries.places_left_for(exchanges),
         zone=home_timezone(),
-        now=utcnow(),
+        now=now,
     )
 
 
