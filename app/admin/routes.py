@@ -22,6 +22,7 @@ from app.timeutil import localize
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
 DECISION_HORIZON_DAYS = 180
+PANEL_ROWS = 10  # rows of a dashboard list; the rest behind an "N more" link
 
 
 @bp.get("/")
@@ -37,6 +38,7 @@ def dashboard():
         "admin/dashboard.html",
         today=today,
         horizon=DECISION_HORIZON_DAYS,
+        panel_rows=PANEL_ROWS,
         decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
         expired=agreements.expired_agreements(today),
         health=partnership_health(today),

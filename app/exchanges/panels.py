@@ -13,10 +13,16 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 
+PANEL_ROWS = 10
+
+
 def open_exchanges(today: date) -> dict:
-    """Return the exchanges open for sign-up, with their places left."""
-    found = exchanges.open_exchanges(utcnow())
-    return {"exchanges": found, "places_left": exchanges.places_left_for(found)}
+    """Return the first exchanges open for sign-up with their places left, and how many
+    more there are (the public list pages through them all)."""
+    now = utcnow()
+    found = exchanges.open_exchanges(now, limit=PANEL_ROWS)
+    more = exchanges.count_open_exchanges(now) - len(found)  # always asked: same statements
+    return {"exchanges": found, "places_left": exchanges.places_left_for(found), "more": more}
 
 
 def exchange_activity(today: date, since: datetime) -> dict[int, date]:

@@ -281,17 +281,35 @@ def delete_obligation(obligation: GrantObligation) -> None:
     )
 
 
-def due_obligations(today: date, within_days: int) -> list[GrantObligation]:
-    """Return open obligations overdue or due within `within_days`, soonest first."""
+def _due_by(today: date, within_days: int) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        GrantObligation.done_on.is_(None),
+        GrantObligation.due_on <= today + timedelta(days=within_days),
+    )
+
+
+def due_obligations(
+    today: date, within_days: int, limit: int | None = None
+) -> list[GrantObligation]:
+    """Return open obligations overdue or due within `within_days`, soonest first (the
+    first `limit`, if given)."""
     return list(
         db.session.scalars(
             sa.select(GrantObligation)
             .join(GrantObligation.grant)
             .options(selectinload(GrantObligation.grant))
-            .where(
-                GrantObligation.done_on.is_(None),
-                GrantObligation.due_on <= today + timedelta(days=within_days),
-            )
+            .where(*_due_by(today, within_days))
             .order_by(GrantObligation.due_on, GrantObligation.id)
+            .limit(limit)
         )
+    )
+
+
+def count_due_obligations(today: date, within_days: int) -> int:
+    """Return how many obligations `due_obligations` lists."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(GrantObligation.id)).where(*_due_by(today, within_days))
+        )
+        or 0
     )
