@@ -17,6 +17,7 @@ import calendar as stdlib_calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
 
 from flask import current_app, g, url_for
 from flask_babel import gettext as _
@@ -40,6 +41,10 @@ MEETING, EXCHANGE, AGREEMENT, GRANT = "meeting", "exchange", "agreement", "grant
 REMINDER = "reminder"
 PUBLIC_KINDS = (MEETING, EXCHANGE)
 COORDINATOR_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT, REMINDER)
+# What a coordinator sees without choosing a kind: the events. The reminders still to be
+# sent (hundreds a month at size, each at its sending moment) are shown when chosen, so
+# they neither bury a busy day's events nor cost every month page the reminders' plan.
+COORDINATOR_DEFAULT_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT)
 UNPUBLISHED = "unpublished"  # a meeting or exchange only coordinators see
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -98,18 +103,34 @@ def _takes_part(occ: UpcomingOccurrence, partner: Partner) -> bool:
     return isinstance(occ.item, MeetingSeries) and partner.id in {p.id for p in occ.item.rotation}
 
 
-def _meeting_path(occ: UpcomingOccurrence) -> str:
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what url_for leaves unquoted in an _anchor
+
+
+def _meeting_path(occ: UpcomingOccurrence, built: dict[tuple, str]) -> str:
+    """Return the page of an occurrence; `built` keeps each meeting's address, built once
+    however many of its occurrences the window holds."""
     item = occ.item
-    if not occ.published:  # only coordinators see it: its workspace page
-        if isinstance(item, MeetingSeries):
-            return url_for("meetings_admin.series_admin", series_id=item.id)
-        return url_for("meetings_admin.meeting_admin", meeting_id=item.id)
-    anchor = f"o{occ.key}" if occ.key else None
-    return url_for("meetings.detail", public_id=item.public_id, _anchor=anchor)
+    series = isinstance(item, MeetingSeries)
+    key = (series, item.id, occ.published)
+    path = built.get(key)
+    if path is None:
+        if not occ.published:  # only coordinators see it: its workspace page
+            path = (
+                url_for("meetings_admin.series_admin", series_id=item.id)
+                if series
+                else url_for("meetings_admin.meeting_admin", meeting_id=item.id)
+            )
+        else:
+            path = url_for("meetings.detail", public_id=item.public_id)
+        built[key] = path
+    if occ.published and occ.key:
+        return f"{path}#{quote(f'o{occ.key}', safe=ANCHOR_SAFE)}"
+    return path
 
 
 def _meetings(start: datetime, end: datetime, zone: str, lang: str, partner, coordinator):
     found = occurrences_between(start, end, include_unpublished=coordinator, include_removed=True)
+    built: dict[tuple, str] = {}
     for occ in found:
         if partner is not None and not _takes_part(occ, partner):
             continue
@@ -119,7 +140,7 @@ def _meetings(start: datetime, end: datetime, zone: str, lang: str, partner, coo
             kind=MEETING,
             uid=occ.uid,
             title=localized(occ, "title", lang),
-            path=_meeting_path(occ),
+            path=_meeting_path(occ, built),
             first_day=first,
             last_day=last,
             start=occ.start,
@@ -193,6 +214,8 @@ def _reminders(start: datetime, end: datetime, zone: str, partner):
     """Yield one entry per coming reminder moment (its recipients together)."""
     seen: set[tuple] = set()
     path = url_for("reminders_admin.coming")
+    lang = current_language()
+    label = _("Reminder, %(offset)s before: %(title)s")  # translated once, not per reminder
     due: Due
     for due in planned_between(utcnow(), start, end):
         candidate = due.candidate
@@ -205,12 +228,8 @@ def _reminders(start: datetime, end: datetime, zone: str, partner):
         first, last = _home_days(due.due_at, due.due_at, zone)
         yield Entry(
             kind=REMINDER,
-            uid=f"reminder|{'|'.join(str(k) for k in key)}",
-            title=_(
-                "Reminder, %(offset)s before: %(title)s",
-                offset=due.offset_label,
-                title=candidate.title_in(current_language()),
-            ),
+            uid=f"reminder|{key[0]}|{key[1]}|{key[2]}|{key[3]}",
+            title=label % {"offset": due.offset_label, "title": candidate.title_in(lang)},
             path=path,
             first_day=first,
             last_day=last,
@@ -285,15 +304,22 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def month_grid(year: int, month: int, entries: Iterable[Entry], today: date) -> list[Week]:
-    """Return the month as weeks of days, each day with the entries it covers."""
-    entries = list(entries)
+    """Return the month as weeks of days, each day with the entries it covers (in the
+    entries' order)."""
+    first, last = month_bounds(year, month)
+    of_day: dict[date, list[tuple[Entry, bool]]] = {}
+    for e in entries:  # each entry once, onto the days of the month it covers
+        day = max(e.first_day, first)
+        while day <= min(e.last_day, last):
+            of_day.setdefault(day, []).append((e, day > e.first_day))
+            day += timedelta(days=1)
     weeks = []
     for dates in month_weeks(year, month):
         days = []
         for day in dates:
             cell = Day(day=day, in_month=day.month == month, today=day == today)
             if cell.in_month:
-                cell.entries = [(e, e.first_day < day) for e in entries if e.overlaps(day, day)]
+                cell.entries = of_day.get(day, [])
             days.append(cell)
         weeks.append(Week(number=dates[0].isocalendar().week, days=days))
     return weeks

@@ -1,17 +1,20 @@
-"""The calendar pages: /calendar/ (this month), /calendar/<year>/<month>, /calendar/<year>.
+"""The calendar pages: /calendar/ (this month), /calendar/<year>/<month>, /calendar/<year>,
+and /calendar/<year>/<month>/<day> (every event of one day).
 
 Anyone sees published meetings (cancelled ones struck through) and exchanges; a logged-in
-coordinator also sees unpublished ones, agreements' dates, grants' obligations and the
-reminders still to be sent. A GET form filters by partner (?partner=<slug>) and kind
+coordinator also sees unpublished ones, agreements' dates, grants' obligations, and the
+reminders still to be sent when the kind "Reminders" is chosen. A GET form filters by partner (?partner=<slug>) and kind
 (?kind=meeting|exchange|agreement|grant|reminder); the feed that holds what the page shows
 is offered beside it. Days are the home municipality's; an impossible month or year
-answers 404, an unknown kind 400.
+answers 404, an unknown kind 400. A month's day shows its first DAY_ROWS events and
+links to the day's page for the rest, so a busy day stays readable and every event
+reachable.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 from flask import redirect, render_template, request, url_for
@@ -30,6 +33,9 @@ from app.partners.services import (
     partner_by_slug,
     public_partners,
 )
+from app.timeutil import to_local
+
+DAY_ROWS = 5  # events a day of the month shows; its own page shows them all
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Filters:
     def kinds(self) -> tuple[str, ...]:
         if self.kind:
             return (self.kind,)
-        return agenda.COORDINATOR_KINDS if self.coordinator else agenda.PUBLIC_KINDS
+        return agenda.COORDINATOR_DEFAULT_KINDS if self.coordinator else agenda.PUBLIC_KINDS
 
     def args(self) -> dict[str, str | None]:
         """Return the query arguments that keep this filter on another page."""
@@ -114,6 +120,21 @@ def _status_labels() -> dict[str, str]:
     }
 
 
+def _kind_words() -> dict[str, str]:
+    return {
+        agenda.MEETING: _("Meeting"),
+        agenda.EXCHANGE: _("Exchange"),
+        agenda.AGREEMENT: _("Agreement"),
+        agenda.GRANT: _("Grant"),
+        agenda.REMINDER: _("Reminder"),
+    }
+
+
+def _clock(moment: datetime, zone: str) -> str:
+    """Return e.g. '10:00' (what babel's 'HH:mm' writes in Swedish and English alike)."""
+    return to_local(moment, zone).strftime("%H:%M")
+
+
 def _common(filters: Filters, lang: str) -> dict:
     home = home_partner()
     feed_path, feed_name = _feed(filters)
@@ -122,6 +143,12 @@ def _common(filters: Filters, lang: str) -> dict:
         "kind_labels": _kind_labels(filters.coordinator),
         "partners": public_partners(),
         "status_labels": _status_labels(),
+        # Words every entry repeats, translated once per page rather than once per entry.
+        "kind_words": _kind_words(),
+        "continued_word": _("continued"),
+        "host_label": _("host: %(city)s"),
+        "local_time_label": _("(%(time)s local time, %(zone)s)"),
+        "clock": _clock,
         "home": home,
         "home_zone": home_timezone(home),
         "feed_path": feed_path,
@@ -166,6 +193,10 @@ def _month_page(year: int, month: int):
         month=month,
         title=format_date(first, "LLLL y", locale=lang),
         weeks=agenda.month_grid(year, month, entries, context["today"]),
+        day_rows=DAY_ROWS,
+        day_url=lambda day: url_for(
+            "calendar.day", year=day.year, month=day.month, day=day.day, **filters.args()
+        ),
         entries=entries,
         day_names=get_day_names("wide", locale=lang),
         day_abbreviations=get_day_names("abbreviated", locale=lang),
@@ -236,5 +267,58 @@ def _year_page(year: int):
             if year + 1 in around
             else None
         ),
+        **context,
+    )
+
+
+@bp.get("/calendar/<int:year>/<int:month>/<int:day>")
+def day(year: int, month: int, day: int):
+    return _canonical("calendar.day", year=year, month=month, day=day) or _day_page(
+        year, month, day
+    )
+
+
+def _day_page(year: int, month: int, day: int):
+    _check_year(year)
+    try:
+        shown = date(year, month, day)
+    except ValueError:
+        abort_with(404, _("There is no such day in the calendar."))
+    filters = _filters()
+    lang = current_language()
+    context = _common(filters, lang)
+    entries = agenda.entries_between(
+        shown,
+        shown,
+        zone=context["home_zone"],
+        lang=lang,
+        partner=filters.partner,
+        kinds=filters.kinds,
+        coordinator=filters.coordinator,
+    )
+
+    def link(other: date) -> dict | None:
+        if not agenda.MIN_YEAR <= other.year <= agenda.MAX_YEAR:
+            return None
+        return {
+            "url": url_for(
+                "calendar.day",
+                year=other.year,
+                month=other.month,
+                day=other.day,
+                **filters.args(),
+            ),
+            "label": format_date(other, "full", locale=lang),
+        }
+
+    return render_template(
+        "calendar/day.html",
+        day=shown,
+        title=format_date(shown, "full", locale=lang),
+        entries=[(e, e.first_day < shown) for e in entries],
+        previous=link(shown - timedelta(days=1)),
+        following=link(shown + timedelta(days=1)),
+        month_url=url_for("calendar.month", year=year, month=month, **filters.args()),
+        month_label=format_date(shown, "LLLL y", locale=lang),
         **context,
     )

@@ -272,23 +272,28 @@ def test_coordinators_see_the_coming_reminder_dates_on_the_month_and_year(
 ):
     # The agreement ends on 31 March 2030; its renewal decision falls on 1 December 2029,
     # so the decision rule reminds 30 days before, on 1 November 2029 at 08:00 home time.
-    html = page(logged_in, "/calendar/2029/11?lang=en")
+    # Reminders show when chosen (kind=reminder), linked from every month the events show.
+    events = page(logged_in, "/calendar/2029/11?lang=en")
+    assert "Reminder, 30d before" not in events
+    hint = re.search(r'data-reminders-hint>.*?<a href="([^"]+)"', events, re.S)
+    assert hint and hint.group(1).replace("&amp;", "&") == "/calendar/2029/11?kind=reminder&lang=en"
+    html = page(logged_in, "/calendar/2029/11?kind=reminder&lang=en")
     cell = day_cell(html, date(2029, 11, 1))
     assert "Reminder, 30d before: Cooperation (Bergen)" in cell
     assert "08:00" in cell
     assert 'href="/admin/reminders/' in html
-    expiry = day_cell(page(logged_in, "/calendar/2030/3?lang=en"), date(2030, 3, 31))
-    assert "Reminder, 0d before: Cooperation (Bergen)" in expiry
-    year = page(logged_in, "/calendar/2029?lang=en")
+    assert "Decide on renewal" not in html
+    expiry = page(logged_in, "/calendar/2030/3?kind=reminder&lang=en")
+    assert "Reminder, 0d before: Cooperation (Bergen)" in day_cell(expiry, date(2030, 3, 31))
+    year = page(logged_in, "/calendar/2029?kind=reminder&lang=en")
     assert "Reminder, 30d before: Cooperation (Bergen)" in year
-    only = page(logged_in, "/calendar/2029/11?lang=en&kind=reminder")
-    assert "Reminder, 30d before" in only and "Decide on renewal" not in only
-    elsewhere = page(logged_in, "/calendar/2029/11?lang=en&partner=aarhus")
+    elsewhere = page(logged_in, "/calendar/2029/11?lang=en&partner=aarhus&kind=reminder")
     assert "Reminder, 30d before" not in elsewhere
-    swedish = page(logged_in, "/calendar/2029/11?lang=sv")
+    swedish = page(logged_in, "/calendar/2029/11?lang=sv&kind=reminder")
     assert "Påminnelse, 30d före: Cooperation (Bergen)" in day_cell(swedish, date(2029, 11, 1))
     logged_in.post("/logout")
     assert "Reminder," not in page(client, "/calendar/2029/11?lang=en")
+    assert client.get("/calendar/2029/11?lang=en&kind=reminder").status_code == 400
 
 
 def test_a_draft_exchange_shows_to_coordinators_only(client, logged_in, nordic):
