@@ -297,6 +297,8 @@ def _day_page(year: int, month: int, day: int):
         coordinator=filters.coordinator,
     )
 
+    title = format_date(shown, "full", locale=lang)
+
     def link(other: date) -> dict | None:
         if not agenda.MIN_YEAR <= other.year <= agenda.MAX_YEAR:
             return None
@@ -314,8 +316,9 @@ def _day_page(year: int, month: int, day: int):
     return render_template(
         "calendar/day.html",
         day=shown,
-        title=format_date(shown, "full", locale=lang),
-        entries=[(e, e.first_day < shown) for e in entries],
+        title=title,
+        heading=title[:1].upper() + title[1:],  # 'Tisdag 12 mars 2030' (not |capitalize:
+        entries=[(e, e.first_day < shown) for e in entries],  # that lowercases 'March')
         previous=link(shown - timedelta(days=1)),
         following=link(shown + timedelta(days=1)),
         month_url=url_for("calendar.month", year=year, month=month, **filters.args()),
