@@ -30,11 +30,13 @@ PINNED = {
     "/partners/": 7,
     "/partners/city-1": 21,
     "/meetings/": 10,
+    # One page of 25: how many there are, the page's rows, their places left in one read.
     "/exchanges/": 8,
-    # Logged in: the month also shows the reminders still to be sent, one read per kind
-    # of source (agreements, meetings, obligations, sign-ups) and the log, at any size.
-    "/calendar/": 48,
-    "/admin/": 33,
+    # Logged in: the month's events; the reminders still to be sent are shown when chosen
+    # (kind=reminder), so the month no longer reads the reminders' sources and log.
+    "/calendar/": 21,
+    # Each list panel reads its first ten rows and counts the rest (COUNT).
+    "/admin/": 34,
     # Kept by data version: the version, and the answer from the process's memory.
     "/api/v1/events": 3,
 }

@@ -12,7 +12,6 @@ from app.exchanges.models import CANCELLED, DRAFT, Exchange
 from app.extensions import db
 from app.timeutil import utcnow
 
-
 PANEL_ROWS = 10
 
 
@@ -20,8 +19,8 @@ def open_exchanges(today: date) -> dict:
     """Return the first exchanges open for sign-up with their places left, and how many
     more there are (the public list pages through them all)."""
     now = utcnow()
-    found = exchanges.open_exchanges(now, limit=PANEL_ROWS)
-    more = exchanges.count_open_exchanges(now) - len(found)  # always asked: same statements
+    found = exchanges.open_exchanges(now, limit=PANEL_ROWS, today=today)
+    more = exchanges.count_open_exchanges(now, today) - len(found)  # asked even when short
     return {"exchanges": found, "places_left": exchanges.places_left_for(found), "more": more}
 
 

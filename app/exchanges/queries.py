@@ -80,25 +80,28 @@ def public_exchange(exchange_id: int) -> Exchange | None:
     return exchange
 
 
-def _open_now(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+def _open_now(now: datetime, today: date | None = None) -> tuple[sa.ColumnElement[bool], ...]:
     return (
         Exchange.status == m.OPEN,
         Exchange.signup_closes_at > now,
-        Exchange.ends_on >= home_today(now),
+        Exchange.ends_on >= (today or home_today(now)),
     )
 
 
 def open_exchanges(
-    now: datetime | None = None, limit: int | None = None, offset: int = 0
+    now: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    today: date | None = None,
 ) -> list[Exchange]:
     """Return the exchanges open for sign-up now or later (window not closed), soonest first
-    (only `limit` of them from `offset`, if given)."""
+    (only `limit` of them from `offset`, if given; `today`: the home day, if known)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
             sa.select(Exchange)
             .options(joinedload(Exchange.partner))
-            .where(*_open_now(now))
+            .where(*_open_now(now, today))
             .order_by(Exchange.starts_on, Exchange.id)
             .limit(limit)
             .offset(offset or None)
@@ -106,12 +109,11 @@ def open_exchanges(
     )
 
 
-def count_open_exchanges(now: datetime | None = None) -> int:
-    """Return how many exchanges `open_exchanges` lists."""
+def count_open_exchanges(now: datetime | None = None, today: date | None = None) -> int:
+    """Return how many exchanges `open_exchanges` lists (`today`: the home day, if known)."""
     now = now or utcnow()
-    return int(
-        db.session.scalar(sa.select(sa.func.count(Exchange.id)).where(*_open_now(now))) or 0
-    )
+    query = sa.select(sa.func.count(Exchange.id)).where(*_open_now(now, today))
+    return int(db.session.scalar(query) or 0)
 
 
 def listed_exchanges(now: datetime | None = None) -> list[Exchange]:

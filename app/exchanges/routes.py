@@ -17,7 +17,7 @@ from app.i18n import current_language, explicit_language
 from app.pagination import page_of
 from app.partners.services import home_timezone
 from app.subscribe import ics_download
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 bp = Blueprint("exchanges", __name__)
 
@@ -70,14 +70,16 @@ PER_PAGE = 25
 @bp.get("/exchanges/")
 def index():
     now = utcnow()
-    page = page_of(queries.count_open_exchanges(now), PER_PAGE)
-    exchanges = queries.open_exchanges(now, limit=page.per_page, offset=page.offset)
+    zone = home_timezone()
+    today = to_local(now, zone).date()
+    page = page_of(queries.count_open_exchanges(now, today), PER_PAGE)
+    exchanges = queries.open_exchanges(now, page.per_page, page.offset, today)
     return render_template(
         "exchanges/index.html",
         exchanges=exchanges,
         page=page,
         places_left=queries.places_left_for(exchanges),
-        zone=home_timezone(),
+        zone=zone,
         now=now,
     )
 

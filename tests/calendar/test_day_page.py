@@ -70,7 +70,9 @@ def test_the_day_page_keeps_the_filter_and_says_when_a_day_is_empty(client, busy
     assert "Inga händelser" in page(client, "/calendar/2030/3/12?lang=sv&partner=aarhus")
 
 
-@pytest.mark.parametrize("path", ["/calendar/2030/2/30", "/calendar/2030/13/1", "/calendar/2201/1/1"])
+@pytest.mark.parametrize(
+    "path", ["/calendar/2030/2/30", "/calendar/2030/13/1", "/calendar/2201/1/1"]
+)
 def test_a_day_that_does_not_exist_is_not_found(client, busy, path):
     assert client.get(path).status_code == 404
 
