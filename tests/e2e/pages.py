@@ -98,6 +98,9 @@ def _samples() -> dict[str, list[dict[str, str]]]:
     samples["grant_id+obligation_id"] = obligations
     samples["key+series_id"] = occurrences
     samples["month+year"] = [{"year": str(today.year), "month": str(today.month)}]
+    samples["day+month+year"] = [
+        {"year": str(today.year), "month": str(today.month), "day": str(today.day)}
+    ]
     # A school's other pages (done, cancel, cancelled) from the same demo link.
     samples["token"] = samples["exchanges.signup_page:token"]
     delegates = db.session.scalars(sa.select(Delegate).order_by(Delegate.id)).all()
