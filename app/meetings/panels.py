@@ -39,7 +39,7 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
     ).all()
     for partner_id, starts_at in rows:
         latest[partner_id] = starts_at.date()
-    for held in meetings.hosted_between(since, now, include_unpublished=True):
+    for held in meetings.hosted_between(since, now, include_unpublished=True, ordered=False):
         day = held.start.date()
         if held.host_id not in latest or day > latest[held.host_id]:
             latest[held.host_id] = day
@@ -49,9 +49,10 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
 def planned_meetings(today: date, until: datetime) -> dict[int, date]:
     """Return each partner's next meeting after today (one-off or hosting a series' turn)."""
     tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
-    planned: dict[int, date] = {}
-    for held in meetings.hosted_between(tomorrow, until, include_unpublished=True):
+    first: dict[int, datetime] = {}
+    for held in meetings.hosted_between(tomorrow, until, include_unpublished=True, ordered=False):
         if held.start < tomorrow:
             continue
-        planned.setdefault(held.host_id, held.start.date())  # sorted by start: the first wins
-    return planned
+        if held.host_id not in first or held.start < first[held.host_id]:
+            first[held.host_id] = held.start
+    return {host_id: start.date() for host_id, start in first.items()}
