@@ -187,5 +187,5 @@ def test_a_reminder_is_labelled_with_the_title_in_the_readers_language(logged_in
         sv = logged_in.get(f"{path}?lang=sv").get_data(as_text=True)
         assert "Delegationsbesök från Shanghai" in sv, path
         assert "Delegation visit from Shanghai" not in sv, path
-    en = logged_in.get(f"{calendar}?lang=en").get_data(as_text=True)
+    en = logged_in.get(f"{calendar}?kind=reminder&lang=en").get_data(as_text=True)
     assert "Reminder, 14d before: Delegation visit from Shanghai" in en
