@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 import jinja2
 import sqlalchemy as sa
@@ -277,53 +278,14 @@ class MailRenderer:
         return Draft(key, to, subject, text, html, language, ics, ics_method, ics_filename)
 
 
-def render_templated(
-    *,
-    key: str,
-    to: str,
-    template: str,
-    language: str,
-    ics: bytes | None = None,
-    ics_method: str | None = None,
-    ics_filename: str = "event.ics",
-    **context: object,
-) -> Draft:
-    """Render one mail as `MailRenderer.render` does."""
-    return MailRenderer().render(
-        key=key,
-        to=to,
-        template=template,
-        language=language,
-        ics=ics,
-        ics_method=ics_method,
-        ics_filename=ics_filename,
-        **context,
-    )
+def render_templated(**mail: Any) -> Draft:
+    """Render one mail: `MailRenderer.render`'s arguments, for a single mail."""
+    return MailRenderer().render(**mail)
 
 
-def queue_templated(
-    *,
-    key: str,
-    to: str,
-    template: str,
-    language: str,
-    ics: bytes | None = None,
-    ics_method: str | None = None,
-    ics_filename: str = "event.ics",
-    **context: object,
-) -> OutboxMail:
+def queue_templated(**mail: Any) -> OutboxMail:
     """Render a mail as `render_templated` does and queue it as `queue_mail` does."""
-    draft = render_templated(
-        key=key,
-        to=to,
-        template=template,
-        language=language,
-        ics=ics,
-        ics_method=ics_method,
-        ics_filename=ics_filename,
-        **context,
-    )
-    return queue_mail(**dataclasses.asdict(draft))
+    return queue_mail(**dataclasses.asdict(render_templated(**mail)))
 
 
 def _after_commit(session: Session) -> None:

@@ -170,15 +170,9 @@ def _month_link(year_month: tuple[int, int] | None, filters: Filters, lang: str)
     }
 
 
-def _month_page(year: int, month: int):
-    _check_year(year)
-    if not 1 <= month <= 12:
-        abort_with(404, _("A month is numbered from 1 to 12."))
-    filters = _filters()
-    lang = current_language()
-    context = _common(filters, lang)
-    first, last = agenda.month_bounds(year, month)
-    entries = agenda.entries_between(
+def _entries(first: date, last: date, filters: Filters, context: dict, lang: str) -> list:
+    """Return the entries of the days first..last that the filters and the reader ask for."""
+    return agenda.entries_between(
         first,
         last,
         zone=context["home_zone"],
@@ -187,6 +181,17 @@ def _month_page(year: int, month: int):
         kinds=filters.kinds,
         coordinator=filters.coordinator,
     )
+
+
+def _month_page(year: int, month: int):
+    _check_year(year)
+    if not 1 <= month <= 12:
+        abort_with(404, _("A month is numbered from 1 to 12."))
+    filters = _filters()
+    lang = current_language()
+    context = _common(filters, lang)
+    first, last = agenda.month_bounds(year, month)
+    entries = _entries(first, last, filters, context, lang)
     return render_template(
         "calendar/month.html",
         year=year,
@@ -241,15 +246,7 @@ def _year_page(year: int):
     filters = _filters()
     lang = current_language()
     context = _common(filters, lang)
-    entries = agenda.entries_between(
-        date(year, 1, 1),
-        date(year, 12, 31),
-        zone=context["home_zone"],
-        lang=lang,
-        partner=filters.partner,
-        kinds=filters.kinds,
-        coordinator=filters.coordinator,
-    )
+    entries = _entries(date(year, 1, 1), date(year, 12, 31), filters, context, lang)
     around = [y for y in (year - 1, year + 1) if agenda.MIN_YEAR <= y <= agenda.MAX_YEAR]
     return render_template(
         "calendar/year.html",
@@ -287,15 +284,7 @@ def _day_page(year: int, month: int, day: int):
     filters = _filters()
     lang = current_language()
     context = _common(filters, lang)
-    entries = agenda.entries_between(
-        shown,
-        shown,
-        zone=context["home_zone"],
-        lang=lang,
-        partner=filters.partner,
-        kinds=filters.kinds,
-        coordinator=filters.coordinator,
-    )
+    entries = _entries(shown, shown, filters, context, lang)
 
     title = format_date(shown, "full", locale=lang)
 
