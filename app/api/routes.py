@@ -20,10 +20,9 @@ from app.api.window import parse_window
 from app.calendar import version
 from app.errors import abort_with
 from app.exchanges import queries as exchanges
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.httpcache import conditional_response, etag_for
 from app.i18n import current_language
-from app.meetings.memo import Memo
 from app.partners.models import Partner
 from app.partners.services import home_today, partner_by_slug, public_partners
 from app.timeutil import utcnow
@@ -52,22 +51,15 @@ def answer(data: object) -> Response:
 
 
 def answer_kept(key: Hashable, build: Callable[[], object]) -> Response:
-    """Return an answer made only from what the data version counts, kept by that version.
-
-    Each process keeps its few latest such answers, keyed by the data version and the
-    day (`app.calendar.version`): a change committed anywhere moves the version, so no
-    stale answer is served; the day moves the horizons of series of moving meetings.
-    """
-    if version.uncommitted(db.session()):
-        return answer(build())
-    kept = current_app.extensions.setdefault("vanort.api_answers", Memo(KEPT_ANSWERS))
+    """Return an answer made only from what the data version counts, kept by that version
+    (`app.calendar.version.kept`): each process keeps its few latest such answers."""
     place = current_app.config["PUBLIC_BASE_URL"]  # in every URL of the answer
 
     def made() -> tuple[bytes, str]:
         body = json_bytes(build())
         return body, etag_for(body)
 
-    body, etag = kept.get((version.current().key, utcnow().date(), place, key), made)
+    body, etag = version.kept("api-answers", (place, key), made, size=KEPT_ANSWERS)
     return conditional_response(
         body, mimetype=JSON, max_age=MAX_AGE, extra_headers={"Vary": "Accept-Language"}, etag=etag
     )

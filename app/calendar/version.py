@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
+from typing import TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -24,8 +27,10 @@ from app.calendar.models import DataVersion, FeedToken
 from app.exchanges.models import Exchange
 from app.extensions import db
 from app.grants.models import Grant, GrantObligation
+from app.meetings.memo import Memo
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
 from app.partners.models import Partner
+from app.timeutil import utcnow
 
 # What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
 TRACKED = (
@@ -40,6 +45,8 @@ TRACKED = (
     GrantObligation,
 )
 _TOUCHED = "vanort.feeds_touched"
+KEPT = 16  # values kept per name and process (windows, languages, roles)
+T = TypeVar("T")
 PROCESS_STARTED = datetime.now(UTC)  # this code, config and catalogues serve from now on
 
 
@@ -77,6 +84,21 @@ def current() -> Version:
             sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
         ).one()
     return Version(key=f"{row.epoch}.{row.version}", changed_at_ms=int(row.changed_at))
+
+
+def kept(name: str, key: Hashable, build: Callable[[], T], *, size: int = KEPT) -> T:
+    """Return `build()`, kept per process by the data version, the UTC day and `key`.
+
+    For what is made only from rows the version counts (`TRACKED`) and from `key` (the
+    language, the window, the reader's role...): a change committed anywhere moves the
+    version, so nothing stale is served, and the day moves what is measured from today.
+    The value must hold no database objects (they belong to one session). A session
+    holding its own uncommitted change builds afresh. Each `name` keeps its `size` latest.
+    """
+    if uncommitted(db.session()):
+        return build()
+    memo = current_app.extensions.setdefault(f"vanort.kept.{name}", Memo(size))
+    return memo.get((current().key, utcnow().date(), key), build)
 
 
 def _read_statement(with_token: bool) -> sa.Select:

@@ -19,14 +19,21 @@ import sqlalchemy as sa
 from flask import current_app
 
 MAX_ENTRIES = 20_000
+BUILD_WAIT_SECONDS = 30  # a thread waits this long for another's build, then builds
 _COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
 class Memo:
-    """A thread-safe LRU of computed values."""
+    """A thread-safe LRU of computed values.
+
+    One thread builds a missing value while the others asking for the same key wait for
+    it (a worker's threads that all miss at once build it once, not each on its own);
+    if that build fails, each waiting thread builds for itself.
+    """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.building: dict[Hashable, threading.Event] = {}
         self.lock = threading.Lock()
         self.max_entries = max_entries
 
@@ -35,12 +42,27 @@ class Memo:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        value = build()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
-        return value
+            built = self.building.get(key)
+            if built is None:
+                built = self.building[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            if built.wait(BUILD_WAIT_SECONDS):  # kept by now, or that build failed and
+                return self.get(key, build)  # this thread builds it in turn
+            return build()
+        try:
+            value = build()
+            with self.lock:
+                self.entries[key] = value
+                while len(self.entries) > self.max_entries:
+                    self.entries.popitem(last=False)
+            return value
+        finally:
+            with self.lock:
+                self.building.pop(key, None)
+            built.set()
 
 
 def memo(name: str) -> Memo:
