@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.partners.services import home_partner, home_timezone, public_partners
+from app.partners.services import partner_summaries
 from app.timeutil import utcnow
 
 bp = Blueprint("main", __name__)
@@ -101,19 +101,21 @@ def privacy():
 
 @bp.get("/")
 def index():
+    from app.calendar import version
     from app.exchanges import queries as exchanges
-    from app.meetings import occurrences as meetings
+    from app.meetings.routes import coming_meetings
 
-    now = utcnow()
-    home = home_partner()
-    open_exchanges = exchanges.open_exchanges(now, limit=HOME_PAGE_ITEMS)
+    open_exchanges = exchanges.open_exchanges(utcnow(), limit=HOME_PAGE_ITEMS)
     return render_template(
         "main/index.html",
-        partners=public_partners(),
-        occurrences=meetings.upcoming_occurrences(now, limit=HOME_PAGE_ITEMS),
-        home=home,
-        home_zone=home_timezone(home),
-        exchanges=open_exchanges,
+        coming=coming_meetings("main/_coming.html", HOME_PAGE_ITEMS),
+        partner_cards=version.kept_html(
+            "home-partners",
+            None,
+            lambda: render_template("main/_partners.html", partners=partner_summaries()),
+            size=4,
+        ),
+        exchanges=open_exchanges,  # places left move with every sign-up: never kept
         places_left=exchanges.places_left_for(open_exchanges),
     )
 

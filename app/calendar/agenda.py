@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
-from flask import current_app, g, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_babel import gettext as _
 
+from app.calendar import version
 from app.calendar.feeds import agreement_events
 from app.exchanges import models as xm
 from app.exchanges.calendar import exchange_event
@@ -47,6 +48,7 @@ COORDINATOR_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT, REMINDER)
 COORDINATOR_DEFAULT_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT)
 UNPUBLISHED = "unpublished"  # a meeting or exchange only coordinators see
 MIN_YEAR, MAX_YEAR = 1900, 2200
+KEPT_WINDOWS = 64  # months, years and days kept per process (languages, filters, roles)
 
 
 @dataclass(frozen=True)
@@ -255,9 +257,42 @@ def entries_between(
     Coordinators also see unpublished meetings, draft exchanges and, if asked for in
     `kinds`, agreements' decision dates and expiries, grants' obligations and the
     reminders still to be sent.
+
+    The events (not the reminders, which move with the clock and the reminder log) are
+    made only from rows the data version counts, so each process keeps them by that
+    version (`version.kept`): a month read again is not built again until something in
+    it may have changed.
     """
     start = localize(first, time(0), zone)
     end = localize(last + timedelta(days=1), time(0), zone)
+    events = tuple(k for k in kinds if k != REMINDER)
+    key = (
+        first,
+        last,
+        zone,
+        lang,
+        g.get("explicit_lang"),  # in every path
+        request.script_root if has_request_context() else "",
+        partner.id if partner is not None else None,
+        events,
+        coordinator,
+    )
+    found = version.kept(
+        "calendar-entries",
+        key,
+        lambda: _events(first, last, start, end, zone, lang, partner, events, coordinator),
+        size=KEPT_WINDOWS,
+    )
+    if coordinator and REMINDER in kinds:
+        found = found + [
+            e for e in _reminders(start, end, zone, partner) if e.overlaps(first, last)
+        ]
+        found.sort(key=_sort_key)
+        return found
+    return list(found)  # the kept list stays as it is, whatever the caller does
+
+
+def _events(first, last, start, end, zone, lang, partner, kinds, coordinator) -> list[Entry]:
     found: list[Entry] = []
     if MEETING in kinds:
         found += _meetings(start, end, zone, lang, partner, coordinator)
@@ -267,8 +302,6 @@ def entries_between(
         found += _all_day(AGREEMENT, agreement_events(first, last, partner=partner))
     if coordinator and GRANT in kinds:
         found += _all_day(GRANT, obligation_events(first, last, partner=partner))
-    if coordinator and REMINDER in kinds:
-        found += _reminders(start, end, zone, partner)
     found = [e for e in found if e.overlaps(first, last)]
     found.sort(key=_sort_key)
     return found

@@ -17,7 +17,8 @@ from itertools import chain
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -99,6 +100,21 @@ def kept(name: str, key: Hashable, build: Callable[[], T], *, size: int = KEPT) 
         return build()
     memo = current_app.extensions.setdefault(f"vanort.kept.{name}", Memo(size))
     return memo.get((current().key, utcnow().date(), key), build)
+
+
+def kept_html(name: str, key: Hashable, render: Callable[[], str], *, size: int = KEPT) -> Markup:
+    """Return a piece of a page rendered once per data version, day, language and `key`.
+
+    For a list whose every word comes from rows the version counts (`kept`) and from the
+    key: nothing of the reader's own (a form's CSRF token, a flash, the account) may be in
+    it. The page's address in the reader's language (?lang=) and the site's root are part
+    of the key, since its links carry them.
+    """
+    from app.i18n import current_language
+
+    where = (current_language(), g.get("explicit_lang"), request.script_root)
+    # `render` is a template's autoescaped output, kept as the str it was.
+    return Markup(kept(name, (where, key), lambda: str(render()), size=size))  # noqa: S704
 
 
 def _read_statement(with_token: bool) -> sa.Select:

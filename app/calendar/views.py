@@ -31,7 +31,7 @@ from app.partners.services import (
     home_timezone,
     home_today,
     partner_by_slug,
-    public_partners,
+    partner_summaries,
 )
 from app.timeutil import to_local
 
@@ -141,7 +141,7 @@ def _common(filters: Filters, lang: str) -> dict:
     return {
         "filters": filters,
         "kind_labels": _kind_labels(filters.coordinator),
-        "partners": public_partners(),
+        "partners": partner_summaries(),
         "status_labels": _status_labels(),
         # Words every entry repeats, translated once per page rather than once per entry.
         "kind_words": _kind_words(),

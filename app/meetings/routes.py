@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
+from app.calendar import version
 from app.documents import pdf_download
 from app.domain import DomainError
 from app.extensions import db
@@ -97,15 +99,35 @@ def _item_by_public_id(public_id: str) -> MeetingSeries | Meeting:
     return item
 
 
+LISTED = 50  # coming meetings on /meetings/
+
+
 @bp.get("/")
 def index():
-    home = home_partner()
     return render_template(
-        "meetings/index.html",
-        occurrences=upcoming_occurrences(utcnow(), limit=50),
-        home=home,
-        home_zone=home_timezone(home),
+        "meetings/index.html", coming=coming_meetings("meetings/_coming.html", LISTED)
     )
+
+
+def coming_meetings(template: str, limit: int) -> Markup:
+    """Return the list of the next `limit` meetings rendered with `template`.
+
+    Rendered once per data version, language and minute (`version.kept_html`): every word
+    of it comes from the meetings, their hosts and the home city; a meeting leaves it
+    within a minute of its end.
+    """
+    now = utcnow().replace(second=0, microsecond=0)
+
+    def render() -> str:
+        home = home_partner()
+        return render_template(
+            template,
+            occurrences=upcoming_occurrences(now, limit=limit),
+            home=home,
+            home_zone=home_timezone(home),
+        )
+
+    return version.kept_html("coming-meetings", (template, limit, now), render)
 
 
 @bp.get("/<public_id>")

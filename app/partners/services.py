@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -45,6 +46,35 @@ def public_partners() -> list[Partner]:
         )
     ).all()
     return sorted(partners, key=lambda p: (KIND_ORDER[p.kind], p.name.casefold()))
+
+
+class PartnerSummary(NamedTuple):
+    """A public partner in a list or a filter's options: no database object, so it can be
+    kept across requests."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+    country: str | None
+    since_year: int | None
+
+
+def partner_summaries() -> list[PartnerSummary]:
+    """Return the public partners in `public_partners`' order, without their themes and
+    links, kept per process by the data version (a partner's change moves it)."""
+    from app.calendar import version
+
+    def build() -> list[PartnerSummary]:
+        rows = db.session.execute(
+            sa.select(*(getattr(Partner, f) for f in PartnerSummary._fields)).where(
+                Partner.kind.in_(PUBLIC_KINDS)
+            )
+        )
+        found = [PartnerSummary(*r) for r in rows]
+        return sorted(found, key=lambda p: (KIND_ORDER[p.kind], p.name.casefold()))
+
+    return list(version.kept("partner-summaries", None, build, size=2))
 
 
 def home_partner(*, with_links: bool = False) -> Partner | None:

@@ -1,0 +1,97 @@
+"""Pages keep their lists by data version (`version.kept`, `version.kept_html`): what
+another process commits shows on the next page, each reader gets the list made for their
+language, role and address, and a meeting leaves the coming meetings once it is over."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.meetings import routes as meeting_routes
+from app.meetings.models import Meeting
+from app.partners.models import Partner
+from tests.conftest import _current_database
+from tests.factories import make_coordinator
+from tests.meetings.factories import make_meeting
+
+
+@pytest.fixture
+def other_worker(app):
+    """A second app on the same database with a memory of its own, as another worker."""
+    other = create_app(_current_database[-1].config)
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_a_meeting_another_worker_renames_is_renamed_on_every_page(client, nordic, other_worker):
+    meeting = make_meeting(nordic["aarhus"], start_date=date(2030, 3, 12), title_en="Old name")
+    month = "/calendar/2030/3?lang=en"
+    for path in ("/?lang=en", "/meetings/?lang=en", month, "/calendar/2030/3/12?lang=en"):
+        assert "Old name" in page(client, path)
+        assert "Old name" in page(client, path)  # the second from this process's memory
+    with other_worker.app_context():
+        db.session.get(Meeting, meeting.id).title_en = "New name"
+        db.session.commit()
+    for path in ("/?lang=en", "/meetings/?lang=en", month, "/calendar/2030/3/12?lang=en"):
+        body = page(client, path)
+        assert "New name" in body and "Old name" not in body, path
+
+
+def test_a_partner_another_worker_renames_is_renamed_in_the_lists(client, nordic, other_worker):
+    assert "Bergen" in page(client, "/") and "Bergen" in page(client, "/calendar/")
+    with other_worker.app_context():
+        db.session.get(Partner, nordic["bergen"].id).name = "Björgvin"
+        db.session.commit()
+    home, calendar = page(client, "/"), page(client, "/calendar/")
+    assert "Björgvin" in home and ">Bergen<" not in home
+    assert "Björgvin" in calendar and ">Bergen<" not in calendar  # the partner filter
+
+
+def test_the_public_never_gets_the_month_a_coordinator_was_shown(client, auth, nordic):
+    make_meeting(
+        nordic["aarhus"], start_date=date(2030, 3, 12), title_en="Quiet talks", published=False
+    )
+    make_coordinator("office@example.org")
+    auth.login("office@example.org")
+    assert "Quiet talks" in page(client, "/calendar/2030/3?lang=en")
+    auth.logout()
+    assert "Quiet talks" not in page(client, "/calendar/2030/3?lang=en")
+
+
+def test_each_language_and_address_gets_its_own_list(client, nordic):
+    meeting = make_meeting(nordic["aarhus"], title_sv="Vänortsmöte", title_en="Twin town talks")
+    english = page(client, "/meetings/?lang=en")
+    swedish = page(client, "/meetings/")
+    assert "Twin town talks" in english and "Vänortsmöte" not in english
+    assert "Vänortsmöte" in swedish and "Twin town talks" not in swedish
+    link = re.escape(f"/meetings/{meeting.public_id}")
+    assert re.search(link + r"\?lang=en", english)  # the chosen language stays in links
+    assert not re.search(link + r"\?lang=en", swedish)
+
+
+def test_a_meeting_leaves_the_coming_meetings_once_it_is_over(client, nordic, monkeypatch):
+    make_meeting(
+        nordic["aarhus"],
+        start_date=date(2030, 3, 12),
+        start_time=time(9, 30),
+        end_time=time(17, 0),
+        timezone="UTC",
+        title_en="Spring talks",
+    )
+    during = datetime(2030, 3, 12, 16, 59, 30, tzinfo=UTC)
+    monkeypatch.setattr(meeting_routes, "utcnow", lambda: during)
+    assert "Spring talks" in page(client, "/meetings/?lang=en")
+    monkeypatch.setattr(meeting_routes, "utcnow", lambda: during + timedelta(minutes=1))
+    assert "Spring talks" not in page(client, "/meetings/?lang=en")
