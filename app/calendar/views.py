@@ -36,6 +36,7 @@ from app.partners.services import (
 from app.timeutil import to_local
 
 DAY_ROWS = 5  # events a day of the month shows; its own page shows them all
+MONTH_ROWS = 10  # events a month of the year page shows; the month shows them by day
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ def _year_page(year: int):
         "calendar/year.html",
         year=year,
         months=agenda.by_month(year, entries),
+        month_rows=MONTH_ROWS,
         month_names=get_month_names("wide", locale=lang),
         entries=entries,
         previous=(

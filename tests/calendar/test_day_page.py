@@ -81,3 +81,25 @@ def test_a_day_with_leading_zeros_redirects_to_its_one_address(client, busy):
     response = client.get("/calendar/2030/03/012?lang=en")
     assert response.status_code in (301, 308)
     assert response.headers["Location"] == "/calendar/2030/3/12?lang=en"
+
+
+def test_a_busy_month_of_the_year_page_shows_its_first_events_and_links_to_the_month(app, client):
+    from app.calendar.views import MONTH_ROWS
+
+    nordic = make_nordic_partners()
+    for i in range(MONTH_ROWS + 3):
+        make_meeting(nordic["bergen"], title_en=f"Call {i:02d}", start_date=date(2030, 3, 1 + i))
+    make_meeting(nordic["bergen"], title_en="April call", start_date=date(2030, 4, 2))
+    html = page(client, "/calendar/2030?lang=en")
+    march = re.search(r'data-month="3"[^>]*>(.*?)</section>', html, re.S).group(1)
+    shown = re.findall(r"Call (\d\d)", march)
+    assert shown == [f"{i:02d}" for i in range(MONTH_ROWS)]
+    assert f"{MONTH_ROWS + 3} events" in march  # the count is of them all
+    found = re.search(r'class="cal-more"[^>]*><a href="([^"]+)">(.*?)</a>', march, re.S)
+    assert found.group(1).replace("&amp;", "&") == "/calendar/2030/3?lang=en"
+    assert " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).split()) == "3 more in March"
+    april = re.search(r'data-month="4"[^>]*>(.*?)</section>', html, re.S).group(1)
+    assert "April call" in april and "cal-more" not in april
+    assert "3 till i mars" in " ".join(
+        re.sub(r"<[^>]+>", " ", page(client, "/calendar/2030?lang=sv")).split()
+    )
