@@ -360,8 +360,15 @@ def month_grid(year: int, month: int, entries: Iterable[Entry], today: date) -> 
 
 def by_month(year: int, entries: Iterable[Entry]) -> list[tuple[int, list[Entry]]]:
     """Return the twelve months of a year, each with the entries that have a day in it."""
-    entries = list(entries)
-    return [(m, [e for e in entries if e.overlaps(*month_bounds(year, m))]) for m in range(1, 13)]
+    months: list[list[Entry]] = [[] for _ in range(12)]
+    for e in entries:  # in the entries' order, onto each month of the year it covers
+        if e.last_day.year < year or e.first_day.year > year:
+            continue
+        first = 1 if e.first_day.year < year else e.first_day.month
+        last = 12 if e.last_day.year > year else e.last_day.month
+        for m in range(first, last + 1):
+            months[m - 1].append(e)
+    return list(enumerate(months, start=1))
 
 
 def neighbour_month(year: int, month: int, step: int) -> tuple[int, int] | None:
