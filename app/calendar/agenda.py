@@ -48,7 +48,9 @@ COORDINATOR_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT, REMINDER)
 COORDINATOR_DEFAULT_KINDS = (MEETING, EXCHANGE, AGREEMENT, GRANT)
 UNPUBLISHED = "unpublished"  # a meeting or exchange only coordinators see
 MIN_YEAR, MAX_YEAR = 1900, 2200
-KEPT_WINDOWS = 64  # months, years and days kept per process (languages, filters, roles)
+# Windows of entries kept per process (languages, filters, roles): months and days, and
+# years, which at size hold thousands of entries each (a worker stays well under 200 MB).
+KEPT_WINDOWS, KEPT_LONG_WINDOWS = 64, 4
 
 
 @dataclass(frozen=True)
@@ -277,11 +279,12 @@ def entries_between(
         events,
         coordinator,
     )
+    long = (last - first).days > 31  # a year: a dozen months' entries, kept fewer
     found = version.kept(
-        "calendar-entries",
+        "calendar-entries-long" if long else "calendar-entries",
         key,
         lambda: _events(first, last, start, end, zone, lang, partner, events, coordinator),
-        size=KEPT_WINDOWS,
+        size=KEPT_LONG_WINDOWS if long else KEPT_WINDOWS,
     )
     if coordinator and REMINDER in kinds:
         found = found + [
