@@ -30,12 +30,14 @@ from app.extensions import db
 from app.grants.models import Grant, GrantObligation
 from app.meetings.memo import Memo
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
-from app.partners.models import Partner
+from app.partners.models import Partner, Project
 from app.timeutil import utcnow
 
-# What a feed shows; sign-ups, delegates, mail and audit entries are not in any feed.
+# What a feed shows (a project: to whose partner its grants' obligations belong); sign-ups,
+# delegates, mail and audit entries are not in any feed.
 TRACKED = (
     Partner,
+    Project,
     MeetingSeries,
     SeriesHost,
     OccurrenceChange,

@@ -95,3 +95,29 @@ def test_a_meeting_leaves_the_coming_meetings_once_it_is_over(client, nordic, mo
     assert "Spring talks" in page(client, "/meetings/?lang=en")
     monkeypatch.setattr(meeting_routes, "utcnow", lambda: during + timedelta(minutes=1))
     assert "Spring talks" not in page(client, "/meetings/?lang=en")
+
+
+def test_a_project_another_worker_moves_takes_its_grants_dates_to_the_new_partner(
+    client, auth, nordic, other_worker
+):
+    from app.grants.models import FINAL_REPORT
+    from app.partners.models import Project
+    from app.partners.services import add_project
+    from tests.grants.factories import make_grant, make_obligation
+
+    project = add_project(nordic["aarhus"], title_sv="Gröna torg", title_en="Green squares")
+    grant = make_grant(title="Green squares grant")
+    grant.project_id = project.id
+    db.session.commit()
+    make_obligation(grant, FINAL_REPORT, date(2030, 3, 20))
+    make_coordinator("office@example.org")
+    auth.login("office@example.org")
+    aarhus = "/calendar/2030/3?lang=en&partner=aarhus"
+    bergen = "/calendar/2030/3?lang=en&partner=bergen"
+    assert "Green squares grant" in page(client, aarhus)
+    assert "Green squares grant" not in page(client, bergen)
+    with other_worker.app_context():
+        db.session.get(Project, project.id).partner_id = nordic["bergen"].id
+        db.session.commit()
+    assert "Green squares grant" not in page(client, aarhus)
+    assert "Green squares grant" in page(client, bergen)
