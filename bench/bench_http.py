@@ -204,6 +204,14 @@ def postgres_figures(tmp: Path, pg: str, figures: set[int]) -> None:
                 headers = {"Cookie": cookie} if path.startswith("/admin") else {}
                 hammer(server.url, path, clients=8, seconds=0.5, headers=headers)  # warm workers
                 pages[path] = hammer(server.url, path, clients=4, seconds=3, headers=headers)
+        if 6 in figures and pages:
+            # The pages keep what they build by data version (a month's events, lists):
+            # the same worker's peak once it has served every page too.
+            after = server.peak_memory_mb()
+            print(
+                f"peak memory of a worker after the feed and every page: {after:.0f} MB"
+                f" (target < 200 MB)  {verdict(after < 200)}"
+            )
         signed = signups(app, server.url) if 4 in figures else None
     finally:
         server.stop()
