@@ -12,6 +12,7 @@ from app.admin import labels as audit_labels
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
 from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
+from app.agreements import panels as agreement_panels
 from app.agreements import services as agreements
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
@@ -39,8 +40,8 @@ def dashboard():
         today=today,
         horizon=DECISION_HORIZON_DAYS,
         panel_rows=PANEL_ROWS,
-        decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
-        expired=agreements.expired_agreements(today),
+        decisions=agreement_panels.decisions_due(today, DECISION_HORIZON_DAYS),
+        expired=agreement_panels.expired_agreements(today),
         health=partnership_health(today),
         panels=panels(today),
         alarms=alarms,
