@@ -357,3 +357,52 @@ def test_a_sessions_own_uncommitted_change_is_seen_by_that_session(app, logged_i
         db.session.flush()
         assert unsaved.id in {o.id for o in grant_panels.grant_deadlines(today)["obligations"]}
         db.session.rollback()
+
+
+def open_now(now: datetime, today: date) -> tuple[list, int]:
+    from app.exchanges import queries
+
+    found = queries.open_exchanges(now, limit=10, today=today)
+    return [
+        (e.id, e.title_en, e.partner.name, e.places) for e in found
+    ], queries.count_open_exchanges(now, today)
+
+
+def test_open_exchanges_closing_during_the_day_leave_the_kept_panel(app, monkeypatch):
+    from app.exchanges import panels as exchange_panels
+    from tests.exchanges.factories import make_exchange
+
+    today = home_today()
+    day = utcnow().date()
+    midnight = datetime.combine(day, time(0), tzinfo=UTC)
+    lyon = make_partner("Lyon")
+    first = today + timedelta(days=40)
+    for i in range(14):
+        closes = midnight + timedelta(hours=2 * i + 1) if i < 8 else midnight + timedelta(days=9)
+        make_exchange(
+            lyon,
+            starts_on=first + timedelta(days=i),
+            signup_opens_at=midnight - timedelta(days=3),
+            signup_closes_at=closes,
+        )
+    make_exchange(lyon, starts_on=first, status="draft")
+    with app.test_request_context("/admin/?lang=en"):
+        for hours in (0, 2, 5, 11, 16, 23):
+            moment = midnight + timedelta(hours=hours, minutes=30)
+            monkeypatch.setattr(exchange_panels, "utcnow", lambda m=moment: m)
+            panel = exchange_panels.open_exchanges(today)
+            shown = [(e.id, e.title_en, e.partner.name, e.places) for e in panel["exchanges"]]
+            expected, total = open_now(moment, today)
+            assert (shown, panel["more"]) == (expected, total - len(expected)), hours
+
+
+def test_places_left_follow_sign_ups_another_worker_commits(logged_in, other_worker):
+    from app.exchanges.models import Exchange
+    from tests.exchanges.factories import make_exchange, make_signup
+
+    exchange = make_exchange(make_partner("Lyon"), places=30)
+    shown_on_dashboard(logged_in)
+    assert "30 of 30" in shown_on_dashboard(logged_in)
+    with other_worker.app_context():
+        make_signup(db.session.get(Exchange, exchange.id), pupils=4)
+    assert "26 of 30" in shown_on_dashboard(logged_in)
