@@ -12,12 +12,12 @@ from app.admin import labels as audit_labels
 from app.admin.dashboard import panels, partnership_health
 from app.admin.forms import AuditFilterForm
 from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
-from app.agreements import services as agreements
+from app.agreements import panels as agreement_panels
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
 from app.extensions import db
 from app.i18n import show_moment
-from app.timeutil import localize
+from app.timeutil import localize, to_local, utcnow
 
 bp = require_coordinator(Blueprint("admin", __name__, url_prefix="/admin"))
 
@@ -30,17 +30,17 @@ def dashboard():
     from app import health as checks
     from app.partners.services import home_timezone
 
-    today = agreements.home_today()
-    state = checks.check()
     zone = home_timezone()
+    today = to_local(utcnow(), zone).date()  # home_today(), without reading the zone twice
+    state = checks.check()
     alarms = [a.message(show_moment(a.since, zone) if a.since else "") for a in state.alarms]
     return render_template(
         "admin/dashboard.html",
         today=today,
         horizon=DECISION_HORIZON_DAYS,
         panel_rows=PANEL_ROWS,
-        decisions=agreements.decisions_due(today, DECISION_HORIZON_DAYS),
-        expired=agreements.expired_agreements(today),
+        decisions=agreement_panels.decisions_due(today, DECISION_HORIZON_DAYS),
+        expired=agreement_panels.expired_agreements(today),
         health=partnership_health(today),
         panels=panels(today),
         alarms=alarms,

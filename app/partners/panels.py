@@ -11,23 +11,35 @@ from app.partners.models import Project
 
 
 def project_activity(today: date, since: datetime) -> dict[int, date]:
-    """Return each partner's latest project year up to today (a running one counts as today)."""
-    latest: dict[int, date] = {}
+    """Return each partner's latest project year up to today (a running one counts as today).
+
+    One row per partner: a project that has begun (or has no start but an end) counts up
+    to its last year, and up to this year if it has no end or ends later; the last day of
+    its latest year, or today for this year.
+    """
+    year = today.year
+    latest = sa.func.max(
+        sa.case(
+            (Project.ends_year.is_(None), year),
+            (Project.ends_year > year, year),
+            else_=Project.ends_year,
+        )
+    )
     rows = db.session.execute(
-        sa.select(Project.partner_id, Project.starts_year, Project.ends_year)
+        sa.select(Project.partner_id, latest)
+        .where(
+            sa.or_(
+                Project.starts_year <= year,
+                sa.and_(Project.starts_year.is_(None), Project.ends_year.is_not(None)),
+            )
+        )
+        .group_by(Project.partner_id)
     ).all()
-    for partner_id, starts, ends in rows:
-        if ends is not None:
-            day = min(date(ends, 12, 31), today)
-        elif starts is not None and starts <= today.year:
-            day = today
-        else:
-            continue
-        if starts is not None and starts > today.year:
-            continue  # not begun yet: planned, see project_plans
-        if partner_id not in latest or day > latest[partner_id]:
-            latest[partner_id] = day
-    return latest
+    return {
+        partner_id: today if last >= year else date(last, 12, 31)
+        for partner_id, last in rows
+        if last is not None
+    }
 
 
 def project_plans(today: date, until: datetime) -> dict[int, date]:
