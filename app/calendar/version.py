@@ -48,6 +48,7 @@ TRACKED = (
     GrantObligation,
 )
 _TOUCHED = "vanort.feeds_touched"
+_READ_IN = "vanort.version_read"  # (transaction, Version): the version this transaction read
 KEPT = 16  # values kept per name and process (windows, languages, roles)
 T = TypeVar("T")
 PROCESS_STARTED = datetime.now(UTC)  # this code, config and catalogues serve from now on
@@ -75,7 +76,24 @@ class Version:
 
 
 def current() -> Version:
-    """Return the data version (creating the row on first use)."""
+    """Return the data version (creating the row on first use).
+
+    Read once per transaction: a request's pages, panels and index all key by the one
+    version it began with (a change committed meanwhile is seen by the next request).
+    """
+    session = db.session()
+    read = session.info.get(_READ_IN)
+    transaction = session.get_transaction()
+    if read is not None and transaction is not None and read[0] is transaction:
+        return read[1]
+    found = _current()
+    transaction = session.get_transaction()  # the read began it, if none was open
+    if transaction is not None and not session.info.get(_TOUCHED):
+        session.info[_READ_IN] = (transaction, found)
+    return found
+
+
+def _current() -> Version:
     row = db.session.execute(
         sa.select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch).where(
             DataVersion.id == 1
@@ -251,3 +269,4 @@ def _bump_on_commit(session: Session) -> None:
 def _forget_change(session: Session, transaction: object) -> None:
     if getattr(transaction, "parent", None) is None:
         session.info.pop(_TOUCHED, None)
+        session.info.pop(_READ_IN, None)

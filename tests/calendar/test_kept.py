@@ -31,3 +31,41 @@ def test_a_kept_value_is_built_again_only_after_a_committed_change(app):
         db.session.commit()
         assert version.kept("test", "k", build) == 5  # committed: the version moved
         assert version.kept("test", "k", build) == 5
+
+
+def test_the_version_is_read_once_per_transaction_and_again_after_it(app):
+    from sqlalchemy import event
+
+    from app import create_app
+    from tests.conftest import _current_database
+
+    with app.app_context():
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            first = version.current()
+            assert version.current() == first
+            assert len([s for s in statements if "data_version" in s]) == 1
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+
+        other = create_app(_current_database[-1].config)  # another worker commits a change
+        with other.app_context():
+            make_partner("Lyon")
+            db.session.remove()
+            db.engine.dispose()
+        assert version.current() == first  # the same transaction: the version it began with
+        db.session.rollback()
+        assert version.current() != first  # the next transaction sees the change
+
+        partner = make_partner("Turku")  # this session's own change, committed
+        assert version.current() != first
+        before = version.current()
+        partner.name = "Åbo"
+        db.session.flush()
+        db.session.commit()
+        assert version.current() != before
