@@ -72,15 +72,16 @@ def _exchanges(
         query = query.where(Exchange.status != xm.DRAFT)
     if partner is not None:
         query = query.where(Exchange.partner_id == partner.id)
-    rows = read_rows(db.session, Exchange, query.order_by(Exchange.starts_on, Exchange.id))
+    query = query.order_by(Exchange.starts_on, Exchange.id)
     if partners is None:
         partners = partner_rows()
     kept = memo("exchange-events")
     context = (lang, absolute_url("/"), uid_domain())
     of_id, of_partner = field(Exchange, "id"), field(Exchange, "partner_id")
     found: dict[int, CalEvent] = {}
-    missing = []
-    for r in rows:
+    order, missing = [], []
+    for r in read_rows(db.session, Exchange, query):
+        order.append(r[of_id])
         value = kept.find((r, partners.get(r[of_partner]), context))
         if value is None:
             missing.append(r[of_id])
@@ -94,7 +95,7 @@ def _exchanges(
                 (row(exchange), row(exchange.partner), context),
                 lambda exchange=exchange: _exchange_event(exchange, lang),
             )
-    return [found[r[of_id]] for r in rows if r[of_id] in found]
+    return [found[i] for i in order if i in found]
 
 
 def agreement_event(agreement: Agreement, which: str) -> CalEvent:

@@ -341,6 +341,7 @@ def calendar_events(
     if not include_unpublished:
         query = query.where(MeetingSeries.published.is_(True))
     keys = series_keys(db.session, read_rows(db.session, MeetingSeries, query), partners)
+    order = list(keys)
     found: dict[int, list[CalEvent]] = {}
     missing = []
     for sid, (key, hosts) in keys.items():
@@ -351,6 +352,7 @@ def calendar_events(
             missing.append(sid)
         else:
             found[sid] = value
+    del keys  # the rows read are not held while objects are loaded (a worker's peak)
     if missing:
         loaded = series_query(include_unpublished).where(in_values(MeetingSeries.id, missing))
         for series in db.session.scalars(loaded):
@@ -358,7 +360,7 @@ def calendar_events(
                 (series_key(series), context),
                 lambda series=series: series_calevents(series, lang=lang, since=since),
             )
-    for sid in keys:
+    for sid in order:
         events.extend(found.get(sid, ()))
 
     query = (
@@ -373,10 +375,10 @@ def calendar_events(
     if partner is not None:
         query = query.where(Meeting.partner_id == partner.id)
     of_id, of_partner = field(Meeting, "id"), field(Meeting, "partner_id")
-    rows = read_rows(db.session, Meeting, query)
     meetings: dict[int, list[CalEvent]] = {}
-    missing = []
-    for m in rows:
+    order, missing = [], []
+    for m in read_rows(db.session, Meeting, query):
+        order.append(m[of_id])
         value = kept.find((m, partners.get(m[of_partner]), context), _MISSING)
         if value is _MISSING:
             missing.append(m[of_id])
@@ -388,6 +390,6 @@ def calendar_events(
                 (row(m), row(m.partner), context),
                 lambda m=m: [meeting_calevent(m, lang=lang)],
             )
-    for m in rows:
-        events.extend(meetings.get(m[of_id], ()))
+    for mid in order:
+        events.extend(meetings.get(mid, ()))
     return events
