@@ -8,6 +8,7 @@ cold render <= 1.3x the reference, the render after one event changed <= 0.1x of
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -125,14 +126,24 @@ def measure(size: int, tmp: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SIZES),
+        metavar="N",
+        help="events in the feed (default: %(default)s; the targets judge 10,000 and more)",
+    )
+    sizes = parser.parse_args(argv).sizes
     print(f"== Feed render (figure 1), {machine()}")
     print(
         f"{'events':>7} {'VEVENTs':>8} {'icalendar s':>12} {'cold s':>8} {'cold/ical':>10}"
         f" {'target':>7} {'changed s':>10} {'changed/ical':>13} {'target':>7}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        for size in SIZES:
+        for size in sizes:
             r = measure(size, Path(tmp))
             cold_ratio = r["cold"] / r["reference"]
             changed_ratio = r["changed"] / r["reference"]

@@ -23,15 +23,17 @@ from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement
 from app.calendar.cache import event_cache
+from app.dbutil import in_values
 from app.exchanges import models as xm
 from app.exchanges.calendar import exchange_event
 from app.exchanges.models import Exchange
 from app.extensions import db
 from app.feeds.ical import CalEvent, events_to_ical
 from app.grants.calendar import obligation_events
-from app.installation import calendar_uid
-from app.meetings.calendar import calendar_events
+from app.installation import calendar_uid, uid_domain
+from app.meetings.calendar import calendar_events, partner_rows
 from app.meetings.links import absolute_url
+from app.meetings.memo import field, memo, read_rows, row, select_rows
 from app.meetings.occurrences import HORIZON_YEARS
 from app.partners.models import Partner
 
@@ -44,21 +46,56 @@ def since_for(year: int) -> datetime:
     return datetime(year - 1, 1, 1, tzinfo=UTC)
 
 
+def _exchange_event(exchange: Exchange, lang: str) -> CalEvent:
+    event = exchange_event(exchange, lang)
+    if exchange.status == xm.DRAFT:
+        event = dataclasses.replace(event, status="TENTATIVE")
+    return event
+
+
 def _exchanges(
-    since: date, lang: str, *, partner: Partner | None = None, drafts: bool = False
+    since: date,
+    lang: str,
+    *,
+    partner: Partner | None = None,
+    drafts: bool = False,
+    partners: dict[int, tuple] | None = None,
 ) -> list[CalEvent]:
-    query = sa.select(Exchange).where(Exchange.ends_on >= since)
+    """Return the exchanges ending on `since` or later as events, in start order.
+
+    Read as plain rows; each event is kept per process under every column of the
+    exchange and its partner, the language and the site's address, and only exchanges
+    with no kept event are loaded as objects (as `calendar_events` does for meetings).
+    """
+    query = select_rows(Exchange).where(Exchange.ends_on >= since)
     if not drafts:
         query = query.where(Exchange.status != xm.DRAFT)
     if partner is not None:
         query = query.where(Exchange.partner_id == partner.id)
-    events = []
-    for exchange in db.session.scalars(query.order_by(Exchange.starts_on, Exchange.id)):
-        event = exchange_event(exchange, lang)
-        if exchange.status == xm.DRAFT:
-            event = dataclasses.replace(event, status="TENTATIVE")
-        events.append(event)
-    return events
+    query = query.order_by(Exchange.starts_on, Exchange.id)
+    if partners is None:
+        partners = partner_rows()
+    kept = memo("exchange-events")
+    context = (lang, absolute_url("/"), uid_domain())
+    of_id, of_partner = field(Exchange, "id"), field(Exchange, "partner_id")
+    found: dict[int, CalEvent] = {}
+    order, missing = [], []
+    for r in read_rows(db.session, Exchange, query):
+        order.append(r[of_id])
+        value = kept.find((r, partners.get(r[of_partner]), context))
+        if value is None:
+            missing.append(r[of_id])
+        else:
+            found[r[of_id]] = value
+    if missing:
+        for exchange in db.session.scalars(
+            sa.select(Exchange).where(in_values(Exchange.id, missing))
+        ):
+            found[exchange.id] = kept.get(
+                (row(exchange), row(exchange.partner), context),
+                lambda exchange=exchange: _exchange_event(exchange, lang),
+            )
+    return [found[i] for i in order if i in found]
 
 
 def agreement_event(agreement: Agreement, which: str) -> CalEvent:
@@ -143,10 +180,11 @@ def public_events(kind: str, lang: str, year: int) -> list[CalEvent]:
     """Return the events of the public feed of every event, of meetings, or of exchanges."""
     since = since_for(year)
     events: list[CalEvent] = []
+    partners = partner_rows()
     if kind in ("all", "meetings"):
-        events += calendar_events(lang=lang, since=since)
+        events += calendar_events(lang=lang, since=since, partners=partners)
     if kind in ("all", "exchanges"):
-        events += _exchanges(since.date(), lang)
+        events += _exchanges(since.date(), lang, partners=partners)
     return events
 
 
@@ -168,8 +206,9 @@ def public_feed(kind: str, lang: str, year: int) -> bytes:
 def partner_feed(partner: Partner, lang: str, year: int) -> bytes:
     """Return the feed of one partner: the series it takes part in, its meetings, its exchanges."""
     since = since_for(year)
-    events = calendar_events(lang=lang, since=since, partner=partner)
-    events += _exchanges(since.date(), lang, partner=partner)
+    partners = partner_rows()
+    events = calendar_events(lang=lang, since=since, partner=partner, partners=partners)
+    events += _exchanges(since.date(), lang, partner=partner, partners=partners)
     return _render(
         events,
         _("Vänort: %(partner)s", partner=partner.name),
@@ -181,8 +220,9 @@ def partner_feed(partner: Partner, lang: str, year: int) -> bytes:
 def private_feed(lang: str, year: int) -> bytes:
     """Return the coordinators' feed: unpublished events, agreement and grant deadlines too."""
     since = since_for(year)
-    events = calendar_events(lang=lang, since=since, include_unpublished=True)
-    events += _exchanges(since.date(), lang, drafts=True)
+    partners = partner_rows()
+    events = calendar_events(lang=lang, since=since, include_unpublished=True, partners=partners)
+    events += _exchanges(since.date(), lang, drafts=True, partners=partners)
     events += agreement_events(since.date())
     events += obligation_events(since.date())
     return _render(

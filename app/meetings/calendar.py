@@ -19,7 +19,9 @@ For other areas:
 `calendar_events` keeps each series' and meeting's events per process, keyed by every
 column of the rows they are made from (series, hosts and their partners, changes and
 their hosts; meeting and partner), the language, `since`, the day and the site's
-address: a feed rendered again after one change expands and maps only what changed.
+address. It reads those rows as plain values, not objects, and loads as objects only
+the series and meetings whose rows changed: a feed rendered again after one change
+reads columns, and expands and maps only what changed.
 """
 
 from __future__ import annotations
@@ -35,13 +37,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.dbutil import in_values
 from app.extensions import db
 from app.feeds.ical import Attendee, CalEvent
 from app.i18n import current_language, localized
 from app.installation import uid_domain
 from app.meetings.display import in_language
 from app.meetings.links import absolute_url, meeting_uid, occurrence_uid, public_path, series_uid
-from app.meetings.memo import memo, row, series_key
+from app.meetings.memo import field, memo, read_rows, row, select_rows, series_key, series_keys
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange
 from app.meetings.occurrences import (
     SeriesOccurrence,
@@ -297,34 +300,71 @@ def series_calevents(
     return occurrence_calevents(series, lang=lang, since=since)
 
 
+def partner_rows() -> dict[int, tuple]:
+    """Return every partner's `row` by id, read as plain rows (a feed's events name them)."""
+    of_id = field(Partner, "id")
+    return {p[of_id]: p for p in read_rows(db.session, Partner, select_rows(Partner))}
+
+
+_MISSING = object()
+
+
 def calendar_events(
     *,
     include_unpublished: bool = False,
     lang: str | None = None,
     since: datetime | None = None,
     partner: Partner | None = None,
+    partners: dict[int, tuple] | None = None,
 ) -> list[CalEvent]:
     """Return every meeting as CalEvents: the series, then the one-off meetings.
 
     `since` leaves out meetings over by then; `partner` keeps the series it takes part
-    in and its own one-off meetings.
+    in and its own one-off meetings. `partners` is `partner_rows()` if already read.
+
+    The rows are read as plain column values (`memo.read_rows`), never as objects: each
+    series' and meeting's events are kept per process under the values of every row they
+    are made from, so after a change only what changed is loaded, expanded and mapped.
+    What is missing is loaded as objects in one statement per kind and kept under the
+    rows of those objects themselves (what another process committed in between is
+    simply another key).
     """
     kept = memo("calevents")
     lang = lang or current_language()
     # What else the events depend on: the day (the horizon), the site and UID domain.
     context = (lang, since, utcnow().date(), absolute_url("/"), uid_domain())
+    if partners is None:
+        partners = partner_rows()
     events: list[CalEvent] = []
-    for series in db.session.scalars(series_query(include_unpublished)):
-        if partner is not None and partner.id not in {p.id for p in series.rotation}:
+
+    query = select_rows(MeetingSeries).order_by(MeetingSeries.id)
+    if not include_unpublished:
+        query = query.where(MeetingSeries.published.is_(True))
+    keys = series_keys(db.session, read_rows(db.session, MeetingSeries, query), partners)
+    order = list(keys)
+    found: dict[int, list[CalEvent]] = {}
+    missing = []
+    for sid, (key, hosts) in keys.items():
+        if partner is not None and partner.id not in hosts:
             continue
-        events.extend(
-            kept.get(
+        value = kept.find((key, context), _MISSING)
+        if value is _MISSING:
+            missing.append(sid)
+        else:
+            found[sid] = value
+    del keys  # the rows read are not held while objects are loaded (a worker's peak)
+    if missing:
+        loaded = series_query(include_unpublished).where(in_values(MeetingSeries.id, missing))
+        for series in db.session.scalars(loaded):
+            found[series.id] = kept.get(
                 (series_key(series), context),
                 lambda series=series: series_calevents(series, lang=lang, since=since),
             )
-        )
+    for sid in order:
+        events.extend(found.get(sid, ()))
+
     query = (
-        sa.select(Meeting)
+        select_rows(Meeting)
         .where(Meeting.cancelled_at.is_(None))
         .order_by(Meeting.starts_at, Meeting.id)
     )
@@ -334,11 +374,22 @@ def calendar_events(
         query = query.where(Meeting.ends_at > since)
     if partner is not None:
         query = query.where(Meeting.partner_id == partner.id)
-    for m in db.session.scalars(query):
-        events.extend(
-            kept.get(
+    of_id, of_partner = field(Meeting, "id"), field(Meeting, "partner_id")
+    meetings: dict[int, list[CalEvent]] = {}
+    order, missing = [], []
+    for m in read_rows(db.session, Meeting, query):
+        order.append(m[of_id])
+        value = kept.find((m, partners.get(m[of_partner]), context), _MISSING)
+        if value is _MISSING:
+            missing.append(m[of_id])
+        else:
+            meetings[m[of_id]] = value
+    if missing:
+        for m in db.session.scalars(sa.select(Meeting).where(in_values(Meeting.id, missing))):
+            meetings[m.id] = kept.get(
                 (row(m), row(m.partner), context),
                 lambda m=m: [meeting_calevent(m, lang=lang)],
             )
-        )
+    for mid in order:
+        events.extend(meetings.get(mid, ()))
     return events

@@ -437,3 +437,230 @@ def test_a_series_first_set_in_the_spring_forward_gap_keeps_its_time_in_feeds(cl
     body = client.get("/calendar/meetings.ics").data
     assert b"DTSTART;TZID=Europe/Stockholm:20260329T023000" in body
     assert _expanded(body) == _listed()
+
+
+# Feeds are made from each series', meeting's and exchange's events kept per process
+# under the contents of their rows (read as plain columns): the bytes must be those of a
+# feed made the plain way, from objects, with nothing kept, before and after any change.
+
+
+def _plain_meetings(
+    *, include_unpublished=False, lang=None, since=None, partner=None, partners=None
+):
+    from app.meetings.calendar import meeting_calevent, series_calevents
+    from app.meetings.occurrences import series_query
+
+    events = []
+    for series in db.session.scalars(series_query(include_unpublished)):
+        if partner is None or partner.id in {p.id for p in series.rotation}:
+            events += series_calevents(series, lang=lang, since=since)
+    query = sa.select(Meeting).where(Meeting.cancelled_at.is_(None))
+    if not include_unpublished:
+        query = query.where(Meeting.published.is_(True))
+    if since is not None:
+        query = query.where(Meeting.ends_at > since)
+    if partner is not None:
+        query = query.where(Meeting.partner_id == partner.id)
+    for meeting in db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)):
+        events.append(meeting_calevent(meeting, lang=lang))
+    return events
+
+
+def _plain_exchanges(since, lang, *, partner=None, drafts=False, partners=None):
+    import dataclasses
+
+    from app.exchanges import models as xm
+    from app.exchanges.calendar import exchange_event
+
+    query = sa.select(xm.Exchange).where(xm.Exchange.ends_on >= since)
+    if not drafts:
+        query = query.where(xm.Exchange.status != xm.DRAFT)
+    if partner is not None:
+        query = query.where(xm.Exchange.partner_id == partner.id)
+    events = []
+    for exchange in db.session.scalars(query.order_by(xm.Exchange.starts_on, xm.Exchange.id)):
+        event = exchange_event(exchange, lang)
+        if exchange.status == xm.DRAFT:
+            event = dataclasses.replace(event, status="TENTATIVE")
+        events.append(event)
+    return events
+
+
+def _plain_feed(client, path: str) -> bytes:
+    """Return the feed at `path` made from objects, with nothing kept from before."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(feeds, "calendar_events", _plain_meetings)
+        patch.setattr(feeds, "_exchanges", _plain_exchanges)
+        patch.setattr(feeds, "event_cache", dict)  # a fresh, empty cache per feed
+        feed_cache().clear()
+        body = client.get(path).data
+    feed_cache().clear()
+    return body
+
+
+@pytest.fixture
+def varied(nordic):
+    """Rotating and single-place series with moved, cancelled, skipped and swapped
+    meetings, one-off meetings (one unpublished, one cancelled) and exchanges (a draft,
+    a cancelled one), hosted in five zones."""
+    from app.exchanges import models as xm
+    from tests.factories import make_partner
+
+    far = make_partner("Boston", slug="boston", country="US", timezone="America/New_York")
+    rotating = make_series(
+        rotation(nordic), freq="months", interval=4, first_date=date(2025, 6, 10)
+    )
+    found = series_occurrences(rotating)
+    services.cancel_occurrence(rotating, found[1].key, reason="Storm", reason_en="Storm")
+    services.cancel_occurrence(rotating, found[2].key, skip=True)
+    services.move_occurrence(rotating, found[4].key, new_time=time(8), new_timezone="UTC")
+    services.swap_hosts(rotating, found[5].key, found[6].key, reason="Jubilee")
+    fixed = make_series(
+        [nordic["turku"]],
+        freq="months",
+        interval=3,
+        first_date=date(2025, 1, 15),
+        in_host_timezone=False,
+        timezone="Europe/Helsinki",
+        venue="Online",
+    )
+    occs = series_occurrences(fixed)
+    services.move_occurrence(fixed, occs[2].key, new_date=occs[2].start.date() + timedelta(1))
+    services.move_occurrence(fixed, occs[3].key, new_timezone="America/New_York")
+    services.cancel_occurrence(fixed, occs[5].key, reason="Val", reason_en="Election")
+    db.session.commit()
+    make_meeting(far, title_en="Boston visit", start_date=date(2026, 9, 1))
+    make_meeting(nordic["aarhus"], title_en="Aarhus visit", start_date=date(2027, 2, 3))
+    make_meeting(nordic["bergen"], title_en="Secret visit", published=False)
+    gone = make_meeting(nordic["bergen"], title_en="Called off", start_date=date(2027, 4, 4))
+    services.cancel_meeting(gone, reason="Sjuk", reason_en="Ill")
+    db.session.commit()
+    make_exchange(nordic["aarhus"], title_en="Aarhus exchange")
+    make_exchange(far, title_en="Boston exchange", direction=xm.THEY_VISIT)
+    make_exchange(nordic["turku"], title_en="Draft exchange", status=xm.DRAFT)
+    make_exchange(nordic["bergen"], title_en="Off exchange", status=xm.CANCELLED)
+    make_agreement(nordic["turku"], starts_on=date(2026, 1, 1))
+    return {"rotating": rotating, "fixed": fixed, "far": far}
+
+
+def _feed_paths(private_url: str) -> list[str]:
+    paths = [*FEEDS, "/calendar/partners/aarhus.ics", "/calendar/partners/boston.ics"]
+    paths.append(private_url)
+    return [f"{p}?lang={lang}" for p in paths for lang in ("en", "sv")]
+
+
+def test_feeds_made_from_kept_events_are_the_bytes_of_plain_ones(
+    client, nordic, varied, private_url
+):
+    paths = _feed_paths(private_url)
+    for path in paths:
+        client.get(path)  # every event kept
+    feed_cache().clear()
+    for path in paths:
+        kept = client.get(path).data
+        assert kept == _plain_feed(client, path), path
+    everything = parse(client.get("/calendar.ics?lang=en").data)
+    titles = {str(e["SUMMARY"]) for e in everything.walk("VEVENT")}
+    assert {"Boston visit", "Aarhus exchange", "Nordic twin town meeting"} <= titles
+    assert len({str(e["DTSTART"].params.get("TZID")) for e in everything.walk("VEVENT")}) >= 4
+
+    # One change of each kind, then again every feed as the plain way makes it.
+    services.move_occurrence(
+        varied["fixed"], series_occurrences(varied["fixed"])[7].key, new_time=time(7)
+    )
+    meeting = db.session.scalars(sa.select(Meeting).where(Meeting.title_en == "Aarhus visit")).one()
+    services.update_meeting(meeting, **_meeting_fields(meeting, title_en="Aarhus visit renamed"))
+    nordic["aarhus"].name = "Aarhus Kommune"  # where its meetings and exchanges are held
+    db.session.commit()
+    for path in paths:
+        body = client.get(path).data
+        assert body == _plain_feed(client, path), path
+    assert b"Aarhus Kommune" in client.get("/calendar.ics?lang=en").data
+    assert b"Aarhus visit renamed" in client.get("/calendar.ics?lang=en").data
+
+
+@pytest.fixture
+def other_worker(app):
+    """A second app on the same database with a memory of its own, as another worker."""
+    from app import create_app
+    from tests.conftest import _current_database
+
+    other = create_app(_current_database[-1].config)
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_change_another_worker_commits_is_in_the_next_feed(client, nordic, varied, other_worker):
+    from app.exchanges.models import Exchange
+    from app.meetings.models import MeetingSeries, OccurrenceChange
+    from app.meetings.recurrence import MOVED
+
+    path = "/calendar.ics?lang=en"
+    before = client.get(path).data
+    assert b"Aarhus visit" in before
+    fixed_id = varied["fixed"].id
+    moved = series_occurrences(varied["fixed"])[8]
+    with other_worker.app_context():
+        theirs = db.session.scalars(
+            sa.select(Meeting).where(Meeting.title_en == "Aarhus visit")
+        ).one()
+        theirs.title_en = "Aarhus visit by another worker"
+        theirs.sequence += 1
+        series = db.session.get(MeetingSeries, fixed_id)
+        series.changes.append(
+            OccurrenceChange(original_start=moved.occurrence.original_start, new_time=time(6))
+        )
+        exchange = db.session.scalars(
+            sa.select(Exchange).where(Exchange.title_en == "Aarhus exchange")
+        ).one()
+        exchange.title_en = "Aarhus exchange renamed"
+        db.session.commit()
+
+    after = client.get(path).data
+    assert b"Aarhus visit by another worker" in after
+    assert b"Aarhus exchange renamed" in after
+    assert after == _plain_feed(client, path)
+    assert after != before
+    changed = series_occurrences(db.session.get(MeetingSeries, fixed_id))[8]
+    assert changed.status == MOVED
+
+
+def test_a_session_sees_its_own_uncommitted_change_in_a_feed(app, nordic, varied):
+    year = datetime.now(UTC).year
+    with app.test_request_context("/?lang=en"):
+        before = feeds.public_events("all", "en", year)
+        meeting = db.session.scalars(
+            sa.select(Meeting).where(Meeting.title_en == "Aarhus visit")
+        ).one()
+        meeting.title_en = "Not yet saved"  # not even flushed
+        assert "Not yet saved" in {e.title for e in feeds.public_events("all", "en", year)}
+        db.session.rollback()
+        assert feeds.public_events("all", "en", year) == before
+
+
+def test_after_one_change_a_feed_loads_only_that_row_as_an_object(client, nordic, varied):
+    from app.exchanges.models import Exchange
+    from app.meetings.models import MeetingSeries
+
+    client.get("/calendar.ics?lang=en")
+    meeting = db.session.scalars(sa.select(Meeting).where(Meeting.title_en == "Aarhus visit")).one()
+    meeting.title_en = "Aarhus visit moved"
+    meeting.sequence += 1
+    db.session.commit()
+    db.session.remove()  # a new request: nothing in the session's identity map
+    loaded = []
+
+    def note(target, _context):
+        loaded.append(type(target).__name__)
+
+    for model in (Meeting, MeetingSeries, Exchange):
+        sa.event.listen(model, "load", note)
+    try:
+        body = client.get("/calendar.ics?lang=en").data
+    finally:
+        for model in (Meeting, MeetingSeries, Exchange):
+            sa.event.remove(model, "load", note)
+    assert b"Aarhus visit moved" in body
+    assert loaded == ["Meeting"]

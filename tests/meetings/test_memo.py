@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from app.meetings.memo import Memo
 
@@ -71,3 +72,50 @@ def test_the_least_recently_used_value_goes_first():
     memo.get("c", lambda: 3)
     assert memo.get("a", lambda: "rebuilt") == 1
     assert memo.get("b", lambda: "rebuilt") == "rebuilt"
+
+
+def test_find_answers_only_what_is_kept_and_marks_it_used():
+    memo = Memo(2)
+    assert memo.find("a") is None
+    assert memo.find("a", "none") == "none"
+    memo.get("a", lambda: 1)
+    memo.get("b", lambda: 2)
+    assert memo.find("a") == 1  # used: "b" is now the oldest
+    memo.get("c", lambda: 3)
+    assert memo.find("b") is None
+    assert memo.find("a") == 1
+
+
+def test_rows_read_as_columns_are_the_keys_objects_give(app):
+    """A feed looks its events up by rows read as plain columns and keeps what it builds
+    under the rows of objects: the two must be the same keys, or nothing is ever found."""
+    from datetime import date
+
+    from app.extensions import db
+    from app.meetings import services
+    from app.meetings.calendar import partner_rows
+    from app.meetings.memo import read_rows, row, select_rows, series_key, series_keys
+    from app.meetings.models import Meeting, MeetingSeries
+    from app.meetings.occurrences import series_occurrences, series_query
+    from app.partners.models import Partner
+    from tests.meetings.factories import make_meeting, make_nordic_partners, make_series
+
+    nordic = make_nordic_partners()
+    aarhus = nordic["aarhus"].id
+    series = make_series([nordic["aarhus"], nordic["turku"]], first_date=date(2030, 6, 10))
+    services.cancel_occurrence(series, series_occurrences(series)[1].key, reason="Storm")
+    make_series([nordic["bergen"]], in_host_timezone=False, venue="Online")
+    make_meeting(nordic["aarhus"])
+    db.session.commit()
+    db.session.expunge_all()
+
+    partners = partner_rows()
+    rows = read_rows(db.session, MeetingSeries, select_rows(MeetingSeries))
+    keys = series_keys(db.session, rows, partners)
+    loaded = db.session.scalars(series_query(include_unpublished=True)).all()
+    assert len(loaded) == 2
+    for s in loaded:
+        assert keys[s.id] == (series_key(s), tuple(p.id for p in s.rotation))
+    meetings = read_rows(db.session, Meeting, select_rows(Meeting))
+    assert meetings == [row(m) for m in db.session.scalars(sa.select(Meeting))]
+    assert partners[aarhus] == row(db.session.get(Partner, aarhus))
