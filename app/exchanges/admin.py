@@ -104,9 +104,11 @@ def edit(exchange_id: int):
     zone = home_timezone()
     form = ExchangeForm(obj=exchange)
     form.partner_id.choices = _partner_choices()
-    if not form.is_submitted():
-        form.signup_opens_at.data = to_local_naive(exchange.signup_opens_at, zone)
-        form.signup_closes_at.data = to_local_naive(exchange.signup_closes_at, zone)
+    # The sign-up times as the form holds them: home-zone wall clock. A field a POST leaves
+    # out keeps the stored (UTC) value, which the form's checks must not meet as it is.
+    for field in (form.signup_opens_at, form.signup_closes_at):
+        if field.data is not None and field.data.tzinfo is not None:
+            field.data = to_local_naive(field.data, zone)
     if form.validate_on_submit():
         try:
             result = services.change_exchange(exchange, **_form_values(form, zone))

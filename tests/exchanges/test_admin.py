@@ -98,6 +98,19 @@ def test_places_cannot_be_lowered_below_the_confirmed_pupils(logged_in, app):
     assert db.session.get(m.Exchange, exchange.id).places == 10
 
 
+@pytest.mark.parametrize("left_out", ["signup_opens_at", "signup_closes_at"])
+def test_an_edit_that_leaves_out_a_sign_up_time_is_shown_again_with_its_error(
+    logged_in, app, left_out
+):
+    exchange = make_exchange(places=10)
+    data = _exchange_form(exchange.partner_id, places=12)
+    del data[left_out]
+    response = logged_in.post(f"/admin/exchanges/{exchange.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "Ange datum och tid." in response.text
+    assert db.session.get(m.Exchange, exchange.id).places == 10
+
+
 def test_the_detail_page_lists_groups_and_the_waiting_list_in_order(logged_in, app):
     exchange = make_exchange(places=5)
     make_signup(exchange, school="Alfaskolan", pupils=5)
