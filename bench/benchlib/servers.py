@@ -158,7 +158,17 @@ def hammer(url: str, path: str, *, clients: int, seconds: float, headers=None) -
         "statuses": statuses,
         "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000 if latencies else 0.0,
         "median_ms": latencies[len(latencies) // 2] * 1000 if latencies else 0.0,
+        "max_ms": latencies[-1] * 1000 if latencies else 0.0,
     }
+
+
+def warm(url: str, path: str, *, clients: int, headers=None, limit_s: float = 60) -> None:
+    """Send requests until one second passes with no answer slower than a second: every
+    worker has then built what it keeps (a feed's first render takes seconds)."""
+    stop = time.monotonic() + limit_s
+    while time.monotonic() < stop:
+        if hammer(url, path, clients=clients, seconds=1, headers=headers)["max_ms"] < 1000:
+            return
 
 
 def sign_up(base: str, exchange_id: int, n: int, barrier: threading.Barrier):
