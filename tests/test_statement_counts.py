@@ -30,7 +30,8 @@ PINNED = {
     # occurrences: only the series shown (rows, rotation, partners), one-off meetings by
     # start with a LIMIT.
     "/": 14,
-    "/partners/": 7,
+    # The version, then the partners with their themes (what is kept after a change).
+    "/partners/": 8,
     "/partners/city-1": 21,
     "/meetings/": 10,
     # One page of 25: how many there are, the page's rows, their places left in one read.
@@ -49,7 +50,7 @@ PINNED = {
 # meetings, the partners and the calendar's events are not read again.
 PINNED_KEPT = {
     "/": 8,  # the open exchanges and their places left, which move with every sign-up
-    "/partners/": 7,
+    "/partners/": 5,
     "/partners/city-1": 21,
     "/meetings/": 5,
     "/exchanges/": 8,

@@ -30,14 +30,15 @@ from app.extensions import db
 from app.grants.models import Grant, GrantObligation
 from app.meetings.memo import Memo
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
-from app.partners.models import Partner, Project
+from app.partners.models import Partner, Project, Theme
 from app.timeutil import utcnow
 
-# What a feed shows (a project: to whose partner its grants' obligations belong); sign-ups,
-# delegates, mail and audit entries are not in any feed.
+# What a feed or a kept page shows (a project: to whose partner its grants' obligations
+# belong; themes: the partners list); sign-ups, delegates, mail and audit entries are not.
 TRACKED = (
     Partner,
     Project,
+    Theme,
     MeetingSeries,
     SeriesHost,
     OccurrenceChange,
@@ -245,7 +246,10 @@ def _touches_feeds(session: Session) -> bool:
         if isinstance(obj, TRACKED):
             return True
     return any(
-        isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False)
+        isinstance(obj, TRACKED)
+        # A partner's themes are a collection of its own (a row in partner_theme); other
+        # rows' collections (an exchange's sign-ups) are no part of what is kept.
+        and session.is_modified(obj, include_collections=isinstance(obj, Partner))
         for obj in session.dirty
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from app.calendar import version
 from app.exchanges import queries as exchanges
 from app.meetings import occurrences as meetings
 from app.partners.picture import page_of, partner_graph
@@ -23,7 +24,13 @@ COMING_LISTED = 10  # how many coming meetings a partner page lists
 
 @bp.get("/")
 def index():
-    return render_template("partners/index.html", partners=public_partners())
+    listed = version.kept_html(
+        "partners-list",
+        None,
+        lambda: render_template("partners/_list.html", partners=public_partners()),
+        size=4,
+    )
+    return render_template("partners/index.html", listed=listed)
 
 
 # A page of its own (not a section of the list): the picture repeats every partner's link,

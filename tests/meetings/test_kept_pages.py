@@ -121,3 +121,46 @@ def test_a_project_another_worker_moves_takes_its_grants_dates_to_the_new_partne
         db.session.commit()
     assert "Green squares grant" not in page(client, aarhus)
     assert "Green squares grant" in page(client, bergen)
+
+
+def test_a_theme_another_worker_gives_or_renames_shows_in_the_partners_list(
+    client, nordic, other_worker
+):
+    from app.partners.models import Theme
+
+    def themes_of(slug: str) -> str:
+        html = page(client, "/partners/?lang=en")
+        row = re.search(rf'<tr data-partner="{slug}">(.*?)</tr>', html, re.S).group(1)
+        return re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+
+    assert themes_of("bergen") == ""
+    with other_worker.app_context():
+        theme = Theme(slug="culture", name_sv="Kultur", name_en="Culture")
+        bergen = db.session.get(Partner, nordic["bergen"].id)
+        bergen.themes.append(theme)
+        db.session.commit()
+        theme_id = theme.id
+    assert themes_of("bergen") == "Culture"
+    with other_worker.app_context():
+        db.session.get(Theme, theme_id).name_en = "Culture and arts"
+        db.session.commit()
+    assert themes_of("bergen") == "Culture and arts"
+    with other_worker.app_context():
+        bergen = db.session.get(Partner, nordic["bergen"].id)
+        bergen.themes.clear()
+        db.session.commit()
+    assert themes_of("bergen") == ""
+
+
+def test_a_sign_up_does_not_move_the_data_version(app, nordic):
+    """Places left are read on every request; a sign-up day must not rebuild every kept
+    page and feed at each of its hundreds of sign-ups."""
+    from app.calendar import version
+    from tests.exchanges.factories import make_exchange, make_signup
+
+    exchange = make_exchange(nordic["aarhus"])
+    db.session.rollback()
+    before = version.current()
+    make_signup(exchange)
+    db.session.rollback()
+    assert version.current() == before
