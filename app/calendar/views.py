@@ -19,9 +19,10 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.auth.permissions import is_coordinator
-from app.calendar import agenda
+from app.calendar import agenda, version
 from app.calendar.routes import bp
 from app.errors import abort_with
 from app.i18n import current_language
@@ -193,23 +194,37 @@ def _month_page(year: int, month: int):
     context = _common(filters, lang)
     first, last = agenda.month_bounds(year, month)
     entries = _entries(first, last, filters, context, lang)
+    title = format_date(first, "LLLL y", locale=lang)
+    grid = {
+        "title": title,
+        "day_rows": DAY_ROWS,
+        "day_url": lambda day: url_for(
+            "calendar.day", year=day.year, month=day.month, day=day.day, **filters.args()
+        ),
+        "day_names": get_day_names("wide", locale=lang),
+        "day_abbreviations": get_day_names("abbreviated", locale=lang),
+        **context,
+    }
+
+    def render_grid() -> str:
+        weeks = agenda.month_grid(year, month, entries, context["today"])
+        return render_template("calendar/_month_grid.html", weeks=weeks, **grid)
+
+    if agenda.REMINDER in filters.kinds:  # the reminders move without the data version
+        shown = Markup(render_grid())  # noqa: S704  (a template's autoescaped output)
+    else:
+        key = (year, month, tuple(sorted(filters.args().items())), filters.coordinator)
+        shown = version.kept_html("calendar-month-grid", (key, context["today"]), render_grid)
     return render_template(
         "calendar/month.html",
         year=year,
         month=month,
-        title=format_date(first, "LLLL y", locale=lang),
-        weeks=agenda.month_grid(year, month, entries, context["today"]),
-        day_rows=DAY_ROWS,
-        day_url=lambda day: url_for(
-            "calendar.day", year=day.year, month=day.month, day=day.day, **filters.args()
-        ),
+        grid=shown,
         entries=entries,
-        day_names=get_day_names("wide", locale=lang),
-        day_abbreviations=get_day_names("abbreviated", locale=lang),
         previous=_month_link(agenda.neighbour_month(year, month, -1), filters, lang),
         following=_month_link(agenda.neighbour_month(year, month, 1), filters, lang),
         year_url=url_for("calendar.year", year=year, **filters.args()),
-        **context,
+        **grid,
     )
 
 
