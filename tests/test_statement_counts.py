@@ -56,10 +56,10 @@ PINNED_KEPT = {
     "/exchanges/": 8,
     "/calendar/": 8,
     # What is made only from versioned rows (renewal decisions, expired terms, funding
-    # deadlines, the next meetings, the exchanges open, partnership health) is kept: none of
-    # their rows. Read every time: places left
+    # deadlines, the next meetings, the exchanges open, partnership health with its
+    # projects, rendered) is kept: none of their rows. Read every time: places left
     # (sign-ups), failed reminders, mail and the scheduler's state.
-    "/admin/": 12,
+    "/admin/": 10,
     "/api/v1/events": 4,
 }
 

@@ -63,11 +63,13 @@ PLANNED_SOURCES: tuple[tuple[PlannedSource, object], ...] = (
     (exchange_panels.planned_exchanges, _l("exchange")),
 )
 
-# The sources made only from rows the data version counts (`version.TRACKED`: meetings,
-# series, their hosts and changes, exchanges): what they find is kept per process by the
-# version and the day. Projects are not counted by it, so theirs are asked every time.
+# The sources made only from rows the data version counts (`version.TRACKED`: projects,
+# meetings, series, their hosts and changes, exchanges): what they find is kept per
+# process by the version and the day. A source reading anything else is asked each time.
 VERSIONED_SOURCES: frozenset[Callable] = frozenset(
     (
+        partner_panels.project_activity,
+        partner_panels.project_plans,
         meeting_panels.meeting_activity,
         meeting_panels.planned_meetings,
         exchange_panels.exchange_activity,

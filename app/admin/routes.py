@@ -15,6 +15,7 @@ from app.admin.labels import ACTION_LABELS, OBJECT_LABELS
 from app.agreements import panels as agreement_panels
 from app.audit import CREATE, DELETE, UPDATE, AuditEntry
 from app.auth.permissions import require_coordinator
+from app.calendar import version
 from app.extensions import db
 from app.i18n import show_moment
 from app.timeutil import localize, to_local, utcnow
@@ -41,7 +42,14 @@ def dashboard():
         panel_rows=PANEL_ROWS,
         decisions=agreement_panels.decisions_due(today, DECISION_HORIZON_DAYS),
         expired=agreement_panels.expired_agreements(today),
-        health=partnership_health(today),
+        health=version.kept_html(
+            "dashboard-health",
+            today,
+            lambda: render_template(
+                "admin/_health.html", health=partnership_health(today), today=today
+            ),
+            size=4,
+        ),
         panels=panels(today),
         alarms=alarms,
         waiting_mail=state.mail_queued,
