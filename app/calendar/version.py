@@ -30,15 +30,18 @@ from app.extensions import db
 from app.grants.models import Grant, GrantObligation
 from app.meetings.memo import Memo
 from app.meetings.models import Meeting, MeetingSeries, OccurrenceChange, SeriesHost
-from app.partners.models import Partner, Project, Theme
+from app.partners.models import Contact, Partner, PartnerLink, Project, Theme
 from app.timeutil import utcnow
 
 # What a feed or a kept page shows (a project: to whose partner its grants' obligations
-# belong; themes: the partners list); sign-ups, delegates, mail and audit entries are not.
+# belong; themes, links and contacts: the partner pages); sign-ups, delegates, mail and
+# audit entries are not.
 TRACKED = (
     Partner,
     Project,
     Theme,
+    PartnerLink,
+    Contact,
     MeetingSeries,
     SeriesHost,
     OccurrenceChange,
@@ -131,11 +134,16 @@ def kept_html(name: str, key: Hashable, render: Callable[[], str], *, size: int 
     it. The page's address in the reader's language (?lang=) and the site's root are part
     of the key, since its links carry them.
     """
+    # `render` is a template's autoescaped output, kept as the str it was.
+    return Markup(kept(name, (reader_key(), key), lambda: str(render()), size=size))  # noqa: S704
+
+
+def reader_key() -> tuple:
+    """Return what a kept page part depends on of the request: the reader's language, the
+    language the address asks for (its links carry ?lang=) and the site's root."""
     from app.i18n import current_language
 
-    where = (current_language(), g.get("explicit_lang"), request.script_root)
-    # `render` is a template's autoescaped output, kept as the str it was.
-    return Markup(kept(name, (where, key), lambda: str(render()), size=size))  # noqa: S704
+    return (current_language(), g.get("explicit_lang"), request.script_root)
 
 
 def _read_statement(with_token: bool) -> sa.Select:

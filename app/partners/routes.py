@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from markupsafe import Markup
 
 from app.calendar import version
 from app.exchanges import queries as exchanges
@@ -44,20 +45,31 @@ def graph():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    partner = partner_by_slug(slug)
-    if partner is None:
+    """A partner's page, rendered once per data version and minute: every word of it comes
+    from rows the version counts, and its coming meetings and exchanges move with the clock
+    (one leaves within a minute of its end)."""
+    now = utcnow().replace(second=0, microsecond=0)
+
+    def render() -> tuple[str, str] | None:
+        partner = partner_by_slug(slug)
+        if partner is None:
+            return None
+        home = home_partner()
+        return partner.name, render_template(
+            "partners/_detail.html",
+            partner=partner,
+            linked_from=linked_from(partner),
+            meetings=meetings.coming_for_partner(partner, now, limit=COMING_LISTED),
+            exchanges=exchanges.coming_for_partner(partner.id, now),
+            home=home,
+            home_zone=home_timezone(home),
+        )
+
+    found = version.kept("partner-pages", (version.reader_key(), slug, now), render, size=64)
+    if found is None:
         abort(404)
-    now = utcnow()
-    home = home_partner()
-    return render_template(
-        "partners/detail.html",
-        partner=partner,
-        linked_from=linked_from(partner),
-        meetings=meetings.coming_for_partner(partner, now, limit=COMING_LISTED),
-        exchanges=exchanges.coming_for_partner(partner.id, now),
-        home=home,
-        home_zone=home_timezone(home),
-    )
+    name, shown = found
+    return render_template("partners/detail.html", name=name, shown=Markup(shown))  # noqa: S704
 
 
 @bp.app_context_processor

@@ -164,3 +164,34 @@ def test_a_sign_up_does_not_move_the_data_version(app, nordic):
     make_signup(exchange)
     db.session.rollback()
     assert version.current() == before
+
+
+def test_a_partner_page_follows_what_another_worker_changes(client, nordic, other_worker):
+    from app.partners.models import Contact, PartnerLink
+
+    path = "/partners/bergen?lang=en"
+    assert "international@bergen.example.org" not in page(client, path)
+    with other_worker.app_context():
+        contact = Contact(
+            partner_id=nordic["bergen"].id,
+            role_sv="Internationell samordnare",
+            role_en="International coordinator",
+            email="international@bergen.example.org",
+        )
+        db.session.add(contact)
+        db.session.commit()
+        contact_id = contact.id
+    assert "international@bergen.example.org" in page(client, path)
+    with other_worker.app_context():  # erased: gone from the page at once
+        db.session.get(Contact, contact_id).email = ""
+        db.session.commit()
+    assert "international@bergen.example.org" not in page(client, path)
+    with other_worker.app_context():
+        db.session.add(
+            PartnerLink(
+                partner_id=nordic["bergen"].id, other_id=nordic["aarhus"].id, kind="twin_town"
+            )
+        )
+        db.session.commit()
+    assert 'href="/partners/aarhus?lang=en"' in page(client, path)
+    assert client.get("/partners/no-such-town").status_code == 404
