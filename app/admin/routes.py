@@ -31,6 +31,7 @@ def dashboard():
     from app import health as checks
     from app.partners.services import home_timezone
 
+    version.current()  # before any row: what is kept by it is never older than its key
     zone = home_timezone()
     today = to_local(utcnow(), zone).date()  # home_today(), without reading the zone twice
     state = checks.check()

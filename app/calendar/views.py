@@ -74,6 +74,9 @@ def _kind_labels(coordinator: bool) -> dict[str, str]:
 
 
 def _filters() -> Filters:
+    # The data version first, before any row: what the page keeps by it (its entries, its
+    # grid with the chosen partner's name) is then never older than its key.
+    version.current()
     coordinator = is_coordinator()
     kind = request.args.get("kind", "").strip()
     if kind and kind not in _kind_labels(coordinator):

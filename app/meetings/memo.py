@@ -79,8 +79,20 @@ class Memo:
 
 
 def memo(name: str) -> Memo:
-    """Return this app's memo called `name`."""
-    return current_app.extensions.setdefault(f"vanort.memo.{name}", Memo())
+    """Return this app's memo called `name`, for today (UTC).
+
+    A new day starts every memo afresh: what they keep is measured from the day (the
+    horizons of series), and what earlier days kept would otherwise wait for the LRU,
+    holding a worker's memory for days.
+    """
+    from app.timeutil import utcnow
+
+    day = utcnow().date()
+    slot = f"vanort.memo.{name}"
+    found = current_app.extensions.get(slot)
+    if found is None or found[0] != day:
+        found = current_app.extensions[slot] = (day, Memo())
+    return found[1]
 
 
 def columns(cls: type) -> tuple[str, ...]:

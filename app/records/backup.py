@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from flask import current_app
 
+from app.calendar import version
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -221,6 +222,9 @@ def _restore(archive: dict) -> dict[str, int]:
                 counts[table.name] = len(rows)
             if engine.dialect.name == "postgresql":
                 _reset_sequences(conn)
+            # A data version of its own: running workers keep pages and feeds by version,
+            # and the archive's version numbers were theirs for other data.
+            version.new_epoch(conn)
             _write_documents(documents)
     return counts
 

@@ -119,3 +119,21 @@ def test_rows_read_as_columns_are_the_keys_objects_give(app):
     meetings = read_rows(db.session, Meeting, select_rows(Meeting))
     assert meetings == [row(m) for m in db.session.scalars(sa.select(Meeting))]
     assert partners[aarhus] == row(db.session.get(Partner, aarhus))
+
+
+def test_a_new_day_starts_every_memo_afresh(app, monkeypatch):
+    """What a memo keeps is measured from the day; earlier days' values are let go at once
+    instead of holding a worker's memory until the LRU reaches them."""
+    from datetime import UTC, datetime, timedelta
+
+    from app import timeutil
+    from app.meetings.memo import memo
+
+    today = datetime(2030, 3, 12, 23, 59, tzinfo=UTC)
+    monkeypatch.setattr(timeutil, "utcnow", lambda: today)
+    with app.app_context():
+        memo("test").get("k", lambda: "kept today")
+        assert memo("test").get("k", lambda: "built again") == "kept today"
+        monkeypatch.setattr(timeutil, "utcnow", lambda: today + timedelta(minutes=2))
+        assert memo("test").get("k", lambda: "built again") == "built again"
+        assert len(memo("test").entries) == 1

@@ -148,7 +148,11 @@ def test_backup_and_restore_round_trip_the_demo_data_with_nothing_lost(new_datab
     restored_tables, restored_documents = everything(target)
     assert {name: len(rows) for name, rows in tables.items()}["signup"] > 0
     for name, rows in tables.items():
-        assert restored_tables[name] == rows, name
+        if name != "data_version":
+            assert restored_tables[name] == rows, name
+    # The data version starts afresh: running workers keep pages and feeds by version, and
+    # the source's version numbers named other data (e.g. changes made after the backup).
+    assert restored_tables["data_version"][0]["epoch"] != tables["data_version"][0]["epoch"]
     assert restored_documents == documents
 
     before, after = pages(source), pages(target)
