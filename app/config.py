@@ -98,6 +98,10 @@ class Defaults:
     # A calendar app asking again for an unchanged feed gets its 304 in front of Flask
     # (app/calendar/fastpath.py); False sends every request through Flask.
     FEED_FAST_PATH = True
+    # Seconds a public feed's data version, once read, answers that 304 in this process
+    # (a change is seen within them; clients may reuse a public feed for 15 minutes
+    # anyway). 0 reads it for every request; private feeds always read it.
+    FEED_VERSION_SECONDS = 1.0
     # Disposal of personal data (app/records/rules.py): months after the record's end
     # (the exchange, the meeting, the mail, the reminded event, the logged change); 0 keeps
     # the records. The municipality's records plan (dokumenthanteringsplan) decides.

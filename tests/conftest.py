@@ -106,6 +106,9 @@ def base_config(tmp_path, backend: str) -> dict:
         # Many tests sign up and log in from one address; tests/test_ratelimits.py turns the
         # limits on.
         "RATELIMIT_ENABLED": False,
+        # Tests change the data and ask again at once: the feeds' fast path reads the
+        # version for every request (tests/calendar/test_fastpath.py tests the second).
+        "FEED_VERSION_SECONDS": 0,
     }
 
 

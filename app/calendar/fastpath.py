@@ -6,15 +6,17 @@ things: the data version as it is now, and the ETag this process last answered t
 same feed address with at that version (`FeedCache.etag`, noted by the feed views).
 This middleware, in front of the Flask app, answers it with those alone: one SQL
 statement on a pooled connection (the version, and for a private feed whether its token
-is still unrevoked), no session cookie, locale, login, rate-limit, CSRF or ORM work.
+is still unrevoked; a public feed's version serves the process's public feeds for
+FEED_VERSION_SECONDS, one second, after it is read), no session cookie, locale, login,
+rate-limit, CSRF or ORM work.
 
 Anything else goes on to Flask untouched: another method or address, no validator, a
 validator that does not match (the full answer), a feed this process has not rendered at
 the current version, a revoked or unknown token (404 there), a NUL in the query string
 (400 there), rate limits for every address (`RATELIMIT_DEFAULT`, `RATELIMIT_APPLICATION`:
 Flask-Limiter counts them) or a database that does not answer. So a 304 is only ever
-sent for the feed's bytes at the version committed at that moment, from any worker or
-host, and it carries the headers Flask's 304 carries: the validators, Cache-Control,
+sent for the feed's bytes at the version committed at that moment (a public feed's: at
+most a second before), from any worker or host, and it carries the headers Flask's 304 carries: the validators, Cache-Control,
 Vary, Content-Disposition and the site's security headers (`tests/calendar/
 test_fastpath.py` compares the two). `FEED_FAST_PATH = False` turns it off.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -62,6 +65,7 @@ class ConditionalFeeds:
         self._engine: sa.Engine | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        self._public: tuple[float, int, version.Version] | None = None  # read at, pid, version
 
     def __call__(self, environ, start_response):
         if (
@@ -125,6 +129,27 @@ class ConditionalFeeds:
         return _headers(config, request.is_secure, etag, last_modified, private=private)
 
     def _read(self, token_hash: str | None) -> tuple[version.Version, bool] | None:
+        """Return the data version (and whether the token is unrevoked, for a private feed).
+
+        A public feed's version, read from the database, serves this process's public
+        feeds for FEED_VERSION_SECONDS more: a change is then seen within that second,
+        not at the very next request (the feeds may be reused for MAX_AGE, 15 minutes,
+        anyway), and the 304s that make up nearly all feed traffic cost no round trip.
+        A private feed reads every time: a revoked token must stop at once.
+        """
+        if token_hash is not None:
+            return self._read_database(token_hash)
+        seconds = self.app.config.get("FEED_VERSION_SECONDS", 0)
+        now = time.monotonic()
+        known = self._public
+        if known is not None and known[1] == os.getpid() and 0 <= now - known[0] < seconds:
+            return known[2], False
+        found = self._read_database(None)
+        if found is not None:
+            self._public = (now, os.getpid(), found[0])
+        return found
+
+    def _read_database(self, token_hash: str | None) -> tuple[version.Version, bool] | None:
         engine = self._engine_now()
         connection = engine.raw_connection()  # from the pool; back to it on close
         try:

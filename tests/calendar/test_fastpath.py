@@ -78,6 +78,7 @@ def test_an_unchanged_feed_asked_again_gets_flasks_304_without_flask(
 
 
 def test_a_change_committed_elsewhere_is_seen_by_the_very_next_request(app, client, nordic):
+    assert app.config["FEED_VERSION_SECONDS"] == 0  # the tests' setting: read every time
     make_meeting(nordic["aarhus"], start_date=date(2027, 3, 3))
     db.session.commit()
     first = client.get("/calendar.ics")
@@ -97,7 +98,36 @@ def test_a_change_committed_elsewhere_is_seen_by_the_very_next_request(app, clie
     )
 
 
-def test_a_revoked_token_gets_404_and_no_data_even_with_a_current_etag(app, client, private_url):
+def test_a_public_feeds_version_serves_a_second_then_a_change_is_seen(
+    app, client, nordic, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FEED_VERSION_SECONDS", 1.0)  # as installed by default
+    clock = [1000.0]
+    monkeypatch.setattr(fastpath.time, "monotonic", lambda: clock[0])
+    make_meeting(nordic["aarhus"], start_date=date(2027, 3, 3))
+    db.session.commit()
+    first = client.get("/calendar.ics")
+    etag = {"If-None-Match": first.headers["ETag"]}
+    assert client.get("/calendar.ics", headers=etag).status_code == 304  # the version read
+
+    make_meeting(nordic["bergen"], title_sv="Tillagt sedan", start_date=date(2027, 4, 4))
+    db.session.commit()
+    clock[0] += 0.5  # within the second: the version read before answers
+    assert answers_before_flask(app, "/calendar.ics", headers=etag)
+    clock[0] += 0.6  # past it: read again, and the change is seen
+    assert not answers_before_flask(app, "/calendar.ics", headers=etag)
+    again = client.get("/calendar.ics", headers=etag)
+    assert again.status_code == 200 and b"Tillagt sedan" in again.data.replace(b"\r\n ", b"")
+
+
+@pytest.mark.parametrize("seconds", [0, 1.0])
+def test_a_revoked_token_gets_404_and_no_data_even_with_a_current_etag(
+    app, client, private_url, seconds, monkeypatch
+):
+    # A public feed's version may serve a second; a private feed reads it every time.
+    monkeypatch.setitem(app.config, "FEED_VERSION_SECONDS", seconds)
+    monkeypatch.setattr(fastpath.time, "monotonic", lambda: 1000.0)
+    assert client.get("/calendar.ics").status_code == 200
     full = client.get(private_url)
     etag = {"If-None-Match": full.headers["ETag"]}
     assert client.get(private_url, headers=etag).status_code == 304
