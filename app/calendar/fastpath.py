@@ -145,8 +145,9 @@ class ConditionalFeeds:
         if known is not None and known[1] == os.getpid() and 0 <= now - known[0] < seconds:
             return known[2], False
         found = self._read_database(None)
-        if found is not None:
-            self._public = (now, os.getpid(), found[0])
+        latest = self._public
+        if found is not None and (latest is None or latest[1] != os.getpid() or latest[0] <= now):
+            self._public = (now, os.getpid(), found[0])  # never over a later thread's read
         return found
 
     def _read_database(self, token_hash: str | None) -> tuple[version.Version, bool] | None:

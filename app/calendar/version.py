@@ -211,9 +211,14 @@ def ensure(conn: sa.Connection) -> None:
 
 
 def new_epoch(conn: sa.Connection) -> None:
-    """Start the version afresh, as for a new database (tests that empty the tables)."""
+    """Start the version afresh, as for a new database (tests that empty the tables, a
+    restore). Its change time moves on as `bump` moves it: a restored archive's older
+    time would send Last-Modified back, and a client asking If-Modified-Since would keep
+    its copy of the data before the restore."""
     table = DataVersion.__table__
-    conn.execute(table.update().values(version=0, epoch=secrets.token_hex(8)))
+    conn.execute(
+        table.update().values(version=0, epoch=secrets.token_hex(8), changed_at=_moved_on())
+    )
     ensure(conn)
 
 
@@ -221,19 +226,20 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _moved_on() -> sa.ColumnElement:
+    """Return changed_at moved on: now, or a millisecond past the last change if later."""
+    now = _now_ms()
+    column = DataVersion.__table__.c.changed_at
+    return sa.case((column >= now, column + 1), else_=sa.literal(now))
+
+
 def bump(conn: sa.Connection) -> None:
     """Move the version on: +1, and changed_at to now or a millisecond past the last change."""
-    now = _now_ms()
     table = DataVersion.__table__
     result = conn.execute(
         table.update()
         .where(table.c.id == 1)
-        .values(
-            version=table.c.version + 1,
-            changed_at=sa.case(
-                (table.c.changed_at >= now, table.c.changed_at + 1), else_=sa.literal(now)
-            ),
-        )
+        .values(version=table.c.version + 1, changed_at=_moved_on())
     )
     if result.rowcount == 0:
         ensure(conn)

@@ -50,10 +50,10 @@ def detail(slug: str):
     (one leaves within a minute of its end)."""
     now = utcnow().replace(second=0, microsecond=0)
 
-    def render() -> tuple[str, str] | None:
+    def render() -> tuple[str, str]:
         partner = partner_by_slug(slug)
         if partner is None:
-            return None
+            abort(404)  # nothing kept: unknown addresses never push out partners' pages
         home = home_partner()
         return partner.name, render_template(
             "partners/_detail.html",
@@ -65,10 +65,7 @@ def detail(slug: str):
             home_zone=home_timezone(home),
         )
 
-    found = version.kept("partner-pages", (version.reader_key(), slug, now), render, size=64)
-    if found is None:
-        abort(404)
-    name, shown = found
+    name, shown = version.kept("partner-pages", (version.reader_key(), slug, now), render, size=64)
     return render_template("partners/detail.html", name=name, shown=Markup(shown))  # noqa: S704
 
 

@@ -102,6 +102,7 @@ def test_a_public_feeds_version_serves_a_second_then_a_change_is_seen(
     app, client, nordic, monkeypatch
 ):
     monkeypatch.setitem(app.config, "FEED_VERSION_SECONDS", 1.0)  # as installed by default
+    monkeypatch.setattr(fast_path(app), "_public", None)  # nothing read by earlier tests
     clock = [1000.0]
     monkeypatch.setattr(fastpath.time, "monotonic", lambda: clock[0])
     make_meeting(nordic["aarhus"], start_date=date(2027, 3, 3))
@@ -126,6 +127,7 @@ def test_a_revoked_token_gets_404_and_no_data_even_with_a_current_etag(
 ):
     # A public feed's version may serve a second; a private feed reads it every time.
     monkeypatch.setitem(app.config, "FEED_VERSION_SECONDS", seconds)
+    monkeypatch.setattr(fast_path(app), "_public", None)
     monkeypatch.setattr(fastpath.time, "monotonic", lambda: 1000.0)
     assert client.get("/calendar.ics").status_code == 200
     full = client.get(private_url)

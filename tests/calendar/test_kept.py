@@ -69,3 +69,28 @@ def test_the_version_is_read_once_per_transaction_and_again_after_it(app):
         db.session.flush()
         db.session.commit()
         assert version.current() != before
+
+
+def test_a_new_epoch_moves_the_change_time_on_never_back(app):
+    """A restore loads the archive's older change time: Last-Modified must not go back,
+    or a calendar app asking If-Modified-Since keeps its copy from before the restore."""
+    import time
+
+    import sqlalchemy as sa
+
+    from app.calendar.models import DataVersion
+
+    with app.app_context():
+        table = DataVersion.__table__
+        ten_days_ago = time.time_ns() // 1_000_000 - 10 * 86_400_000
+        with db.engine.begin() as conn:
+            conn.execute(table.update().values(changed_at=ten_days_ago))
+            version.new_epoch(conn)
+            moved = conn.execute(sa.select(table.c.changed_at)).scalar_one()
+        assert moved >= time.time_ns() // 1_000_000 - 60_000
+        later = moved + 3_600_000  # a clock behind the stored time: a millisecond past it
+        with db.engine.begin() as conn:
+            conn.execute(table.update().values(changed_at=later))
+            version.new_epoch(conn)
+            assert conn.execute(sa.select(table.c.changed_at)).scalar_one() == later + 1
+            conn.execute(table.update().values(changed_at=moved))  # no future for later tests

@@ -195,3 +195,12 @@ def test_a_partner_page_follows_what_another_worker_changes(client, nordic, othe
         db.session.commit()
     assert 'href="/partners/aarhus?lang=en"' in page(client, path)
     assert client.get("/partners/no-such-town").status_code == 404
+
+
+def test_unknown_partner_addresses_are_404_and_push_out_no_kept_page(client, app, nordic):
+    assert client.get("/partners/bergen").status_code == 200
+    for n in range(80):  # more than the pages kept
+        assert client.get(f"/partners/no-such-town-{n}").status_code == 404
+    assert client.head("/partners/goteborg").status_code == 404  # the home city: no page
+    kept = [key[2][1] for key in app.extensions["vanort.kept.partner-pages"].entries]
+    assert "bergen" in kept and not [slug for slug in kept if slug.startswith("no-such")]
