@@ -96,8 +96,8 @@ def _entries(series: MeetingSeries, through: date) -> list[Entry]:
 
     return [
         Entry(
-            at=_micros(o.start),
-            until=_micros(o.end),
+            at=micros(o.start),
+            until=micros(o.end),
             start=o.start,
             uid=occurrence_uid(series, o.key),
             end=o.end,
@@ -116,7 +116,8 @@ def _entries(series: MeetingSeries, through: date) -> list[Entry]:
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _micros(moment: datetime) -> int:
+def micros(moment: datetime) -> int:
+    """Return an aware moment as µs since 1970 (an entry's `at`)."""
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
@@ -151,9 +152,9 @@ def window(
             return None
     elif end.astimezone(UTC).date() + timedelta(days=1) > index.reach:
         return None
-    begins = _micros(start)
+    begins = micros(start)
     lo = bisect_left(index.starts, begins - index.longest)
-    hi = len(index.entries) if end is None else bisect_left(index.starts, _micros(end))
+    hi = len(index.entries) if end is None else bisect_left(index.starts, micros(end))
     found = []
     for entry in index.entries[lo:hi]:
         if entry.until <= begins:

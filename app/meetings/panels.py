@@ -110,14 +110,6 @@ def _during(start: datetime) -> int:
     return len(entries) + one_off
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _micros(moment: datetime) -> int:
-    """Return an aware moment as µs since 1970 (as the index's `Entry.at`)."""
-    return (moment - EPOCH) // timedelta(microseconds=1)
-
-
 def _held(start: datetime, end: datetime) -> Iterator[tuple[int, datetime, int]]:
     """Yield (moment in µs, local start, host id) of every meeting in the window, published
     or not, neither cancelled nor skipped, in no order: `occurrences.hosted_between`
@@ -125,7 +117,7 @@ def _held(start: datetime, end: datetime) -> Iterator[tuple[int, datetime, int]]
     entries = index.window(start, end, include_unpublished=True, include_removed=False)
     if entries is None:  # this session's own changes: the rows themselves
         for held in meetings.hosted_between(start, end, include_unpublished=True, ordered=False):
-            yield _micros(held.start), held.start, held.host_id
+            yield index.micros(held.start), held.start, held.host_id
         return
     for e in entries:
         if e.host_id is not None:
@@ -136,7 +128,7 @@ def _held(start: datetime, end: datetime) -> Iterator[tuple[int, datetime, int]]
         )
     )
     for starts_at, zone, partner_id in rows:
-        yield _micros(starts_at), to_local(starts_at, zone), partner_id
+        yield index.micros(starts_at), to_local(starts_at, zone), partner_id
 
 
 def meeting_activity(today: date, since: datetime) -> dict[int, date]:
@@ -164,7 +156,7 @@ def meeting_activity(today: date, since: datetime) -> dict[int, date]:
 def planned_meetings(today: date, until: datetime) -> dict[int, date]:
     """Return each partner's next meeting after today (one-off or hosting a series' turn)."""
     tomorrow = datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
-    after = _micros(tomorrow)
+    after = index.micros(tomorrow)
     first: dict[int, tuple[int, datetime]] = {}
     for at, start, host_id in _held(tomorrow, until):
         if at < after:
