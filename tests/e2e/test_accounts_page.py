@@ -44,6 +44,9 @@ def test_the_accounts_pages_pass_axe_and_fit_320_px(page, demo_site, lang):
     page.goto(f"{demo_site.url}/admin/accounts/1/deactivate?lang={lang}")
     scan("confirm deactivation")
     page.locator("form.form button.danger").click()
+    # The refusal is a new page: scan it once it is there and styled, not the old one.
+    page.locator(".error-summary").wait_for()
+    page.wait_for_load_state()
     scan("own deactivation refused")
     # A colleague's new password: the form, then a weak one refused beside its field.
     page.goto(f"{demo_site.url}/admin/accounts/?lang={lang}")
